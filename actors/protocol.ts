@@ -1,0 +1,79 @@
+/**
+ * What the server and the screens say to each other: the session view the server sends
+ * (over `GET /api/sessions/{id}` and the station WebSocket) and the commands a kiosk may send.
+ * Screens render only from SessionView; they hold no business state of their own.
+ */
+import { z } from 'zod';
+import {
+  Appointment,
+  DamageReport,
+  DealerHit,
+  Id,
+  Invoice,
+  LiveDamage,
+  Locale,
+  RepairEstimate,
+  SessionError,
+  Slot,
+} from '../machines/schemas.js';
+
+export const TopLevelState = z.enum(['Waiting', 'Crashed', 'Estimated', 'DealerChosen', 'Booked']);
+export type TopLevelState = z.infer<typeof TopLevelState>;
+
+/** Everything a screen needs to draw one station's session. */
+export const SessionView = z.object({
+  station_id: Id,
+  station_name: z.string(),
+  session_id: Id,
+  /** Top-level state name. */
+  state: TopLevelState,
+  /** Full state path, e.g. "Estimated.reviewingEstimate": which screen and sub-step to show. */
+  step: z.string(),
+  /** Event types the session accepts right now: screens enable only these buttons. */
+  can: z.array(z.string()),
+  vehicle_model: Id,
+  vehicle_name: z.string(),
+  market: Id,
+  locale: Locale,
+  damage_id: Id.nullable(),
+  estimate_id: Id.nullable(),
+  dealer_id: Id.nullable(),
+  appointment_id: Id.nullable(),
+  has_telemetry: z.boolean(),
+  live_damage: LiveDamage.nullable(),
+  damage: DamageReport.nullable(),
+  estimate: RepairEstimate.nullable(),
+  dealers: z.array(DealerHit),
+  dealer: DealerHit.nullable(),
+  slots: z.array(Slot),
+  appointment: Appointment.nullable(),
+  invoice: Invoice.nullable(),
+  error: SessionError.nullable(),
+  /** When the session will give up waiting for the attendee, if it is waiting on a timer. */
+  started_at: z.iso.datetime({ offset: true }),
+  updated_at: z.iso.datetime({ offset: true }),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+/** Server → screen. */
+export const ServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('session'), state: TopLevelState, session: SessionView }),
+  z.object({ type: z.literal('error'), error: SessionError }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** Screen → server: every command a kiosk can send. Parsed before it reaches an actor. */
+export const ClientCommand = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('REPAIR_REQUESTED') }),
+  z.object({ type: z.literal('SIMULATE_CRASH'), sample: z.string().optional() }),
+  z.object({ type: z.literal('CONTINUE') }),
+  z.object({ type: z.literal('BACK') }),
+  z.object({ type: z.literal('RETRY') }),
+  z.object({ type: z.literal('DEALER_CHOSEN'), dealer_id: Id }),
+  z.object({ type: z.literal('CHANGE_DEALER') }),
+  z.object({ type: z.literal('SLOT_CHOSEN'), slot_start: z.iso.datetime({ offset: true }) }),
+  z.object({ type: z.literal('NEXT_DRIVER') }),
+  z.object({ type: z.literal('SET_LOCALE'), locale: Locale }),
+  z.object({ type: z.literal('STAFF_RESET') }),
+]);
+export type ClientCommand = z.infer<typeof ClientCommand>;
