@@ -1,0 +1,40 @@
+/**
+ * What the domain needs from the outside world, as interfaces the adapters implement. Every write
+ * is keyed by an id derived from a request id, so doing it twice stores it once (idempotent).
+ */
+import type { Appointment, DamageReport, Invoice, RepairEstimate } from '../machines/schemas.js';
+
+/** A booking that lost the race for its slot. */
+export class SlotTakenError extends Error {
+  readonly code = 'slot_taken';
+  constructor(readonly dealer_id: string, readonly slot_start: string) {
+    super(`The slot ${slot_start} at dealer ${dealer_id} was just booked by someone else`);
+    this.name = 'SlotTakenError';
+  }
+}
+
+export interface RecordStore {
+  saveDamage(report: DamageReport): DamageReport;
+  getDamage(damage_id: string): DamageReport | undefined;
+  saveEstimate(estimate: RepairEstimate): RepairEstimate;
+  getEstimate(estimate_id: string): RepairEstimate | undefined;
+  getEstimateForDamage(damage_id: string): RepairEstimate | undefined;
+  /** Books the appointment's slot; the same request_id again returns the first booking.
+   *  Throws SlotTakenError when another request holds the slot. */
+  book(appointment: Appointment): Appointment;
+  getAppointment(appointment_id: string): Appointment | undefined;
+  /** Slot starts (epoch ms) already booked at a dealer. */
+  takenSlots(dealer_id: string): ReadonlySet<number>;
+  /** Stores the invoice of an appointment once; returns the stored one on a repeat. */
+  saveInvoice(invoice: Invoice): Invoice;
+  getInvoiceForAppointment(appointment_id: string): Invoice | undefined;
+  /** The next number of the issuer's unique, gap-free invoice sequence. */
+  nextInvoiceNumber(issuer: string): number;
+}
+
+/** Parts stock at dealers (a simulation until the dealer-network work lands). */
+export interface Inventory {
+  stockAt(dealer_id: string, part_number: string): number;
+  /** Working days the central VW parts centre needs to deliver to a dealer. */
+  centralLeadDays(dealer_id: string): number;
+}

@@ -1,0 +1,73 @@
+/** Turns a session snapshot into the SessionView screens render. */
+import type { AnyMachineSnapshot } from 'xstate';
+import type { SessionContext } from '../machines/session.js';
+import { TopLevelState, type SessionView } from './protocol.js';
+
+/** Events a kiosk may send, with a representative payload to ask the session whether it would take them. */
+function probes(context: SessionContext): Record<string, object | null> {
+  return {
+    REPAIR_REQUESTED: { request_id: 'probe' },
+    CONTINUE: {},
+    BACK: {},
+    RETRY: {},
+    CHANGE_DEALER: {},
+    NEXT_DRIVER: {},
+    DEALER_CHOSEN: context.dealers[0] ? { dealer_id: context.dealers[0].dealer_id } : null,
+    SLOT_CHOSEN: context.slots[0] ? { request_id: 'probe', slot_start: context.slots[0].start } : null,
+  };
+}
+
+/** Dotted path of the deepest active state, e.g. "Estimated.choosingDealer.ready". */
+export function stepOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const [key, child] = Object.entries(value as Record<string, unknown>)[0]!;
+  return `${key}.${stepOf(child)}`;
+}
+
+export interface ViewArgs {
+  station_name: string;
+  vehicle_name: string;
+  snapshot: AnyMachineSnapshot;
+  started_at: string;
+  updated_at: string;
+}
+
+export function toSessionView({ station_name, vehicle_name, snapshot, started_at, updated_at }: ViewArgs): SessionView {
+  const context = snapshot.context as SessionContext;
+  const step = stepOf(snapshot.value);
+  const state = TopLevelState.parse(step.split('.')[0]);
+  const can: string[] = [];
+  for (const [type, payload] of Object.entries(probes(context))) {
+    if (payload && snapshot.can({ type, ...payload })) can.push(type);
+  }
+  if (state === 'Waiting') can.push('SIMULATE_CRASH');
+  can.push('SET_LOCALE', 'STAFF_RESET');
+  return {
+    station_id: context.station_id,
+    station_name,
+    session_id: context.session_id,
+    state,
+    step,
+    can,
+    vehicle_model: context.damage?.vehicle_model ?? context.vehicle_model,
+    vehicle_name,
+    market: context.market,
+    locale: context.locale,
+    damage_id: context.damage?.damage_id ?? null,
+    estimate_id: context.estimate?.estimate_id ?? null,
+    dealer_id: context.dealer?.dealer_id ?? null,
+    appointment_id: context.appointment?.appointment_id ?? null,
+    has_telemetry: context.telemetry !== null,
+    live_damage: context.live_damage,
+    damage: context.damage,
+    estimate: context.estimate,
+    dealers: context.dealers,
+    dealer: context.dealer,
+    slots: context.slots,
+    appointment: context.appointment,
+    invoice: context.invoice,
+    error: context.error,
+    started_at,
+    updated_at,
+  };
+}

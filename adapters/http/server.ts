@@ -1,0 +1,45 @@
+/** Starts the HTTP + WebSocket server on top of a runtime; `close()` stops both and the floor. */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
+import { readConfig, type RuntimeConfig } from '../config.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { createApp } from './app.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/** Starts everything; settings default to the environment's, overridden by `overrides`. */
+export async function startServer(overrides: Partial<RuntimeConfig> = {}, options: Parameters<typeof createRuntime>[1] = {}): Promise<RunningServer> {
+  const config = { ...readConfig(), ...overrides };
+  const runtime = createRuntime(config, options);
+  const app = createApp({
+    floor: runtime.floor,
+    venue: runtime.venue,
+    samples: runtime.samples.map(({ id, vehicle_model, title_pt, title_en }) => ({ id, vehicle_model, title_pt, title_en })),
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, websocket: { server: wss } }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    runtime,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        runtime.floor.stop();
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * WebSocket `/ws?station={id}`: sends the station's session view at once and on every change;
+ * takes kiosk commands, each parsed with the zod ClientCommand union before it reaches an actor.
+ * One floor subscription per socket, dropped on close.
+ */
+import { randomUUID } from 'node:crypto';
+import { upgradeWebSocket } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Floor } from '../../actors/floor.js';
+import { ClientCommand, type ServerMessage, type SessionView } from '../../actors/protocol.js';
+import { ApiError } from './errors.js';
+
+/** Serialised once per view, however many screens watch the station. */
+const serialised = new WeakMap<SessionView, string>();
+function sessionMessage(view: SessionView): string {
+  let text = serialised.get(view);
+  if (!text) {
+    const message: ServerMessage = { type: 'session', state: view.state, session: view };
+    text = JSON.stringify(message);
+    serialised.set(view, text);
+  }
+  return text;
+}
+
+function errorMessage(code: string, message: string): string {
+  return JSON.stringify({ type: 'error', error: { code, message } } satisfies ServerMessage);
+}
+
+export function stationSocket(floor: Floor) {
+  return new Hono().get(
+    '/',
+    async (c, next) => {
+      const station = c.req.query('station');
+      if (!station) throw new ApiError('invalid_query', 'Say which station: /ws?station={id}');
+      if (!floor.hasStation(station)) throw new ApiError('station_not_found', `No station "${station}"`);
+      await next();
+    },
+    upgradeWebSocket((c) => {
+      const station = c.req.query('station')!;
+      let unsubscribe = () => {};
+      return {
+        onOpen(_event, ws) {
+          unsubscribe = floor.subscribe(station, (view) => ws.send(sessionMessage(view)));
+          ws.send(sessionMessage(floor.view(station)!));
+        },
+        onMessage(event, ws) {
+          let raw: unknown;
+          try {
+            raw = JSON.parse(String(event.data));
+          } catch {
+            ws.send(errorMessage('invalid_json', 'Commands are JSON objects, e.g. {"type":"CONTINUE"}'));
+            return;
+          }
+          const parsed = ClientCommand.safeParse(raw);
+          if (!parsed.success) {
+            ws.send(errorMessage('invalid_command', `Unknown or malformed command: ${parsed.error.issues[0]?.message ?? ''}`.trim()));
+            return;
+          }
+          const command = parsed.data;
+          const event_ =
+            command.type === 'REPAIR_REQUESTED' || command.type === 'SLOT_CHOSEN'
+              ? { ...command, request_id: randomUUID(), source: 'kiosk' as const }
+              : { ...command, source: 'kiosk' as const };
+          const result = floor.dispatch(station, event_);
+          if (!result.ok) ws.send(errorMessage(result.error.code, result.error.message));
+        },
+        onClose() {
+          unsubscribe();
+        },
+      };
+    }),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Assembles the running system: data files (validated; a broken one stops start-up naming the
+ * file and field), the store and inventory adapters, the domain services and the floor.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadCatalog } from '../actors/catalog/load.js';
+import { readDataFile } from '../actors/catalog/read-data-file.js';
+import { DEFAULT_DATA_DIR, loadPartMapping } from '../actors/damage/mapping.js';
+import { loadTelemetrySamples } from '../actors/damage/samples.js';
+import { Floor, type FloorOptions, type StationConfig } from '../actors/floor.js';
+import { createServices } from '../actors/services.js';
+import { Dealer } from '../machines/schemas.js';
+import type { RuntimeConfig } from './config.js';
+import { SimulatedInventory } from './inventory/simulated-inventory.js';
+import { MemoryStore } from './store/memory-store.js';
+
+const DealersFile = z.object({ $comment: z.string().optional(), dealers: z.array(Dealer).min(1) });
+
+export interface Runtime {
+  floor: Floor;
+  samples: ReturnType<typeof loadTelemetrySamples>;
+  venue: { lat: number; lon: number };
+}
+
+export function createRuntime(config: RuntimeConfig, options: Pick<FloorOptions, 'clock' | 'now'> = {}): Runtime {
+  const dataDir = config.DATA_DIR ?? DEFAULT_DATA_DIR;
+  const catalog = loadCatalog(dataDir);
+  const mapping = loadPartMapping(dataDir);
+  const samples = loadTelemetrySamples(dataDir);
+  const { dealers } = readDataFile(join(dataDir, 'dealers.json'), DealersFile);
+  if (!catalog.markets.has(config.MARKET)) {
+    throw new Error(`environment variable MARKET: unknown market "${config.MARKET}" (known: ${[...catalog.markets.keys()].join(', ')})`);
+  }
+  const models = config.STATION_MODELS.split(',').map((m) => m.trim()).filter(Boolean);
+  for (const m of models) {
+    if (!catalog.vehicles.has(m)) {
+      throw new Error(`environment variable STATION_MODELS: unknown model "${m}" (known: ${[...catalog.vehicles.keys()].join(', ')})`);
+    }
+  }
+  const now = options.now ?? (() => new Date());
+  const services = createServices({ catalog, mapping, dealers, store: new MemoryStore(), inventory: new SimulatedInventory(), now });
+  const venue = { lat: config.EVENT_LAT, lon: config.EVENT_LON };
+  const stations: StationConfig[] = Array.from({ length: config.STATIONS }, (_, i) => ({
+    id: String(i + 1),
+    name: `Estação ${i + 1}`,
+    vehicle_model: models[i % models.length]!,
+    market: config.MARKET,
+    location: venue,
+  }));
+  const floor = new Floor(
+    {
+      stations,
+      timeouts: { idle_ms: config.IDLE_TIMEOUT_S * 1000, confirmation_ms: config.CONFIRMATION_TIMEOUT_S * 1000 },
+    },
+    {
+      services,
+      now,
+      ...(options.clock ? { clock: options.clock } : {}),
+      crashSamples: (model) => samples.filter((s) => s.vehicle_model === model).map((s) => ({ id: s.id, telemetry: s.telemetry })),
+    },
+  );
+  return { floor, samples, venue };
+}

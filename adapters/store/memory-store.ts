@@ -1,0 +1,84 @@
+/**
+ * The record store kept in memory (the embedded SQLite store replaces it behind the same
+ * RecordStore interface). Writes are idempotent: a record is stored once under its id, and a
+ * repeat returns what was stored first.
+ */
+import { SlotTakenError, type RecordStore } from '../../actors/ports.js';
+import type { Appointment, DamageReport, Invoice, RepairEstimate } from '../../machines/schemas.js';
+
+export class MemoryStore implements RecordStore {
+  private readonly damage = new Map<string, DamageReport>();
+  private readonly estimates = new Map<string, RepairEstimate>();
+  private readonly estimateByDamage = new Map<string, string>();
+  private readonly appointments = new Map<string, Appointment>();
+  /** `${dealer_id}|${epoch ms}` → appointment_id holding that slot. */
+  private readonly slotHolders = new Map<string, string>();
+  private readonly invoices = new Map<string, Invoice>();
+  private readonly invoiceSeq = new Map<string, number>();
+
+  saveDamage(report: DamageReport): DamageReport {
+    const known = this.damage.get(report.damage_id);
+    if (known) return known;
+    this.damage.set(report.damage_id, report);
+    return report;
+  }
+
+  getDamage(damage_id: string): DamageReport | undefined {
+    return this.damage.get(damage_id);
+  }
+
+  saveEstimate(estimate: RepairEstimate): RepairEstimate {
+    const known = this.estimates.get(estimate.estimate_id);
+    if (known) return known;
+    this.estimates.set(estimate.estimate_id, estimate);
+    this.estimateByDamage.set(estimate.damage_report_id, estimate.estimate_id);
+    return estimate;
+  }
+
+  getEstimate(estimate_id: string): RepairEstimate | undefined {
+    return this.estimates.get(estimate_id);
+  }
+
+  getEstimateForDamage(damage_id: string): RepairEstimate | undefined {
+    const id = this.estimateByDamage.get(damage_id);
+    return id ? this.estimates.get(id) : undefined;
+  }
+
+  book(appointment: Appointment): Appointment {
+    const known = this.appointments.get(appointment.appointment_id);
+    if (known) return known;
+    const key = `${appointment.dealer_id}|${Date.parse(appointment.slot_start)}`;
+    if (this.slotHolders.has(key)) throw new SlotTakenError(appointment.dealer_id, appointment.slot_start);
+    this.slotHolders.set(key, appointment.appointment_id);
+    this.appointments.set(appointment.appointment_id, appointment);
+    return appointment;
+  }
+
+  getAppointment(appointment_id: string): Appointment | undefined {
+    return this.appointments.get(appointment_id);
+  }
+
+  takenSlots(dealer_id: string): ReadonlySet<number> {
+    const taken = new Set<number>();
+    const prefix = `${dealer_id}|`;
+    for (const key of this.slotHolders.keys()) if (key.startsWith(prefix)) taken.add(Number(key.slice(prefix.length)));
+    return taken;
+  }
+
+  saveInvoice(invoice: Invoice): Invoice {
+    const known = this.invoices.get(invoice.appointment_id);
+    if (known) return known;
+    this.invoices.set(invoice.appointment_id, invoice);
+    return invoice;
+  }
+
+  getInvoiceForAppointment(appointment_id: string): Invoice | undefined {
+    return this.invoices.get(appointment_id);
+  }
+
+  nextInvoiceNumber(issuer: string): number {
+    const next = (this.invoiceSeq.get(issuer) ?? 0) + 1;
+    this.invoiceSeq.set(issuer, next);
+    return next;
+  }
+}

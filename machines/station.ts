@@ -1,0 +1,92 @@
+/**
+ * One simulator rig on the floor. It holds exactly one live attendee session and starts a fresh
+ * one (in Waiting) when the session ends — confirmation shown, attendee walked away — or when
+ * staff reset the station. Every input for the session passes through here, so the station is the
+ * one place that sees (and, later, journals) a station's events.
+ */
+import { assign, forwardTo, setup } from 'xstate';
+import { sessionMachine, type GeoPoint, type SessionEndedEvent, type SessionEvent, type SessionTimeouts } from './session.js';
+
+export interface StationInput {
+  station_id: string;
+  name: string;
+  vehicle_model: string;
+  market: string;
+  location: GeoPoint;
+  timeouts: SessionTimeouts;
+  /** Makes session ids unique across server runs (e.g. the boot time in base 36). */
+  id_base: string;
+}
+
+export interface StationContext extends StationInput {
+  session_seq: number;
+  session_id: string;
+  sessions_completed: number;
+  sessions_abandoned: number;
+  sessions_reset: number;
+}
+
+export type StationEvent =
+  | SessionEvent
+  | SessionEndedEvent
+  | { type: 'STAFF_RESET'; source?: 'staff' | 'kiosk' | 'replay' | 'api' };
+
+export const stationMachine = setup({
+  types: {
+    context: {} as StationContext,
+    events: {} as StationEvent,
+    input: {} as StationInput,
+  },
+  actors: { session: sessionMachine },
+  guards: {
+    isCurrentSession: ({ context, event }) => event.type === 'SESSION_ENDED' && event.session_id === context.session_id,
+  },
+  actions: {
+    nextSessionId: assign(({ context }) => ({
+      session_seq: context.session_seq + 1,
+      session_id: `${context.station_id}-${context.id_base}-${context.session_seq + 1}`,
+    })),
+    countEnded: assign(({ context, event }) => {
+      if (event.type !== 'SESSION_ENDED') return {};
+      return event.reason === 'completed'
+        ? { sessions_completed: context.sessions_completed + 1 }
+        : { sessions_abandoned: context.sessions_abandoned + 1 };
+    }),
+    countReset: assign(({ context }) => ({ sessions_reset: context.sessions_reset + 1 })),
+  },
+}).createMachine({
+  id: 'station',
+  context: ({ input }) => ({
+    ...input,
+    session_seq: 0,
+    session_id: '',
+    sessions_completed: 0,
+    sessions_abandoned: 0,
+    sessions_reset: 0,
+  }),
+  initial: 'running',
+  states: {
+    running: {
+      entry: 'nextSessionId',
+      invoke: {
+        id: 'session',
+        src: 'session',
+        input: ({ context }) => ({
+          station_id: context.station_id,
+          session_id: context.session_id,
+          vehicle_model: context.vehicle_model,
+          market: context.market,
+          location: context.location,
+          timeouts: context.timeouts,
+        }),
+      },
+      on: {
+        SESSION_ENDED: { guard: 'isCurrentSession', target: 'running', reenter: true, actions: 'countEnded' },
+        STAFF_RESET: { target: 'running', reenter: true, actions: 'countReset' },
+        '*': { actions: forwardTo('session') },
+      },
+    },
+  },
+});
+
+export type StationMachine = typeof stationMachine;
