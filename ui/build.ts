@@ -1,0 +1,37 @@
+/**
+ * Bundles the screens: ui/app.ts → ui/dist/app.js (ES2022, minified, with a source map).
+ * `npm run build:ui` runs this file; tests and the server can call `buildUi()` directly.
+ */
+import { build, type BuildResult } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const uiDir = dirname(fileURLToPath(import.meta.url));
+
+/** Where the bundle lands; the server serves this folder at /ui/*. */
+export const UI_DIST_DIR = join(uiDir, 'dist');
+
+/** Builds the UI bundle and resolves with esbuild's result (throws on a build error). */
+export async function buildUi(options: { minify?: boolean } = {}): Promise<BuildResult> {
+  return build({
+    entryPoints: [join(uiDir, 'app.ts')],
+    outfile: join(UI_DIST_DIR, 'app.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: options.minify ?? true,
+    sourcemap: true,
+    // Decorators follow tsconfig (experimentalDecorators, useDefineForClassFields: false).
+    tsconfig: join(uiDir, '..', 'tsconfig.json'),
+    logLevel: 'warning',
+    legalComments: 'linked',
+  });
+}
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const started = performance.now();
+  await buildUi();
+  console.log(`ui built → ${join('ui', 'dist', 'app.js')} in ${Math.round(performance.now() - started)} ms`);
+}
