@@ -223,7 +223,7 @@ export class Floor {
     } else {
       event = input;
     }
-    if (event.type !== 'STAFF_RESET' && event.type !== 'SESSION_ENDED' && !session.getSnapshot().can(event)) {
+    if (event.type !== 'STAFF_RESET' && !session.getSnapshot().can(event)) {
       const state = this.view(station_id)?.step ?? 'unknown';
       return {
         ok: false,

@@ -7,7 +7,7 @@
  * carried in context, so running it twice (a retry, a restore) does the same thing once.
  * Time only goes through XState's clock (`after`), so tests and replays use SimulatedClock.
  */
-import { assertEvent, assign, fromPromise, sendParent, setup } from 'xstate';
+import { assertEvent, assign, fromPromise, setup } from 'xstate';
 import type {
   Appointment,
   DamageReport,
@@ -59,6 +59,7 @@ export interface SessionContext extends SessionInput {
   appointment: Appointment | null;
   invoice: Invoice | null;
   error: SessionError | null;
+  ended: SessionEnd | null;
 }
 
 interface Sourced {
@@ -82,12 +83,8 @@ export type SessionEvent = Sourced &
     | { type: 'SET_LOCALE'; locale: Locale }
   );
 
-/** What the session tells its station when it is over: the station then starts a fresh one. */
-export interface SessionEndedEvent {
-  type: 'SESSION_ENDED';
-  session_id: string;
-  reason: 'completed' | 'abandoned';
-}
+/** Why a session is over; once set, its station starts a fresh session (see machines/station.ts). */
+export type SessionEnd = 'completed' | 'abandoned';
 
 export interface AnalyzeDamageInput {
   request_id: string;
@@ -221,16 +218,8 @@ export const sessionMachine = setup({
         return event.locale;
       },
     }),
-    endCompleted: sendParent(({ context }): SessionEndedEvent => ({
-      type: 'SESSION_ENDED',
-      session_id: context.session_id,
-      reason: 'completed',
-    })),
-    endAbandoned: sendParent(({ context }): SessionEndedEvent => ({
-      type: 'SESSION_ENDED',
-      session_id: context.session_id,
-      reason: 'abandoned',
-    })),
+    endCompleted: assign({ ended: 'completed' as const }),
+    endAbandoned: assign({ ended: 'abandoned' as const }),
   },
 }).createMachine({
   id: 'session',
@@ -251,6 +240,7 @@ export const sessionMachine = setup({
     appointment: null,
     invoice: null,
     error: null,
+    ended: null,
   }),
   initial: 'Waiting',
   on: {

@@ -1,11 +1,11 @@
 /**
  * One simulator rig on the floor. It holds exactly one live attendee session and starts a fresh
- * one (in Waiting) when the session ends — confirmation shown, attendee walked away — or when
+ * one (in Waiting) when the session marks itself ended — confirmation shown, attendee walked away — or when
  * staff reset the station. Every input for the session passes through here, so the station is the
  * one place that sees (and, later, journals) a station's events.
  */
-import { assign, forwardTo, setup } from 'xstate';
-import { sessionMachine, type GeoPoint, type SessionEndedEvent, type SessionEvent, type SessionTimeouts } from './session.js';
+import { assign, forwardTo, setup, type SnapshotFrom } from 'xstate';
+import { sessionMachine, type GeoPoint, type SessionEvent, type SessionTimeouts } from './session.js';
 
 export interface StationInput {
   station_id: string;
@@ -26,10 +26,25 @@ export interface StationContext extends StationInput {
   sessions_reset: number;
 }
 
-export type StationEvent =
-  | SessionEvent
-  | SessionEndedEvent
-  | { type: 'STAFF_RESET'; source?: 'staff' | 'kiosk' | 'replay' | 'api' };
+/** The events a station passes on to its session. Listed, not a wildcard: a wildcard would also
+ *  forward the session's own snapshot events back to it, forever. */
+export const SESSION_EVENT_TYPES = [
+  'TELEMETRY_RECEIVED',
+  'CRASH_DETECTED',
+  'CRASH_REPORTED',
+  'REPAIR_REQUESTED',
+  'MANUAL_DAMAGE_ENTERED',
+  'RETRY',
+  'CONTINUE',
+  'BACK',
+  'DEALER_CHOSEN',
+  'CHANGE_DEALER',
+  'SLOT_CHOSEN',
+  'NEXT_DRIVER',
+  'SET_LOCALE',
+] as const satisfies readonly SessionEvent['type'][];
+
+export type StationEvent = SessionEvent | { type: 'STAFF_RESET'; source?: 'staff' | 'kiosk' | 'replay' | 'api' };
 
 export const stationMachine = setup({
   types: {
@@ -39,7 +54,7 @@ export const stationMachine = setup({
   },
   actors: { session: sessionMachine },
   guards: {
-    isCurrentSession: ({ context, event }) => event.type === 'SESSION_ENDED' && event.session_id === context.session_id,
+    hasSessionEnded: ({ event }) => (event as unknown as { snapshot: SnapshotFrom<typeof sessionMachine> }).snapshot.context.ended !== null,
   },
   actions: {
     nextSessionId: assign(({ context }) => ({
@@ -47,8 +62,8 @@ export const stationMachine = setup({
       session_id: `${context.station_id}-${context.id_base}-${context.session_seq + 1}`,
     })),
     countEnded: assign(({ context, event }) => {
-      if (event.type !== 'SESSION_ENDED') return {};
-      return event.reason === 'completed'
+      const ended = (event as unknown as { snapshot: SnapshotFrom<typeof sessionMachine> }).snapshot.context.ended;
+      return ended === 'completed'
         ? { sessions_completed: context.sessions_completed + 1 }
         : { sessions_abandoned: context.sessions_abandoned + 1 };
     }),
@@ -79,11 +94,12 @@ export const stationMachine = setup({
           location: context.location,
           timeouts: context.timeouts,
         }),
+        // The session marks itself ended (confirmation over, attendee gone): start a fresh one.
+        onSnapshot: { guard: 'hasSessionEnded', target: 'running', reenter: true, actions: 'countEnded' },
       },
       on: {
-        SESSION_ENDED: { guard: 'isCurrentSession', target: 'running', reenter: true, actions: 'countEnded' },
         STAFF_RESET: { target: 'running', reenter: true, actions: 'countReset' },
-        '*': { actions: forwardTo('session') },
+        ...Object.fromEntries(SESSION_EVENT_TYPES.map((type) => [type, { actions: forwardTo('session') }])),
       },
     },
   },
