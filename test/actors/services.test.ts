@@ -1,0 +1,190 @@
+/**
+ * The domain services without HTTP: idempotent writes, which vehicle model an analysis is for,
+ * parts lead time in a dealer's slots, and slots that are never on Sunday or in the past.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { loadCatalog } from '../../actors/catalog/load.js';
+import { readDataFile } from '../../actors/catalog/read-data-file.js';
+import { DEFAULT_DATA_DIR, loadPartMapping } from '../../actors/damage/mapping.js';
+import { loadTelemetrySamples } from '../../actors/damage/samples.js';
+import { openSlots } from '../../actors/dealers/slots.js';
+import { DomainError } from '../../actors/errors.js';
+import type { Inventory } from '../../actors/ports.js';
+import { createServices } from '../../actors/services.js';
+import { MemoryStore } from '../../adapters/store/memory-store.js';
+import { Dealer, type Slot } from '../../machines/schemas.js';
+
+const catalog = loadCatalog();
+const mapping = loadPartMapping();
+const samples = loadTelemetrySamples();
+const { dealers } = readDataFile(join(DEFAULT_DATA_DIR, 'dealers.json'), z.object({ dealers: z.array(Dealer) }));
+
+/** Monday 2 March 2026, 10:00 in São Paulo (13:00 UTC). */
+const MONDAY_10H = new Date('2026-03-02T13:00:00.000Z');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const plentyInStock: Inventory = { stockAt: () => 99, centralLeadDays: () => 2 };
+const nothingInStock: Inventory = { stockAt: () => 0, centralLeadDays: () => 2 };
+
+/** Services over a fresh store; `now` moves on a second per read, so a second analysis would show. */
+function services(options: { inventory?: Inventory; now?: () => Date } = {}) {
+  let tick = MONDAY_10H.getTime();
+  return createServices({
+    catalog,
+    mapping,
+    dealers,
+    store: new MemoryStore(),
+    inventory: options.inventory ?? plentyInStock,
+    now: options.now ?? (() => new Date((tick += 1000))),
+  });
+}
+
+function sample(id: string) {
+  const found = samples.find((s) => s.id === id);
+  if (!found) throw new Error(`no sample ${id}`);
+  return found;
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(DomainError);
+    return (err as DomainError).code;
+  }
+  return undefined;
+}
+
+/** Weekday of a slot in its own (-03:00) local time: 0 = Sunday. */
+function localWeekday(slot: Slot): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T/.exec(slot.start)!;
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDay();
+}
+
+describe('idempotent writes', () => {
+  it('analyses a request once: the same request id gives the same damage record', () => {
+    const s = services();
+    const req = { request_id: 'r-1', session_id: 'sess-1', telemetry: sample('tcross-front').telemetry, vehicle_model: 'tcross' };
+    const first = s.analyze(req);
+    const second = s.analyze(req);
+    expect(second.damage_id).toBe('dmg-r-1');
+    expect(second).toBe(first);
+    expect(second.crash_timestamp).toBe(first.crash_timestamp);
+    expect(s.analyze({ ...req, request_id: 'r-2' }).crash_timestamp).not.toBe(first.crash_timestamp);
+  });
+
+  it('books a request once and invoices an appointment once, numbering per dealer in sequence', () => {
+    const s = services();
+    const damage = s.analyze({ request_id: 'r-1', session_id: null, telemetry: sample('golf-normalized').telemetry });
+    const estimate = s.estimate(damage);
+    const [slotA, slotB] = s.checkDealer('vw-sp-001', null);
+    const booking = { request_id: 'b-1', session_id: null, estimate_id: estimate.estimate_id, dealer_id: 'vw-sp-001', slot_start: slotA!.start };
+    const first = s.book(booking);
+    const again = s.book(booking);
+    expect(again.appointment_id).toBe(first.appointment_id);
+    expect(again).toEqual(first);
+    // Another request for the same slot loses it.
+    expect(() => s.book({ ...booking, request_id: 'b-2' })).toThrow(expect.objectContaining({ code: 'slot_taken' }));
+
+    const invoice = s.invoice(first);
+    expect(invoice.invoice_number).toBe('VW-SP-001-2026-000001');
+    expect(s.invoice(first).invoice_number).toBe(invoice.invoice_number);
+    const second = s.book({ ...booking, request_id: 'b-3', slot_start: slotB!.start });
+    expect(s.invoice(second).invoice_number).toBe('VW-SP-001-2026-000002');
+  });
+});
+
+describe('resolveVehicleModel: asked > detected > fallback', () => {
+  const s = services();
+  const tcrossTelemetry = sample('tcross-front').telemetry;
+  const anonymous = sample('golf-light-scrape').telemetry; // names no model
+
+  it('takes the model asked for over the one in the telemetry and the fallback', () => {
+    expect(s.resolveVehicleModel({ telemetry: tcrossTelemetry, vehicle_model: 'golf', fallback_model: 'tcross' })).toBe('golf');
+  });
+
+  it('takes the model detected in the telemetry over the fallback', () => {
+    expect(s.resolveVehicleModel({ telemetry: tcrossTelemetry, vehicle_model: null, fallback_model: 'golf' })).toBe('tcross');
+  });
+
+  it("falls back to the station's model when the telemetry names none", () => {
+    expect(s.resolveVehicleModel({ telemetry: anonymous, vehicle_model: null, fallback_model: 'tcross' })).toBe('tcross');
+    expect(s.resolveVehicleModel({ telemetry: anonymous, vehicle_model: null, fallback_model: 'golf' })).toBe('golf');
+  });
+
+  it('refuses an unknown model asked for, naming the supported ones, even when the telemetry names one', () => {
+    expect(codeOf(() => s.resolveVehicleModel({ telemetry: tcrossTelemetry, vehicle_model: 'passat', fallback_model: 'tcross' }))).toBe(
+      'unknown_vehicle_model',
+    );
+    expect(() => s.resolveVehicleModel({ telemetry: tcrossTelemetry, vehicle_model: 'passat' })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('golf, tcross'), details: { supported: ['golf', 'tcross'] } }),
+    );
+  });
+
+  it('asks for a model when there is none to be had', () => {
+    expect(codeOf(() => s.resolveVehicleModel({ telemetry: anonymous, vehicle_model: null, fallback_model: null }))).toBe('vehicle_model_required');
+    expect(codeOf(() => s.resolveVehicleModel({ telemetry: anonymous, fallback_model: 'beetle' }))).toBe('vehicle_model_required');
+  });
+});
+
+describe('checkDealer and parts lead time', () => {
+  function estimateWith(inventory: Inventory) {
+    const s = services({ inventory, now: () => MONDAY_10H });
+    const damage = s.analyze({ request_id: 'r-1', session_id: null, telemetry: sample('tcross-front').telemetry, vehicle_model: 'tcross' });
+    const estimate = s.estimate(damage);
+    expect(estimate.parts.length).toBeGreaterThan(0);
+    return { s, estimate };
+  }
+
+  it('offers nothing before the central parts centre can deliver (2 days) when the dealer has no stock', () => {
+    const { s, estimate } = estimateWith(nothingInStock);
+    const slots = s.checkDealer('vw-sp-001', estimate);
+    expect(slots.length).toBeGreaterThan(0);
+    for (const slot of slots) expect(Date.parse(slot.start)).toBeGreaterThanOrEqual(MONDAY_10H.getTime() + 2 * DAY);
+    // Monday 10:00 + 2 days: Wednesday 10:00 local is the first slot.
+    expect(slots[0]!.start).toBe('2026-03-04T10:00:00-03:00');
+  });
+
+  it('offers the same day when every part is in stock', () => {
+    const { s, estimate } = estimateWith(plentyInStock);
+    const slots = s.checkDealer('vw-sp-001', estimate);
+    expect(slots[0]!.start).toBe('2026-03-02T11:00:00-03:00');
+  });
+
+  it('answers an unknown dealer with dealer_not_found', () => {
+    const { s, estimate } = estimateWith(plentyInStock);
+    expect(codeOf(() => s.checkDealer('vw-xx-000', estimate))).toBe('dealer_not_found');
+  });
+});
+
+describe('openSlots', () => {
+  const dealer = dealers.find((d) => d.dealer_id === 'vw-sp-001')!;
+
+  it('never offers a Sunday, even asked on a Saturday afternoon for many days', () => {
+    const saturdayAfternoon = new Date('2026-03-07T17:00:00.000Z'); // 14:00 local, after Saturday closing
+    const slots = openSlots(dealer, { now: saturdayAfternoon, days: 12, per_day: 24 });
+    expect(slots.length).toBeGreaterThan(50);
+    expect(slots.map(localWeekday)).not.toContain(0);
+    // The first slot is Monday 08:00.
+    expect(slots[0]!.start).toBe('2026-03-09T08:00:00-03:00');
+  });
+
+  it('offers nothing in the past or within the next hour', () => {
+    for (const now of [MONDAY_10H, new Date('2026-03-06T20:30:00.000Z'), new Date('2026-03-02T10:59:00.000Z')]) {
+      const slots = openSlots(dealer, { now });
+      expect(slots.length).toBeGreaterThan(0);
+      for (const slot of slots) expect(Date.parse(slot.start), `${now.toISOString()} ${slot.start}`).toBeGreaterThanOrEqual(now.getTime() + HOUR);
+    }
+  });
+
+  it('skips taken slots and honours earliest', () => {
+    const first = openSlots(dealer, { now: MONDAY_10H })[0]!;
+    const taken = new Set([Date.parse(first.start)]);
+    expect(openSlots(dealer, { now: MONDAY_10H, taken })[0]!.start).not.toBe(first.start);
+    const earliest = new Date(MONDAY_10H.getTime() + 3 * DAY);
+    for (const slot of openSlots(dealer, { now: MONDAY_10H, earliest })) expect(Date.parse(slot.start)).toBeGreaterThanOrEqual(earliest.getTime());
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * The station WebSocket (`/ws?station={id}`) on a real server bound to port 0, with the `ws`
+ * client: the session at once, a message on every transition, the kiosk walk to Booked, errors
+ * as messages on an open socket, and stations that never see each other's sessions.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ServerMessage } from '../../../actors/protocol.js';
+import { startServer, type RunningServer } from '../../../adapters/http/server.js';
+
+let server: RunningServer | null = null;
+const sockets: WebSocket[] = [];
+
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await server?.close();
+  server = null;
+});
+
+/** Every message a socket has received, in order, and who is waiting for the next ones. */
+interface Inbox {
+  messages: ServerMessage[];
+  read: number;
+  wake: () => void;
+}
+const inboxes = new WeakMap<WebSocket, Inbox>();
+
+async function start(): Promise<RunningServer> {
+  server = await startServer({ PORT: 0, HOST: '127.0.0.1', STATIONS: 3 });
+  return server;
+}
+
+/** Opens a socket on a station and starts collecting its messages (each parsed with ServerMessage). */
+async function connect(station: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${server!.url.replace(/^http/, 'ws')}/ws?station=${station}`);
+  sockets.push(ws);
+  const inbox: Inbox = { messages: [], read: 0, wake: () => {} };
+  inboxes.set(ws, inbox);
+  ws.on('message', (data) => {
+    inbox.messages.push(ServerMessage.parse(JSON.parse(String(data))));
+    inbox.wake();
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return ws;
+}
+
+/**
+ * The next message (after those already read) that satisfies `predicate`; messages before it are
+ * read too. Rejects after `timeoutMs`, naming what did arrive.
+ */
+function nextMessage(ws: WebSocket, predicate: (m: ServerMessage) => boolean = () => true, timeoutMs = 3000): Promise<ServerMessage> {
+  const inbox = inboxes.get(ws)!;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      inbox.wake = () => {};
+      const seen = inbox.messages.map((m) => (m.type === 'session' ? m.session.step : `error:${m.error.code}`));
+      reject(new Error(`no matching message within ${timeoutMs} ms; received: ${seen.join(', ')}`));
+    }, timeoutMs);
+    const check = () => {
+      while (inbox.read < inbox.messages.length) {
+        const m = inbox.messages[inbox.read++]!;
+        if (predicate(m)) {
+          clearTimeout(timer);
+          inbox.wake = () => {};
+          resolve(m);
+          return;
+        }
+      }
+    };
+    inbox.wake = check;
+    check();
+  });
+}
+
+type SessionMessage = Extract<ServerMessage, { type: 'session' }>;
+
+async function nextStep(ws: WebSocket, step: string, timeoutMs?: number): Promise<SessionMessage> {
+  return (await nextMessage(ws, (m) => m.type === 'session' && m.session.step === step, timeoutMs)) as SessionMessage;
+}
+
+async function nextError(ws: WebSocket): Promise<Extract<ServerMessage, { type: 'error' }>> {
+  return (await nextMessage(ws, (m) => m.type === 'error')) as Extract<ServerMessage, { type: 'error' }>;
+}
+
+function send(ws: WebSocket, command: object | string): void {
+  ws.send(typeof command === 'string' ? command : JSON.stringify(command));
+}
+
+/** The HTTP status of a refused upgrade. */
+function upgradeStatus(path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${server!.url.replace(/^http/, 'ws')}${path}`);
+    sockets.push(ws);
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+      ws.terminate();
+    });
+    ws.once('open', () => reject(new Error(`${path} was upgraded`)));
+    ws.once('error', (err) => reject(err));
+  });
+}
+
+describe('station WebSocket', () => {
+  it('sends the session at once, in Waiting', async () => {
+    await start();
+    const ws = await connect('1');
+    const first = (await nextMessage(ws)) as SessionMessage;
+    expect(first).toMatchObject({ type: 'session', state: 'Waiting', session: { station_id: '1', state: 'Waiting', damage_id: null } });
+    expect(first.session.session_id).toBe(server!.runtime.floor.view('1')!.session_id);
+  });
+
+  it('walks the kiosk from a simulated crash to Booked with an invoice, then a fresh session for the next driver', async () => {
+    await start();
+    const ws = await connect('2');
+    const waiting = (await nextMessage(ws)) as SessionMessage;
+    const session_id = waiting.session.session_id;
+
+    send(ws, { type: 'SIMULATE_CRASH' });
+    const crashed = await nextMessage(ws, (m) => m.type === 'session' && m.state === 'Crashed');
+    expect(crashed).toMatchObject({ state: 'Crashed' });
+    const estimated = await nextStep(ws, 'Estimated.reviewingDamage');
+    expect(estimated.session).toMatchObject({ session_id, state: 'Estimated', vehicle_model: 'golf' });
+    expect(estimated.session.damage?.components.length).toBeGreaterThan(0);
+    expect(estimated.session.estimate?.damage_report_id).toBe(estimated.session.damage_id);
+
+    send(ws, { type: 'CONTINUE' });
+    await nextStep(ws, 'Estimated.reviewingEstimate');
+    send(ws, { type: 'CONTINUE' });
+    const ready = await nextStep(ws, 'Estimated.choosingDealer.ready');
+    expect(ready.session.dealers.length).toBeGreaterThan(0);
+    const dealer_id = ready.session.dealers[0]!.dealer_id;
+
+    send(ws, { type: 'DEALER_CHOSEN', dealer_id });
+    const choosing = await nextStep(ws, 'DealerChosen.choosingSlot');
+    expect(choosing.session.dealer_id).toBe(dealer_id);
+    expect(choosing.session.slots.length).toBeGreaterThan(0);
+    const slot = choosing.session.slots[0]!;
+
+    send(ws, { type: 'SLOT_CHOSEN', slot_start: slot.start });
+    const booked = await nextStep(ws, 'Booked.confirmationShown');
+    expect(booked.state).toBe('Booked');
+    expect(booked.session.appointment).toMatchObject({ dealer_id, session_id, status: 'confirmed' });
+    expect(Date.parse(booked.session.appointment!.slot_start)).toBe(Date.parse(slot.start));
+    expect(booked.session.invoice).not.toBeNull();
+    expect(booked.session.invoice!.appointment_id).toBe(booked.session.appointment_id);
+    expect(booked.session.invoice!.grand_total).toBe(booked.session.estimate!.grand_total);
+
+    send(ws, { type: 'NEXT_DRIVER' });
+    const fresh = (await nextMessage(ws, (m) => m.type === 'session' && m.session.session_id !== session_id)) as SessionMessage;
+    expect(fresh.session).toMatchObject({ state: 'Waiting', station_id: '2', damage_id: null, appointment_id: null });
+  });
+
+  it('answers a malformed message with an error and keeps the socket open', async () => {
+    await start();
+    const ws = await connect('1');
+    await nextMessage(ws);
+    send(ws, 'this is not json');
+    expect((await nextError(ws)).error.code).toBe('invalid_json');
+    send(ws, { type: 'FLY_TO_THE_MOON' });
+    expect((await nextError(ws)).error.code).toBe('invalid_command');
+    send(ws, { type: 'DEALER_CHOSEN' });
+    expect((await nextError(ws)).error.code).toBe('invalid_command');
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    // Still serving: a valid command is taken.
+    send(ws, { type: 'SET_LOCALE', locale: 'en' });
+    const english = (await nextMessage(ws, (m) => m.type === 'session' && m.session.locale === 'en')) as SessionMessage;
+    expect(english.state).toBe('Waiting');
+  });
+
+  it('answers a command the state cannot take with not_accepted and changes nothing', async () => {
+    await start();
+    const ws = await connect('3');
+    const waiting = (await nextMessage(ws)) as SessionMessage;
+    send(ws, { type: 'CONTINUE' });
+    const error = await nextError(ws);
+    expect(error.error.code).toBe('not_accepted');
+    send(ws, { type: 'NEXT_DRIVER' });
+    expect((await nextError(ws)).error.code).toBe('not_accepted');
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    expect(server!.runtime.floor.view('3')).toMatchObject({ session_id: waiting.session.session_id, step: waiting.session.step });
+  });
+
+  it('sends the same states to two screens on the same station', async () => {
+    await start();
+    const a = await connect('1');
+    const b = await connect('1');
+    const [firstA, firstB] = (await Promise.all([nextMessage(a), nextMessage(b)])) as SessionMessage[];
+    expect(firstA!.session.session_id).toBe(firstB!.session.session_id);
+    send(a, { type: 'SIMULATE_CRASH' });
+    const [doneA, doneB] = await Promise.all([nextStep(a, 'Estimated.reviewingDamage'), nextStep(b, 'Estimated.reviewingDamage')]);
+    expect(doneB.session.damage_id).not.toBeNull();
+    expect(doneB.session.damage_id).toBe(doneA.session.damage_id);
+    expect(doneB.session.estimate_id).toBe(doneA.session.estimate_id);
+    const steps = (ws: WebSocket) => inboxes.get(ws)!.messages.map((m) => (m.type === 'session' ? m.session.step : m.type));
+    expect(steps(b)).toEqual(steps(a));
+  });
+
+  it("keeps stations apart: a socket never sees another station's session", async () => {
+    await start();
+    const one = await connect('1');
+    const two = await connect('2');
+    const idOne = ((await nextMessage(one)) as SessionMessage).session.session_id;
+    const idTwo = ((await nextMessage(two)) as SessionMessage).session.session_id;
+    expect(idOne).not.toBe(idTwo);
+    send(one, { type: 'SIMULATE_CRASH' });
+    send(two, { type: 'SIMULATE_CRASH' });
+    await Promise.all([nextStep(one, 'Estimated.reviewingDamage'), nextStep(two, 'Estimated.reviewingDamage')]);
+    send(one, { type: 'STAFF_RESET' });
+    await nextMessage(one, (m) => m.type === 'session' && m.session.session_id !== idOne);
+    const sessionsOf = (ws: WebSocket) =>
+      inboxes.get(ws)!.messages.flatMap((m) => (m.type === 'session' ? [{ station: m.session.station_id, id: m.session.session_id }] : []));
+    for (const m of sessionsOf(one)) expect(m.station).toBe('1');
+    for (const m of sessionsOf(two)) expect(m).toEqual({ station: '2', id: idTwo });
+    expect(sessionsOf(one).map((m) => m.id)).not.toContain(idTwo);
+  });
+
+  it('does not upgrade /ws without a station (400) or with an unknown one (404)', async () => {
+    await start();
+    expect(await upgradeStatus('/ws')).toBe(400);
+    expect(await upgradeStatus('/ws?station=99')).toBe(404);
+    expect(await upgradeStatus('/ws?station=')).toBe(400);
+  });
+});
