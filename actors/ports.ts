@@ -18,7 +18,6 @@ export interface RecordStore {
   getDamage(damage_id: string): DamageReport | undefined;
   saveEstimate(estimate: RepairEstimate): RepairEstimate;
   getEstimate(estimate_id: string): RepairEstimate | undefined;
-  getEstimateForDamage(damage_id: string): RepairEstimate | undefined;
   /** Books the appointment's slot; the same request_id again returns the first booking.
    *  Throws SlotTakenError when another request holds the slot. */
   book(appointment: Appointment): Appointment;

@@ -79,7 +79,7 @@ export function createServices(deps: ServiceDeps) {
     );
   }
 
-  /** Throws a 4xx-worthy error if the telemetry cannot be analysed; changes nothing. */
+  /** Throws a 4xx-worthy error if the telemetry is not of an accepted shape; changes nothing. */
   function checkTelemetry(telemetry: unknown): void {
     parseTelemetry(telemetry);
   }
@@ -117,6 +117,19 @@ export function createServices(deps: ServiceDeps) {
       return found;
     },
 
+    /** Analyses without storing anything: the check the API runs before a crash reaches a station. */
+    dryRunAnalysis(req: Omit<AnalyzeRequest, 'request_id'>): DamageReport {
+      return analyzeDamage({
+        telemetry: req.telemetry,
+        vehicle_model: resolveVehicleModel(req),
+        damage_id: 'dmg-dry-run',
+        session_id: req.session_id,
+        now: deps.now(),
+        mapping,
+        components: componentList,
+      });
+    },
+
     analyze(req: AnalyzeRequest): DamageReport {
       const damage_id = `dmg-${req.request_id}`;
       const known = store.getDamage(damage_id);
@@ -134,22 +147,21 @@ export function createServices(deps: ServiceDeps) {
       return store.saveDamage(report);
     },
 
+    /** The estimate of a damage report in a market; one per (damage, market), made once. */
     estimate(damage: DamageReport, market: string = catalog.defaultMarket): RepairEstimate {
-      const known = store.getEstimateForDamage(damage.damage_id);
+      const marketData = catalog.markets.get(market);
+      if (!marketData) {
+        throw new DomainError('unknown_market', `Unknown market "${market}". Known: ${[...catalog.markets.keys()].join(', ')}`);
+      }
+      const base = damage.damage_id.replace(/^dmg-/, 'est-');
+      const estimate_id = market === catalog.defaultMarket ? base : `${base}-${market.toLowerCase()}`;
+      const known = store.getEstimate(estimate_id);
       if (known) return known;
       const vehicle = catalog.vehicles.get(damage.vehicle_model);
       if (!vehicle) throw new DomainError('unknown_vehicle_model', `Unknown vehicle model "${damage.vehicle_model}"`);
-      const marketData = catalog.markets.get(market);
-      if (!marketData) throw new DomainError('unknown_market', `Unknown market "${market}"`);
-      const estimate = estimateRepair({
-        damage,
-        vehicle,
-        market: marketData,
-        components: catalog.components,
-        estimate_id: damage.damage_id.replace(/^dmg-/, 'est-'),
-        now: deps.now(),
-      });
-      return store.saveEstimate(estimate);
+      return store.saveEstimate(
+        estimateRepair({ damage, vehicle, market: marketData, components: catalog.components, estimate_id, now: deps.now() }),
+      );
     },
 
     findDealers(location: GeoPoint, options: { radius_km?: number; q?: string; limit?: number } = {}): DealerHit[] {

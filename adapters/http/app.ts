@@ -112,12 +112,16 @@ export function createApp(deps: AppDeps) {
     .post('/:id/repair', async (c) => {
       const id = c.req.param('id');
       stationOr404(id);
+      const request_id = requestIdOf(c.req.header('idempotency-key'), undefined);
       const view = floor.view(id)!;
+      // A retry of a press this session already answered gets the same answer.
+      if (view.damage_id === `dmg-${request_id}`) {
+        return c.json({ session_id: view.session_id, damage_id: view.damage_id, state: view.state, session: view }, 201);
+      }
       if (view.state !== 'Waiting') {
         throw new ApiError('not_accepted', `Station ${id} is not waiting for a crash (session is in ${view.step})`, { state: view.state });
       }
       if (!view.has_telemetry) throw new ApiError('no_telemetry', `Station ${id} holds no telemetry yet: crash first`);
-      const request_id = requestIdOf(c.req.header('idempotency-key'), undefined);
       dispatchOrThrow(id, { type: 'REPAIR_REQUESTED', request_id, source: 'api' });
       const done = await analysisOf(id, request_id);
       return c.json({ session_id: done.session_id, damage_id: done.damage_id, state: done.state, session: done }, 201);
@@ -153,6 +157,10 @@ export function createApp(deps: AppDeps) {
     const station_id = body.station_id;
     stationOr404(station_id);
     const view = floor.view(station_id)!;
+    // A repeat of a request this session already analysed (a client retrying after a lost answer) gets the same answer.
+    if (view.damage_id === `dmg-${request_id}`) {
+      return c.json({ damage_id: view.damage_id, session_id: view.session_id, report: view.damage }, 201);
+    }
     const vehicle_model = services.resolveVehicleModel({
       telemetry: body.telemetry,
       vehicle_model: body.vehicle_model ?? null,
@@ -161,6 +169,8 @@ export function createApp(deps: AppDeps) {
     if (view.state !== 'Waiting') {
       throw new ApiError('not_accepted', `Station ${station_id} is busy with a session in ${view.step}: wait or reset it`, { state: view.state });
     }
+    // Telemetry that parses but cannot make a report (nothing damaged) is refused before the station moves.
+    services.dryRunAnalysis({ telemetry: body.telemetry, vehicle_model, session_id: view.session_id });
     dispatchOrThrow(station_id, { type: 'CRASH_REPORTED', request_id, telemetry: body.telemetry, vehicle_model, source: 'api' });
     const done = await analysisOf(station_id, request_id);
     return c.json({ damage_id: done.damage_id, session_id: done.session_id, report: done.damage }, 201);

@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   telemetry_invalid: 422,
   telemetry_empty: 422,
   unknown_vehicle_model: 422,
+  vehicle_model_unknown: 422,
   vehicle_model_required: 422,
   unknown_market: 422,
   slot_not_offered: 422,

@@ -9,7 +9,6 @@ import type { Appointment, DamageReport, Invoice, RepairEstimate } from '../../m
 export class MemoryStore implements RecordStore {
   private readonly damage = new Map<string, DamageReport>();
   private readonly estimates = new Map<string, RepairEstimate>();
-  private readonly estimateByDamage = new Map<string, string>();
   private readonly appointments = new Map<string, Appointment>();
   /** `${dealer_id}|${epoch ms}` → appointment_id holding that slot. */
   private readonly slotHolders = new Map<string, string>();
@@ -31,17 +30,11 @@ export class MemoryStore implements RecordStore {
     const known = this.estimates.get(estimate.estimate_id);
     if (known) return known;
     this.estimates.set(estimate.estimate_id, estimate);
-    this.estimateByDamage.set(estimate.damage_report_id, estimate.estimate_id);
     return estimate;
   }
 
   getEstimate(estimate_id: string): RepairEstimate | undefined {
     return this.estimates.get(estimate_id);
-  }
-
-  getEstimateForDamage(damage_id: string): RepairEstimate | undefined {
-    const id = this.estimateByDamage.get(damage_id);
-    return id ? this.estimates.get(id) : undefined;
   }
 
   book(appointment: Appointment): Appointment {

@@ -346,9 +346,7 @@ describe('GET /api/parts/estimate/{damage_id}', () => {
     expect(await estimateOf(t.app, first.damage_report_id)).toEqual(first);
   });
 
-  // BUG (actors/services.ts `estimate`): the stored estimate of a damage is returned whatever
-  // market is asked, so after one BR-SP estimate, `?market=DE` answers BRL and `?market=XX` 200.
-  it.fails('honours ?market for a damage that already has an estimate in another market', async () => {
+  it('honours ?market for a damage that already has an estimate in another market', async () => {
     const t = buildApp(live);
     const br = await freshEstimate(t, 'tcross');
     const de = await estimateOf(t.app, br.damage_report_id, 'DE');
@@ -356,7 +354,7 @@ describe('GET /api/parts/estimate/{damage_id}', () => {
     expect(de.market).toBe('DE');
   });
 
-  it.fails('answers an unknown market with 422 even when the damage already has an estimate', async () => {
+  it('answers an unknown market with 422 even when the damage already has an estimate', async () => {
     const t = buildApp(live);
     const br = await freshEstimate(t, 'tcross');
     await expectError(await t.app.request(`/api/parts/estimate/${br.damage_report_id}?market=XX`), 422, 'unknown_market');
@@ -692,3 +690,16 @@ describe('bad input never gets a 500', () => {
 function ErrorBodyOf(text: string) {
   return z.object({ error: z.object({ code: z.string(), message: z.string() }) }).parse(JSON.parse(text));
 }
+
+describe('a station refuses telemetry it cannot make a report of', () => {
+  it('answers 422 for a crash with nothing damaged and leaves the station waiting', async () => {
+    const t = buildApp(live);
+    const res = await t.app.request('/api/damage/analyze', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ station_id: '1', vehicle_model: 'tcross', telemetry: { damage: 0, part_damage: {}, deform_group_damage: {} } }),
+    });
+    expect(res.status).toBe(422);
+    expect(t.runtime.floor.view('1')!.step).toBe('Waiting.driving');
+  });
+});
