@@ -1,0 +1,270 @@
+/**
+ * The link between one station and its simulator rig:
+ *   disconnected → connecting → handshaking → polling, and back to disconnected (with capped
+ *   exponential backoff) whenever the rig is not there, restarts or drops the socket.
+ *
+ * Pure statechart. The I/O lives in one invoked callback actor, `rigConnection` (provided by
+ * adapters/beamng), which owns the sockets and reports what happens as events; the machine keeps
+ * time — poll interval, backoff, "stood still" — on XState's clock, so tests and replays run fast.
+ *
+ * What the link tells its station (a sibling in the floor's actor system, `station-{id}`):
+ * live damage while driving (TELEMETRY_RECEIVED), a crash when damage rises past the threshold
+ * (CRASH_DETECTED), and "Repair My Car" pressed in the game or the car stood still after a crash
+ * (REPAIR_REQUESTED). The latest full telemetry always travels with those events, so the session
+ * holds it and keeps it when the rig drops out.
+ */
+import { assign, enqueueActions, fromCallback, sendTo, setup, type AnyActorRef } from 'xstate';
+import type { SessionEvent } from './session.js';
+
+export type LinkStatus = 'disconnected' | 'connecting' | 'handshaking' | 'connected';
+
+export interface RigAddress {
+  host: string;
+  port: number;
+}
+
+export interface RigVehicle {
+  /** The simulator's name of the model, e.g. "vw_tcross". */
+  model: string;
+  name: string | null;
+  /** The ontology model it maps to, e.g. "tcross"; null when unknown (then the station's own is used). */
+  vehicle_model: string | null;
+}
+
+/** One reading of the car: the raw Damage sensor payload plus what the link needs from State. */
+export interface RigReading {
+  /** The Damage sensor payload as received (normalised keys), passed on as telemetry. */
+  damage: { damage: number } & Record<string, unknown>;
+  /** Speed in m/s from the State sensor. */
+  speed_ms: number;
+  received_at: string;
+}
+
+export interface LinkConfig {
+  /** Poll the damage sensor this often. */
+  poll_ms: number;
+  /** Damage rise (BeamNG beam-damage units) over the pre-crash level that counts as a crash. */
+  crash_threshold: number;
+  /** Reconnect backoff: first wait and cap. */
+  backoff_initial_ms: number;
+  backoff_max_ms: number;
+  /** After a crash, a car slower than `still_speed_ms` for `auto_repair_after_ms` asks for the repair; null = off. */
+  auto_repair_after_ms: number | null;
+  still_speed_ms: number;
+  /** Ask the in-game mod whether "Repair My Car" was pressed on every poll. */
+  poll_repair_button: boolean;
+}
+
+export interface LinkInput {
+  station_id: string;
+  address: RigAddress;
+  /** True when the address is the simulated rig started by the server, not a real BeamNG. */
+  simulated: boolean;
+  protocol_version: string;
+  config: LinkConfig;
+  /** Makes the link's request ids unique across server runs. */
+  id_base: string;
+}
+
+export interface LinkContext extends LinkInput {
+  attempt: number;
+  vehicle: RigVehicle | null;
+  last_telemetry_at: string | null;
+  last_error: { code: string; message: string } | null;
+  connected_at: string | null;
+  /** Damage level before the current crash (resets when the car is recovered). */
+  baseline_damage: number;
+  last_damage: number;
+  crashed: boolean;
+  /** Polls in a row with the crashed car standing still. */
+  still_polls: number;
+  auto_repair_sent: boolean;
+  /** Counter behind the request ids the link mints. */
+  requests: number;
+}
+
+/** What the rig connection actor reports. */
+export type RigEvent =
+  | { type: 'RIG.TCP_CONNECTED' }
+  | { type: 'RIG.READY'; vehicle: RigVehicle; at: string }
+  | { type: 'RIG.READING'; reading: RigReading }
+  | { type: 'RIG.REPAIR_PRESSED' }
+  | { type: 'RIG.FAILED'; error: { code: string; message: string } };
+
+/** What the link tells the rig connection actor. */
+export type RigCommand = { type: 'POLL'; ask_repair_button: boolean } | { type: 'RECOVER' };
+
+export type LinkEvent = RigEvent | { type: 'RECONNECT' } | { type: 'RECOVER_CAR' };
+
+export interface RigConnectionInput {
+  address: RigAddress;
+  protocol_version: string;
+}
+
+/** Backoff before attempt n (n ≥ 1): initial × 2^(n−1), capped. */
+export function backoffMs(config: Pick<LinkConfig, 'backoff_initial_ms' | 'backoff_max_ms'>, attempt: number): number {
+  return Math.min(config.backoff_max_ms, config.backoff_initial_ms * 2 ** Math.max(0, attempt - 1));
+}
+
+/** The link's station: its sibling in the floor's actor system. */
+const stationOf = ({ system, context }: { system: { get: (id: string) => AnyActorRef | undefined }; context: { station_id: string } }) =>
+  system.get(`station-${context.station_id}`);
+
+export const linkMachine = setup({
+  types: {
+    context: {} as LinkContext,
+    events: {} as LinkEvent,
+    input: {} as LinkInput,
+  },
+  actors: {
+    // Stand-in: the real one is provided by adapters/beamng (TCP client or simulated rig).
+    rigConnection: fromCallback<RigCommand, RigConnectionInput>(({ sendBack }) => {
+      sendBack({ type: 'RIG.FAILED', error: { code: 'not_provided', message: 'rigConnection is not wired in this build' } });
+    }),
+  },
+  delays: {
+    backoff: ({ context }) => backoffMs(context.config, context.attempt),
+    poll: ({ context }) => context.config.poll_ms,
+  },
+  actions: {
+    recordFailure: assign(({ context, event }) => ({
+      attempt: context.attempt + 1,
+      last_error: event.type === 'RIG.FAILED' ? event.error : context.last_error,
+      connected_at: null,
+    })),
+    recordReady: assign(({ event }) => {
+      if (event.type !== 'RIG.READY') return {};
+      return { vehicle: event.vehicle, attempt: 0, last_error: null, connected_at: event.at };
+    }),
+    askForReading: sendTo('rig', ({ context }): RigCommand => ({ type: 'POLL', ask_repair_button: context.config.poll_repair_button })),
+    recoverCar: sendTo('rig', { type: 'RECOVER' } satisfies RigCommand),
+    /** Reads one poll: keeps the telemetry, detects a crash or a recovered car, tells the station. */
+    takeReading: enqueueActions(({ context, event, enqueue, system }) => {
+      if (event.type !== 'RIG.READING') return;
+      const { reading } = event;
+      const total = reading.damage.damage;
+      const station = stationOf({ system, context });
+      const vehicle_model = context.vehicle?.vehicle_model ?? null;
+      const base = { telemetry: reading.damage, vehicle_model, total_damage: total, received_at: reading.received_at, source: 'simulator' as const };
+      let { crashed, baseline_damage, still_polls, auto_repair_sent } = context;
+      if (crashed && total < baseline_damage + context.config.crash_threshold / 2) {
+        // The car was recovered (repaired in game): a new run starts from here.
+        crashed = false;
+        baseline_damage = total;
+        still_polls = 0;
+        auto_repair_sent = false;
+      } else if (!crashed && total < baseline_damage) {
+        baseline_damage = total;
+      }
+      const crashNow = !crashed && total - baseline_damage >= context.config.crash_threshold;
+      if (crashNow) crashed = true;
+      const sessionEvent: SessionEvent = { type: crashNow || crashed ? 'CRASH_DETECTED' : 'TELEMETRY_RECEIVED', ...base };
+      if (station) enqueue.sendTo(station, sessionEvent);
+      still_polls = crashed && reading.speed_ms < context.config.still_speed_ms ? still_polls + 1 : 0;
+      let requests = context.requests;
+      const autoAfter = context.config.auto_repair_after_ms;
+      if (crashed && !auto_repair_sent && autoAfter !== null && still_polls * context.config.poll_ms >= autoAfter) {
+        auto_repair_sent = true;
+        requests += 1;
+        if (station) {
+          enqueue.sendTo(station, {
+            type: 'REPAIR_REQUESTED',
+            request_id: `rig-${context.station_id}-${context.id_base}-${requests}`,
+            source: 'timer',
+          } satisfies SessionEvent);
+        }
+      }
+      enqueue.assign({
+        last_telemetry_at: reading.received_at,
+        last_damage: total,
+        baseline_damage,
+        crashed,
+        still_polls,
+        auto_repair_sent,
+        requests,
+      });
+    }),
+    /** "Repair My Car" pressed in the game: the session takes it if it is waiting with telemetry. */
+    forwardRepairPress: enqueueActions(({ context, enqueue, system }) => {
+      const station = stationOf({ system, context });
+      const requests = context.requests + 1;
+      enqueue.assign({ requests });
+      if (station) {
+        enqueue.sendTo(station, {
+          type: 'REPAIR_REQUESTED',
+          request_id: `rig-${context.station_id}-${context.id_base}-${requests}`,
+          source: 'mod',
+        } satisfies SessionEvent);
+      }
+    }),
+  },
+}).createMachine({
+  id: 'link',
+  context: ({ input }) => ({
+    ...input,
+    attempt: 0,
+    vehicle: null,
+    last_telemetry_at: null,
+    last_error: null,
+    connected_at: null,
+    baseline_damage: 0,
+    last_damage: 0,
+    crashed: false,
+    still_polls: 0,
+    auto_repair_sent: false,
+    requests: 0,
+  }),
+  initial: 'online',
+  states: {
+    disconnected: {
+      after: { backoff: 'online' },
+      on: { RECONNECT: 'online' },
+    },
+    online: {
+      invoke: {
+        id: 'rig',
+        src: 'rigConnection',
+        input: ({ context }) => ({ address: context.address, protocol_version: context.protocol_version }),
+      },
+      on: {
+        'RIG.FAILED': { target: 'disconnected', actions: 'recordFailure' },
+      },
+      initial: 'connecting',
+      states: {
+        connecting: {
+          on: { 'RIG.TCP_CONNECTED': 'handshaking' },
+        },
+        handshaking: {
+          on: { 'RIG.READY': { target: 'polling', actions: 'recordReady' } },
+        },
+        polling: {
+          initial: 'waiting',
+          on: {
+            'RIG.READING': { actions: 'takeReading' },
+            'RIG.REPAIR_PRESSED': { actions: 'forwardRepairPress' },
+            RECOVER_CAR: { actions: 'recoverCar' },
+          },
+          states: {
+            waiting: { after: { poll: 'asking' } },
+            asking: {
+              entry: 'askForReading',
+              // The adapter answers each POLL with a reading (or fails the link); poll again after it.
+              on: { 'RIG.READING': { target: 'waiting', actions: 'takeReading' } },
+            },
+          },
+        },
+      },
+    },
+  },
+});
+
+export type LinkMachine = typeof linkMachine;
+
+/** The status a screen shows for a link snapshot value. */
+export function linkStatusOf(value: unknown): LinkStatus {
+  if (value === 'disconnected') return 'disconnected';
+  const online = (value as { online?: unknown }).online;
+  if (online === 'connecting') return 'connecting';
+  if (online === 'handshaking') return 'handshaking';
+  return 'connected';
+}
