@@ -20,10 +20,11 @@ import {
   type SessionTimeouts,
 } from '../machines/session.js';
 import { stationMachine, type StationEvent, type StationInput } from '../machines/station.js';
+import { linkMachine, linkStatusOf, type LinkInput } from '../machines/link.js';
 import { DomainError } from './errors.js';
 import type { Services } from './services.js';
 import { toSessionView } from './session-view.js';
-import type { SessionView } from './protocol.js';
+import type { RigStatus, SessionView } from './protocol.js';
 
 export interface StationConfig {
   id: string;
@@ -40,8 +41,20 @@ export interface FloorConfig {
   id_base?: string;
 }
 
+/** A station's simulator link: the link logic with its rig connection provided, and its input. */
+export interface LinkBinding {
+  input: Omit<LinkInput, 'id_base'>;
+}
+
 export interface FloorOptions {
   services: Services;
+  /** The link machine with the real `rigConnection` provided (adapters/beamng); needed when `links` is given. */
+  linkLogic?: typeof linkMachine;
+  /** Simulator links, at most one per station. Stations without one take telemetry by API only. */
+  links?: LinkBinding[];
+  /** "Simulate a crash" on a station with a simulated rig: make the rig drive and crash. Returns false
+   *  when the station has no simulated rig, and the floor then sends a recorded crash instead. */
+  playCrash?: (station_id: string, sample?: string) => boolean;
   /** Recorded telemetry for "simulate a crash", per vehicle model. */
   crashSamples: (vehicle_model: string) => { id: string; telemetry: unknown }[];
   /** XState clock for every delay on the floor (SimulatedClock in tests and fast replays). */
@@ -53,6 +66,7 @@ export interface FloorOptions {
 export type SessionRef = ActorRefFrom<typeof sessionMachine>;
 export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
 type StationRef = ActorRefFrom<typeof stationMachine>;
+type LinkRef = ActorRefFrom<typeof linkMachine>;
 
 export type Dispatchable = StationEvent | { type: 'SIMULATE_CRASH'; sample?: string; source?: SessionEvent['source'] };
 
@@ -105,15 +119,22 @@ export class Floor {
     const station = stationMachine.provide({
       actors: { session: sessionMachine.provide({ actors: sessionActors(options.services) }) },
     });
+    const link = options.linkLogic ?? linkMachine;
     const floorMachine = setup({
-      types: { input: {} as StationInput[], context: {} as { stations: StationInput[] } },
-      actors: { station },
+      types: {
+        input: {} as { stations: StationInput[]; links: LinkInput[] },
+        context: {} as { stations: StationInput[]; links: LinkInput[] },
+      },
+      actors: { station, link },
     }).createMachine({
       id: 'floor',
-      context: ({ input }) => ({ stations: input }),
+      context: ({ input }) => input,
       entry: enqueueActions(({ enqueue, context }) => {
         for (const input of context.stations) {
           enqueue.spawnChild('station', { id: `station-${input.station_id}`, systemId: `station-${input.station_id}`, input });
+        }
+        for (const input of context.links) {
+          enqueue.spawnChild('link', { id: `link-${input.station_id}`, systemId: `link-${input.station_id}`, input });
         }
       }),
     });
@@ -126,12 +147,34 @@ export class Floor {
       timeouts: config.timeouts,
       id_base: idBase,
     }));
-    this.actor = createActor(floorMachine, { input: stationInputs, ...(options.clock ? { clock: options.clock } : {}) });
+    const linkInputs: LinkInput[] = (options.links ?? []).map((l) => ({ ...l.input, id_base: idBase }));
+    for (const l of linkInputs) {
+      if (!this.stationIds.includes(l.station_id)) throw new Error(`a simulator link names station "${l.station_id}", which does not exist`);
+    }
+    this.actor = createActor(floorMachine, {
+      input: { stations: stationInputs, links: linkInputs },
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     this.actor.start();
     for (const id of this.stationIds) {
       const ref = this.stationRef(id)!;
       this.track(id, ref);
       ref.subscribe(() => this.track(id, ref));
+      const linkRef = this.linkRef(id);
+      if (linkRef) {
+        // Re-draw the screens when the link's state changes, not on every poll.
+        let signature = '';
+        linkRef.subscribe(() => {
+          const rig = this.rigStatus(id)!;
+          const next = JSON.stringify([rig.status, rig.vehicle, rig.last_error, rig.attempt]);
+          if (next === signature) return;
+          signature = next;
+          const entry = this.tracked.get(id);
+          if (!entry) return;
+          entry.view = this.buildView(id, entry.ref, entry.started_at);
+          this.emit(id, entry.view);
+        });
+      }
     }
   }
 
@@ -146,6 +189,29 @@ export class Floor {
 
   private stationRef(id: string): StationRef | undefined {
     return this.actor.system.get(`station-${id}`) as StationRef | undefined;
+  }
+
+  private linkRef(id: string): LinkRef | undefined {
+    return this.actor.system.get(`link-${id}`) as LinkRef | undefined;
+  }
+
+  /** The station's simulator link as screens and `GET /api/beamng/status` show it; null without one. */
+  rigStatus(station_id: string): RigStatus | null {
+    const ref = this.linkRef(station_id);
+    if (!ref) return null;
+    const snapshot = ref.getSnapshot();
+    const c = snapshot.context;
+    return {
+      station_id,
+      status: linkStatusOf(snapshot.value),
+      address: `${c.address.host}:${c.address.port}`,
+      simulated: c.simulated,
+      vehicle: c.vehicle,
+      last_telemetry_at: c.last_telemetry_at,
+      last_error: c.last_error,
+      connected_at: c.connected_at,
+      attempt: c.attempt,
+    };
   }
 
   /** The live session actor of a station. */
@@ -177,7 +243,14 @@ export class Floor {
   private buildView(station_id: string, ref: SessionRef, started_at: string): SessionView {
     const station = this.stationRef(station_id)!.getSnapshot().context;
     const vehicle = this.services.vehicleName(ref.getSnapshot().context.damage?.vehicle_model ?? station.vehicle_model);
-    return toSessionView({ station_name: station.name, vehicle_name: vehicle, snapshot: ref.getSnapshot(), started_at, updated_at: this.now().toISOString() });
+    return toSessionView({
+      station_name: station.name,
+      vehicle_name: vehicle,
+      snapshot: ref.getSnapshot(),
+      rig: this.rigStatus(station_id),
+      started_at,
+      updated_at: this.now().toISOString(),
+    });
   }
 
   private emit(station_id: string, view: SessionView): void {
@@ -212,6 +285,10 @@ export class Floor {
     const session = this.session(station_id);
     if (!station || !session) return { ok: false, error: new DomainError('station_not_found', `No station "${station_id}"`) };
     let event: StationEvent;
+    if (input.type === 'SIMULATE_CRASH' && this.options.playCrash && session.getSnapshot().matches('Waiting')) {
+      // A simulated rig drives and crashes; its link reports the crash like a real one would.
+      if (this.options.playCrash(station_id, input.sample)) return { ok: true };
+    }
     if (input.type === 'SIMULATE_CRASH') {
       const model = session.getSnapshot().context.vehicle_model;
       const samples = this.options.crashSamples(model);

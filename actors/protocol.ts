@@ -20,6 +20,23 @@ import {
 export const TopLevelState = z.enum(['Waiting', 'Crashed', 'Estimated', 'DealerChosen', 'Booked']);
 export type TopLevelState = z.infer<typeof TopLevelState>;
 
+/** The station's link to its simulator rig, as the kiosk badge and the staff views show it. */
+export const RigStatus = z.object({
+  station_id: Id,
+  status: z.enum(['disconnected', 'connecting', 'handshaking', 'connected']),
+  /** host:port of the simulator. */
+  address: z.string(),
+  /** True when this is the simulated rig the server runs (no BeamNG configured). */
+  simulated: z.boolean(),
+  vehicle: z.object({ model: z.string(), name: z.string().nullable(), vehicle_model: z.string().nullable() }).nullable(),
+  last_telemetry_at: z.iso.datetime({ offset: true }).nullable(),
+  last_error: SessionError.nullable(),
+  connected_at: z.iso.datetime({ offset: true }).nullable(),
+  /** Failed connection attempts in a row (0 while connected). */
+  attempt: z.number().int().nonnegative(),
+});
+export type RigStatus = z.infer<typeof RigStatus>;
+
 /** Everything a screen needs to draw one station's session. */
 export const SessionView = z.object({
   station_id: Id,
@@ -49,7 +66,8 @@ export const SessionView = z.object({
   appointment: Appointment.nullable(),
   invoice: Invoice.nullable(),
   error: SessionError.nullable(),
-  /** When the session will give up waiting for the attendee, if it is waiting on a timer. */
+  /** The station's simulator link; null when the station has none (telemetry arrives by API only). */
+  rig: RigStatus.nullable(),
   started_at: z.iso.datetime({ offset: true }),
   updated_at: z.iso.datetime({ offset: true }),
 });

@@ -1,7 +1,7 @@
 /** Turns a session snapshot into the SessionView screens render. */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { SessionContext } from '../machines/session.js';
-import { TopLevelState, type SessionView } from './protocol.js';
+import { TopLevelState, type RigStatus, type SessionView } from './protocol.js';
 
 /** Events a kiosk may send, with a representative payload to ask the session whether it would take them. */
 function probes(context: SessionContext): Record<string, object | null> {
@@ -28,11 +28,12 @@ export interface ViewArgs {
   station_name: string;
   vehicle_name: string;
   snapshot: AnyMachineSnapshot;
+  rig: RigStatus | null;
   started_at: string;
   updated_at: string;
 }
 
-export function toSessionView({ station_name, vehicle_name, snapshot, started_at, updated_at }: ViewArgs): SessionView {
+export function toSessionView({ station_name, vehicle_name, snapshot, rig, started_at, updated_at }: ViewArgs): SessionView {
   const context = snapshot.context as SessionContext;
   const step = stepOf(snapshot.value);
   const state = TopLevelState.parse(step.split('.')[0]);
@@ -67,6 +68,7 @@ export function toSessionView({ station_name, vehicle_name, snapshot, started_at
     appointment: context.appointment,
     invoice: context.invoice,
     error: context.error,
+    rig,
     started_at,
     updated_at,
   };

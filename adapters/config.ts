@@ -17,6 +17,23 @@ const Env = z.object({
   IDLE_TIMEOUT_S: z.coerce.number().positive().default(180),
   CONFIRMATION_TIMEOUT_S: z.coerce.number().positive().default(60),
   DATA_DIR: z.string().optional(),
+  /** host:port of the BeamNG.tech that station 1 links to (started with -tcom -tport <port>). */
+  BEAMNG_ADDR: z.string().optional(),
+  /** host:port per station, comma-separated in station order; an empty entry means a simulated rig. */
+  BEAMNG_ADDRS: z.string().optional(),
+  /** Protocol version sent in Hello; newer BeamNG.tech builds may expect a later one. */
+  BEAMNG_PROTOCOL: z.string().regex(/^v\d+\.\d+$/).default('v1.23'),
+  BEAMNG_POLL_MS: z.coerce.number().int().min(20).max(10_000).default(250),
+  BEAMNG_BACKOFF_MS: z.coerce.number().int().min(10).default(250),
+  BEAMNG_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(4000),
+  /** Rise in BeamNG's damage total that counts as a crash. */
+  CRASH_THRESHOLD: z.coerce.number().positive().default(500),
+  /** Ask for the repair by itself once a crashed car has stood still this long (off when unset). */
+  AUTO_REPAIR_STILL_S: z.coerce.number().positive().optional(),
+  /** Stations without a BeamNG address get a simulated rig (set to "false" for API-only stations). */
+  SIMULATED_RIGS: z.stringbool().default(true),
+  /** Playback speed of the simulated rigs' recorded drives. */
+  SIM_RIG_SPEED: z.coerce.number().positive().max(100).default(3),
 });
 export type RuntimeConfig = z.infer<typeof Env>;
 

@@ -9,6 +9,9 @@ import { readDataFile } from '../actors/catalog/read-data-file.js';
 import { DEFAULT_DATA_DIR, loadPartMapping } from '../actors/damage/mapping.js';
 import { loadTelemetrySamples } from '../actors/damage/samples.js';
 import { Floor, type FloorOptions, type StationConfig } from '../actors/floor.js';
+import { linkMachine } from '../machines/link.js';
+import { createRigConnection } from './beamng/rig-connection.js';
+import type { Rigs } from './rigs.js';
 import { createServices } from '../actors/services.js';
 import { Dealer } from '../machines/schemas.js';
 import type { RuntimeConfig } from './config.js';
@@ -23,7 +26,25 @@ export interface Runtime {
   venue: { lat: number; lon: number };
 }
 
-export function createRuntime(config: RuntimeConfig, options: Pick<FloorOptions, 'clock' | 'now'> = {}): Runtime {
+/** The stations the settings ask for: ids "1".."N", models taken in turn from STATION_MODELS. */
+export function stationsOf(config: RuntimeConfig): StationConfig[] {
+  const models = config.STATION_MODELS.split(',').map((m) => m.trim()).filter(Boolean);
+  const venue = { lat: config.EVENT_LAT, lon: config.EVENT_LON };
+  return Array.from({ length: config.STATIONS }, (_, i) => ({
+    id: String(i + 1),
+    name: `Estação ${i + 1}`,
+    vehicle_model: models[i % models.length] ?? 'tcross',
+    market: config.MARKET,
+    location: venue,
+  }));
+}
+
+export interface RuntimeOptions extends Pick<FloorOptions, 'clock' | 'now'> {
+  /** Simulator links (see adapters/rigs.ts); without them stations take telemetry by API only. */
+  rigs?: Pick<Rigs, 'links' | 'playCrash'>;
+}
+
+export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {}): Runtime {
   const dataDir = config.DATA_DIR ?? DEFAULT_DATA_DIR;
   const catalog = loadCatalog(dataDir);
   const mapping = loadPartMapping(dataDir);
@@ -32,8 +53,7 @@ export function createRuntime(config: RuntimeConfig, options: Pick<FloorOptions,
   if (!catalog.markets.has(config.MARKET)) {
     throw new Error(`environment variable MARKET: unknown market "${config.MARKET}" (known: ${[...catalog.markets.keys()].join(', ')})`);
   }
-  const models = config.STATION_MODELS.split(',').map((m) => m.trim()).filter(Boolean);
-  for (const m of models) {
+  for (const m of config.STATION_MODELS.split(',').map((x) => x.trim()).filter(Boolean)) {
     if (!catalog.vehicles.has(m)) {
       throw new Error(`environment variable STATION_MODELS: unknown model "${m}" (known: ${[...catalog.vehicles.keys()].join(', ')})`);
     }
@@ -41,13 +61,7 @@ export function createRuntime(config: RuntimeConfig, options: Pick<FloorOptions,
   const now = options.now ?? (() => new Date());
   const services = createServices({ catalog, mapping, dealers, store: new MemoryStore(), inventory: new SimulatedInventory(), now });
   const venue = { lat: config.EVENT_LAT, lon: config.EVENT_LON };
-  const stations: StationConfig[] = Array.from({ length: config.STATIONS }, (_, i) => ({
-    id: String(i + 1),
-    name: `Estação ${i + 1}`,
-    vehicle_model: models[i % models.length]!,
-    market: config.MARKET,
-    location: venue,
-  }));
+  const stations = stationsOf(config);
   const floor = new Floor(
     {
       stations,
@@ -57,6 +71,13 @@ export function createRuntime(config: RuntimeConfig, options: Pick<FloorOptions,
       services,
       now,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.rigs
+        ? {
+            links: options.rigs.links,
+            playCrash: options.rigs.playCrash,
+            linkLogic: linkMachine.provide({ actors: { rigConnection: createRigConnection({ mapping }) } }),
+          }
+        : {}),
       crashSamples: (model) => samples.filter((s) => s.vehicle_model === model).map((s) => ({ id: s.id, telemetry: s.telemetry })),
     },
   );

@@ -67,13 +67,15 @@ export function createApp(deps: AppDeps) {
     if (!result.ok) throw result.error;
   }
 
-  /** Waits for the station's session to hold the analysis of `request_id`, or to fail it. */
+  /** Waits until the station's session has analysed `request_id` and moved past Crashed, or failed it. */
   async function analysisOf(station_id: string, request_id: string): Promise<SessionView> {
+    const damage_id = `dmg-${request_id}`;
     const view = await floor.waitFor(
       station_id,
-      (v) => v.damage_id === `dmg-${request_id}` || (v.step === 'Crashed.failed' && v.error !== null),
+      (v) => (v.damage_id === damage_id && v.state !== 'Crashed') || (v.step === 'Crashed.failed' && v.error !== null),
     );
-    if (view.damage_id !== `dmg-${request_id}`) throw Object.assign(new Error(view.error!.message), { code: view.error!.code });
+    // An estimate that failed after a good analysis still answers with the report; the screen shows the retry.
+    if (view.damage_id !== damage_id) throw Object.assign(new Error(view.error!.message), { code: view.error!.code });
     return view;
   }
 
@@ -208,6 +210,14 @@ export function createApp(deps: AppDeps) {
 
   const telemetry = new Hono().get('/samples', (c) => c.json({ samples: deps.samples }));
 
+  const beamng = new Hono().get('/status', (c) => {
+    const linked = floor.stations.map((id) => floor.rigStatus(id)).filter((s) => s !== null);
+    return c.json({
+      stations: linked,
+      stations_without_simulator: floor.stations.filter((id) => floor.rigStatus(id) === null),
+    });
+  });
+
   const api = new Hono()
     .route('/health', health)
     .route('/vehicles', vehicles)
@@ -218,7 +228,8 @@ export function createApp(deps: AppDeps) {
     .route('/dealers', dealers)
     .route('/appointments', appointments)
     .route('/invoice', invoice)
-    .route('/telemetry', telemetry);
+    .route('/telemetry', telemetry)
+    .route('/beamng', beamng);
 
   const app = new Hono().route('/api', api).route('/ws', stationSocket(floor)).route('/', pages({ hasStation: (id) => floor.hasStation(id) }));
 

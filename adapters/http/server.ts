@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
 import { readConfig, type RuntimeConfig } from '../config.js';
-import { createRuntime, type Runtime } from '../runtime.js';
+import { startRigs } from '../rigs.js';
+import { createRuntime, stationsOf, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { createApp } from './app.js';
 
 export interface RunningServer {
@@ -14,9 +15,16 @@ export interface RunningServer {
 }
 
 /** Starts everything; settings default to the environment's, overridden by `overrides`. */
-export async function startServer(overrides: Partial<RuntimeConfig> = {}, options: Parameters<typeof createRuntime>[1] = {}): Promise<RunningServer> {
+export async function startServer(overrides: Partial<RuntimeConfig> = {}, options: Omit<RuntimeOptions, 'rigs'> = {}): Promise<RunningServer> {
   const config = { ...readConfig(), ...overrides };
-  const runtime = createRuntime(config, options);
+  const rigs = await startRigs(config, stationsOf(config));
+  let runtime: Runtime;
+  try {
+    runtime = createRuntime(config, { ...options, rigs });
+  } catch (err) {
+    await rigs.close();
+    throw err;
+  }
   const app = createApp({
     floor: runtime.floor,
     venue: runtime.venue,
@@ -38,7 +46,7 @@ export async function startServer(overrides: Partial<RuntimeConfig> = {}, option
         for (const client of wss.clients) client.terminate();
         wss.close();
         runtime.floor.stop();
-        server.close(() => resolve());
+        server.close(() => void rigs.close().then(resolve));
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   };

@@ -26,7 +26,7 @@ interface Inbox {
 const inboxes = new WeakMap<WebSocket, Inbox>();
 
 async function start(): Promise<RunningServer> {
-  server = await startServer({ PORT: 0, HOST: '127.0.0.1', STATIONS: 3 });
+  server = await startServer({ PORT: 0, HOST: '127.0.0.1', STATIONS: 3, BEAMNG_POLL_MS: 40, SIM_RIG_SPEED: 20 });
   return server;
 }
 
@@ -119,7 +119,12 @@ describe('station WebSocket', () => {
     const waiting = (await nextMessage(ws)) as SessionMessage;
     const session_id = waiting.session.session_id;
 
+    // The station's simulated rig drives and crashes; its link reports the crash; the attendee presses Repair.
     send(ws, { type: 'SIMULATE_CRASH' });
+    const detected = await nextStep(ws, 'Waiting.crashDetected');
+    expect(detected.session.live_damage!.total_damage).toBeGreaterThan(500);
+    expect(detected.session.rig).toMatchObject({ status: 'connected', simulated: true });
+    send(ws, { type: 'REPAIR_REQUESTED' });
     const crashed = await nextMessage(ws, (m) => m.type === 'session' && m.state === 'Crashed');
     expect(crashed).toMatchObject({ state: 'Crashed' });
     const estimated = await nextStep(ws, 'Estimated.reviewingDamage');
@@ -191,12 +196,20 @@ describe('station WebSocket', () => {
     const [firstA, firstB] = (await Promise.all([nextMessage(a), nextMessage(b)])) as SessionMessage[];
     expect(firstA!.session.session_id).toBe(firstB!.session.session_id);
     send(a, { type: 'SIMULATE_CRASH' });
+    await Promise.all([nextStep(a, 'Waiting.crashDetected'), nextStep(b, 'Waiting.crashDetected')]);
+    send(b, { type: 'REPAIR_REQUESTED' });
     const [doneA, doneB] = await Promise.all([nextStep(a, 'Estimated.reviewingDamage'), nextStep(b, 'Estimated.reviewingDamage')]);
     expect(doneB.session.damage_id).not.toBeNull();
     expect(doneB.session.damage_id).toBe(doneA.session.damage_id);
     expect(doneB.session.estimate_id).toBe(doneA.session.estimate_id);
-    const steps = (ws: WebSocket) => inboxes.get(ws)!.messages.map((m) => (m.type === 'session' ? m.session.step : m.type));
+    // Live telemetry streams while driving; from the crash on, both screens saw the same steps.
+    const steps = (ws: WebSocket) => {
+      const all = inboxes.get(ws)!.messages.map((m) => (m.type === 'session' ? m.session.step : m.type));
+      const fromCrash = all.slice(all.indexOf('Waiting.crashDetected'));
+      return fromCrash.filter((step, i) => step !== fromCrash[i - 1]);
+    };
     expect(steps(b)).toEqual(steps(a));
+    expect(steps(a)).toEqual(expect.arrayContaining(['Waiting.crashDetected', 'Estimated.reviewingDamage']));
   });
 
   it("keeps stations apart: a socket never sees another station's session", async () => {
@@ -208,6 +221,9 @@ describe('station WebSocket', () => {
     expect(idOne).not.toBe(idTwo);
     send(one, { type: 'SIMULATE_CRASH' });
     send(two, { type: 'SIMULATE_CRASH' });
+    await Promise.all([nextStep(one, 'Waiting.crashDetected'), nextStep(two, 'Waiting.crashDetected')]);
+    send(one, { type: 'REPAIR_REQUESTED' });
+    send(two, { type: 'REPAIR_REQUESTED' });
     await Promise.all([nextStep(one, 'Estimated.reviewingDamage'), nextStep(two, 'Estimated.reviewingDamage')]);
     send(one, { type: 'STAFF_RESET' });
     await nextMessage(one, (m) => m.type === 'session' && m.session.session_id !== idOne);
