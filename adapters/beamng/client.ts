@@ -10,6 +10,7 @@ import {
   DEFAULT_BEAMNG_PORT,
   type BeamNGConnectionOptions,
   type BeamNGReply,
+  type OpenHooks,
   type RequestOptions,
 } from './connection.js';
 import { BeamNGClosedError, BeamNGLinkError, BeamNGNoVehicleError, BeamNGReplyError } from './errors.js';
@@ -71,11 +72,13 @@ export class BeamNGClient {
   #game: BeamNGConnection | null = null;
   #connecting = false;
   readonly #vehicles = new Set<BeamNGConnection>();
+  /** Aborted by `close()`: cancels a connect or a vehicle socket still opening. */
+  readonly #abort = new AbortController();
 
   /** Creates a client and connects it (TCP + Hello). */
-  static async connect(options: BeamNGClientOptions): Promise<BeamNGClient> {
+  static async connect(options: BeamNGClientOptions, hooks: Pick<OpenHooks, 'onTcpConnected'> = {}): Promise<BeamNGClient> {
     const client = new BeamNGClient(options);
-    await client.connect();
+    await client.connect(hooks);
     return client;
   }
 
@@ -105,13 +108,14 @@ export class BeamNGClient {
 
   /**
    * Opens the game socket and performs Hello. Rejects with `BeamNGConnectError`,
-   * `BeamNGProtocolMismatchError` or `BeamNGTimeoutError`. A client connects once.
+   * `BeamNGProtocolMismatchError` or `BeamNGTimeoutError`, or `BeamNGClosedError` when `close()` is
+   * called meanwhile. A client connects once. `onTcpConnected` runs when the socket is up, before Hello.
    */
-  async connect(): Promise<void> {
+  async connect(hooks: Pick<OpenHooks, 'onTcpConnected'> = {}): Promise<void> {
     if (this.#game || this.#connecting) throw new Error('BeamNGClient.connect() called twice: make a new client to reconnect');
     this.#connecting = true;
     try {
-      const game = await BeamNGConnection.open({ ...this.options, label: 'game' });
+      const game = await BeamNGConnection.open({ ...this.options, label: 'game' }, { ...hooks, signal: this.#abort.signal });
       this.#game = game;
       game.onClose((error) => {
         for (const vehicle of this.#vehicles) vehicle.close(`game connection closed: ${error.reason}`);
@@ -195,7 +199,7 @@ export class BeamNGClient {
   async openVehicle(vid: string | number, options: { extensions?: string[] } = {}): Promise<BeamNGConnection> {
     const reply = await this.game.request('StartVehicleConnection', { vid, exts: options.extensions });
     const { result: port } = parseReply('StartVehicleConnection', StartVehicleConnectionReply, reply);
-    const vehicle = await BeamNGConnection.open({ ...this.options, port, label: `vehicle ${vid}` });
+    const vehicle = await BeamNGConnection.open({ ...this.options, port, label: `vehicle ${vid}` }, { signal: this.#abort.signal });
     if (!this.isConnected) {
       vehicle.close('game connection closed while opening the vehicle');
       throw new BeamNGClosedError('game', 'closed while opening the vehicle');
@@ -229,8 +233,12 @@ export class BeamNGClient {
     return parseReply(REPAIR_PRESSED_REQUEST, RepairPressedReply, reply).pressed;
   }
 
-  /** Closes the vehicle sockets and the game socket; pending requests reject with `BeamNGClosedError`. */
+  /**
+   * Closes the vehicle sockets and the game socket, and cancels a connect or vehicle socket still
+   * opening; pending requests reject with `BeamNGClosedError`. Final: make a new client to reconnect.
+   */
   close(reason = 'closed by the client'): void {
+    this.#abort.abort(reason);
     for (const vehicle of this.#vehicles) vehicle.close(reason);
     this.#vehicles.clear();
     this.#game?.close(reason);

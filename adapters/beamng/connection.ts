@@ -85,23 +85,50 @@ function isRecord(value: unknown): value is BeamNGReply {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
 
+/** Hooks into `BeamNGConnection.open()`: progress and cancellation. */
+export interface OpenHooks {
+  /** Called once the TCP socket is up, before Hello (a link shows "handshaking" from here). */
+  onTcpConnected?: () => void;
+  /** Aborting closes the socket (connecting or in Hello); `open()` then rejects with `BeamNGClosedError`. */
+  signal?: AbortSignal;
+}
+
+/** Why an abort signal fired, as a close reason. */
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (typeof reason === 'string') return reason;
+  return reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'aborted by the client';
+}
+
 /** Opens a TCP socket with Nagle off, or fails with `BeamNGConnectError` (refused, timeout…). */
-function connectSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+function connectSocket(host: string, port: number, timeoutMs: number, label: string, signal?: AbortSignal): Promise<Socket> {
   const address = `${host}:${port}`;
+  if (signal?.aborted) return Promise.reject(new BeamNGClosedError(label, abortReason(signal)));
   return new Promise((resolve, reject) => {
     const socket = createConnection({ host, port });
+    const settle = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      settle();
+      socket.destroy();
+      reject(new BeamNGClosedError(label, abortReason(signal!)));
+    };
     const timer = setTimeout(() => {
+      settle();
       socket.destroy();
       reject(new BeamNGConnectError(address, 'TIMEOUT', `no TCP connection within ${timeoutMs} ms`));
     }, timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => {
-      clearTimeout(timer);
+      settle();
       socket.removeAllListeners('error');
       socket.setNoDelay(true);
       resolve(socket);
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      settle();
       socket.destroy();
       reject(new BeamNGConnectError(address, err.code ?? 'ERROR', err.message));
     });
@@ -131,14 +158,23 @@ export class BeamNGConnection {
   #resolveClosed!: (error: BeamNGClosedError) => void;
 
   /** Connects, turns Nagle off and performs the Hello handshake; closes the socket on any failure. */
-  static async open(options: BeamNGConnectionOptions): Promise<BeamNGConnection> {
-    const socket = await connectSocket(options.host, options.port, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  static async open(options: BeamNGConnectionOptions, hooks: OpenHooks = {}): Promise<BeamNGConnection> {
+    const { signal } = hooks;
+    const label = options.label ?? 'game';
+    const socket = await connectSocket(options.host, options.port, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, label, signal);
     const connection = new BeamNGConnection(socket, options);
+    const onAbort = (): void => connection.close(abortReason(signal!));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
     try {
+      hooks.onTcpConnected?.();
+      // An abort inside the hook has already closed the connection: Hello then rejects at once.
       await connection.#hello();
     } catch (err) {
       connection.close(err instanceof Error ? `handshake failed: ${err.message}` : 'handshake failed');
       throw err;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
     return connection;
   }
