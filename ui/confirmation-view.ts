@@ -141,7 +141,7 @@ export class ConfirmationView extends LitElement {
                 : '—'}
             </dd>
             <dt>${t(locale, 'confirm.id')}</dt>
-            <dd class="id">${appointment?.appointment_id ?? s.appointment_id ?? '—'}</dd>
+            <dd class="id" data-testid="appointment-id">${appointment?.appointment_id ?? s.appointment_id ?? '—'}</dd>
             <dt>${t(locale, 'confirm.total')}</dt>
             <dd class="total">${estimate ? formatMoney(estimate.grand_total, estimate.currency, locale) : '—'}</dd>
           </dl>
@@ -150,7 +150,7 @@ export class ConfirmationView extends LitElement {
       </div>
       <footer>
         <span></span>
-        <button class="next" ?disabled=${!canSend(s, 'NEXT_DRIVER')} @click=${this._onNextDriver}>
+        <button class="next" data-testid="next-driver" ?disabled=${!canSend(s, 'NEXT_DRIVER')} @click=${this._onNextDriver}>
           ${t(locale, 'action.nextDriver')}
         </button>
       </footer>
@@ -164,7 +164,7 @@ export class ConfirmationView extends LitElement {
       <h2>${t(locale, 'invoice.title')}</h2>
       <dl>
         <dt>${t(locale, 'invoice.number')}</dt>
-        <dd class="id">${invoice.invoice_number}</dd>
+        <dd class="id" data-testid="invoice-number">${invoice.invoice_number}</dd>
         <dt>${t(locale, 'invoice.linesLabel')}</dt>
         <dd>${tCount(locale, 'invoice.lines', invoice.lines.length)}</dd>
         <dt>${t(locale, 'invoice.net')}</dt>

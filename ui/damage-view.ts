@@ -11,6 +11,8 @@ import { severityBand, severityColour, severityLabel } from './severity.js';
 import { inStep } from './steps.js';
 import { theme } from './theme.js';
 
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /**
  * What happened to the car. While the crash is analysed and priced (`Crashed.*`) it shows
  * progress, or the failure with RETRY; in `Estimated.reviewingDamage` it shows the car
@@ -220,7 +222,7 @@ export class DamageView extends LitElement {
           ${(['light', 'moderate', 'severe'] as const).map(
             (band) => html`<span style="--c:${severityColour(band)}">${t(locale, `severity.${band}`)}</span>`,
           )}
-          <span style="--c:${severityColour('destroyed')}">${t(locale, 'damage.type.destroyed')}</span>
+          <span style="--c:${severityColour('destroyed')}">${capitalise(t(locale, 'damage.type.destroyed'))}</span>
         </div>
       </section>
       <section class="detail">
@@ -246,7 +248,7 @@ export class DamageView extends LitElement {
           ${canSend(s, 'BACK')
             ? html`<button class="secondary" @click=${() => this._send('BACK')}>${t(locale, 'action.back')}</button>`
             : nothing}
-          <button ?disabled=${!canSend(s, 'CONTINUE')} @click=${() => this._send('CONTINUE')}>
+          <button data-testid="continue" ?disabled=${!canSend(s, 'CONTINUE')} @click=${() => this._send('CONTINUE')}>
             ${t(locale, 'action.continue')}
           </button>
         </div>

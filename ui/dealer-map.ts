@@ -6,6 +6,8 @@ import { theme } from './theme.js';
 
 const WIDTH = 800;
 const HEIGHT = 560;
+/** A band under the plot for the scale bar, so it never sits on a pin or a label. */
+const BAND = 48;
 const MARGIN = 70;
 const KM_PER_DEGREE_LAT = 111.32;
 
@@ -32,6 +34,15 @@ function scaleKm(pxPerKm: number): number {
   const target = WIDTH / 5 / pxPerKm;
   const steps = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500];
   return steps.find((step) => step >= target) ?? 1000;
+}
+
+/** The most common city among the dealers: labelling it on every pin would only add noise. */
+function usualCity(dealers: readonly DealerHit[]): string | null {
+  const counts = new Map<string, number>();
+  for (const d of dealers) counts.set(d.city, (counts.get(d.city) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [city, n] of counts) if (best === null || n > counts.get(best)!) best = city;
+  return best;
 }
 
 /**
@@ -78,7 +89,8 @@ export class DealerMap extends LitElement {
   override render() {
     const { points, pxPerKm } = projectDealers(this.dealers);
     const km = scaleKm(pxPerKm);
-    return html`<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label=${t(this.locale, 'dealer.map')}>
+    const usual = usualCity(this.dealers);
+    return html`<svg viewBox="0 0 ${WIDTH} ${HEIGHT + BAND}" role="img" aria-label=${t(this.locale, 'dealer.map')}>
       <defs>
         <pattern id="grid" width="40" height="40" patternUnits="userSpaceOnUse">
           <path d="M 40 0 L 0 0 0 40" fill="none" stroke="#dfe6f2" stroke-width="1.5" />
@@ -88,8 +100,11 @@ export class DealerMap extends LitElement {
       <rect width=${WIDTH} height=${HEIGHT} rx="16" fill="url(#grid)" />
       ${this.dealers.map((dealer, index) => {
         const p = points[index]!;
-        // A city label only where it does not collide with an earlier pin's label.
-        const labelled = !points.slice(0, index).some((q) => Math.abs(q.x - p.x) < 120 && Math.abs(q.y - p.y) < 40);
+        // A city label only for a city other than the usual one, and only where it does not
+        // run into another pin (pins stand 52 px above their point, labels sit 24 px below).
+        const labelled =
+          dealer.city !== usual &&
+          !points.some((q, other) => other !== index && Math.abs(q.x - p.x) < 130 && q.y - 56 < p.y + 34 && q.y > p.y - 40);
         const selected = dealer.dealer_id === this.selectedId || (this.selectedId === null && index === 0);
         const fill = selected ? '#0040c5' : '#001e50';
         return svg`<g>
@@ -97,10 +112,10 @@ export class DealerMap extends LitElement {
           <path d="M ${p.x} ${p.y} l -18 -30 a 22 22 0 1 1 36 0 z" fill=${fill} stroke="#fff" stroke-width="3"
             transform=${selected ? `scale(1.25) translate(${-p.x * 0.2} ${-p.y * 0.2})` : ''} />
           <text class="pin-label" x=${p.x} y=${p.y - 42} text-anchor="middle" dominant-baseline="central">${index + 1}</text>
-          ${labelled ? svg`<text class="city" x=${p.x} y=${p.y + 24} text-anchor="middle">${dealer.city}</text>` : ''}
+          ${labelled ? svg`<text class="city" x=${Math.min(WIDTH - 130, Math.max(130, p.x))} y=${p.y + 24} text-anchor="middle">${dealer.city}</text>` : ''}
         </g>`;
       })}
-      <g transform="translate(${WIDTH - 40 - km * pxPerKm} ${HEIGHT - 30})">
+      <g transform="translate(${WIDTH - 20 - km * pxPerKm} ${HEIGHT + BAND - 12})">
         <rect width=${km * pxPerKm} height="8" fill="#001e50" />
         <text class="scale" x=${(km * pxPerKm) / 2} y="-10" text-anchor="middle">${km} km</text>
       </g>

@@ -5,7 +5,7 @@ import type { DealerHit } from '../machines/schemas.js';
 import { canSend, commandEvent } from './commands.js';
 import './dealer-map.js';
 import { formatDay, formatDistance, formatOpeningHours, formatTime, groupByDay } from './format.js';
-import { t } from './i18n.js';
+import { hasKey, t } from './i18n.js';
 import { inStep } from './steps.js';
 import { theme } from './theme.js';
 
@@ -265,7 +265,7 @@ export class DealerView extends LitElement {
         <ol class="list">
           ${s.dealers.map(
             (dealer, index) => html`<li>
-              <button class="dealer" ?disabled=${!enabled} @click=${() => this._onDealer(dealer.dealer_id)}>
+              <button class="dealer" data-testid="dealer" data-dealer=${dealer.dealer_id} ?disabled=${!enabled} @click=${() => this._onDealer(dealer.dealer_id)}>
                 <span class="n">${index + 1}</span>
                 <span>
                   <div class="name">${dealer.name}</div>
@@ -302,7 +302,7 @@ export class DealerView extends LitElement {
           <div>${dealer.street}<br />${dealer.city}/${dealer.state} · ${dealer.cep}</div>
           <div>${formatDistance(dealer.distance_km, locale)} · ${dealer.phone}</div>
           <div class="note" style="font-size:22px">${formatOpeningHours(dealer.hours, locale)}</div>
-          <div class="services">${dealer.services.map((service) => html`<span>${service}</span>`)}</div>
+          <div class="services">${dealer.services.map((service) => html`<span>${this._service(service)}</span>`)}</div>
           <span class="spacer"></span>
           <button class="secondary" ?disabled=${!canSend(s, 'CHANGE_DEALER')} @click=${() => this._send('CHANGE_DEALER')}>
             ${t(locale, 'action.changeDealer')}
@@ -319,6 +319,7 @@ export class DealerView extends LitElement {
                     <div class="times">
                       ${day.items.map(
                         (slot) => html`<button
+                          data-testid="slot"
                           data-slot=${slot.start}
                           ?disabled=${!enabled}
                           @click=${() => this._onSlot(slot.start)}
@@ -348,6 +349,12 @@ export class DealerView extends LitElement {
         <button ?disabled=${!canSend(s, 'RETRY')} @click=${() => this._send('RETRY')}>${t(locale, 'action.retry')}</button>
       </div>
     </div>`;
+  }
+
+  /** A dealer service's name in the screen's language; an unknown one as written, without underscores. */
+  private _service(service: string): string {
+    const key = `service.${service}`;
+    return hasKey(key) ? t(this.session.locale, key) : service.replaceAll('_', ' ');
   }
 
   private _onDealer(dealerId: string) {

@@ -1,11 +1,29 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { SessionView } from '../actors/protocol.js';
 import type { EstimateLine, RepairEstimate } from '../machines/schemas.js';
 import { canSend, commandEvent } from './commands.js';
+import { componentName } from './component-names.js';
 import { formatDuration, formatMoney, formatNumber, formatPartNumber, formatPercent, formatRate, formatShortDate } from './format.js';
-import { hasKey, t } from './i18n.js';
+import { hasKey, t, tCount } from './i18n.js';
 import { theme } from './theme.js';
+
+/** More lines than this and the table switches to condensed rows (a bad crash gives 25+). */
+export const DENSE_AFTER = 12;
+
+/** The language the market writes its estimates in (descriptions and notes). */
+export function marketLanguage(market: string): string {
+  return market.toUpperCase().startsWith('BR') ? 'pt-BR' : market.toLowerCase().split('-')[0]!;
+}
+
+/**
+ * A line's description without the leading operation word the estimator writes
+ * ("Troca: Farol esquerdo" → "Farol esquerdo"): the operation is already shown as a pill.
+ */
+export function stripOperation(description: string): string {
+  const match = /^([^:\d]{2,30}):\s+(.+)$/.exec(description.trim());
+  return match ? match[2]! : description.trim();
+}
 
 /**
  * The repair estimate (orçamento): numbered lines with operation, VW part number, quantity,
@@ -42,8 +60,8 @@ export class EstimateView extends LitElement {
         background: #fff1dc;
         border-left: 12px solid var(--sev-moderate);
         border-radius: 16px;
-        padding: 16px 28px;
-        font-size: 28px;
+        padding: 10px 28px;
+        font-size: 26px;
         font-weight: 700;
         color: #7a3d00;
       }
@@ -56,36 +74,78 @@ export class EstimateView extends LitElement {
         gap: 28px;
       }
       .lines {
-        padding: 8px 0;
-        overflow: auto;
+        display: flex;
+        flex-direction: column;
         min-height: 0;
+        overflow: hidden;
+      }
+      .scroll {
+        flex: 1;
+        min-height: 0;
+        overflow-y: auto;
+        overscroll-behavior: contain;
+      }
+      .more {
+        display: flex;
+        justify-content: space-between;
+        padding: 8px 20px;
+        font-size: 18px;
+        font-weight: 600;
+        color: var(--muted);
+        border-top: 2px solid var(--line);
+        background: #f7f9fd;
       }
       table {
         width: 100%;
         border-collapse: collapse;
+        table-layout: fixed;
         font-size: 22px;
+      }
+      col.no {
+        width: 64px;
+      }
+      col.pn {
+        width: 190px;
+      }
+      col.qty {
+        width: 70px;
+      }
+      col.price {
+        width: 160px;
+      }
+      col.hours {
+        width: 128px;
+      }
+      col.amount {
+        width: 170px;
       }
       th {
         position: sticky;
         top: 0;
+        z-index: 1;
         background: var(--vw-white);
         text-align: left;
-        font-size: 18px;
+        font-size: 17px;
         font-weight: 700;
         text-transform: uppercase;
         letter-spacing: 0.04em;
         color: var(--muted);
-        padding: 14px 10px;
+        padding: 12px 10px;
         border-bottom: 3px solid var(--vw-dark);
         white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
       }
       th.num {
         text-align: right;
       }
       td {
-        padding: 9px 10px;
+        padding: 8px 10px;
         border-bottom: 1px solid var(--line);
         vertical-align: middle;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
       }
       td:first-child,
       th:first-child {
@@ -95,16 +155,30 @@ export class EstimateView extends LitElement {
       th:last-child {
         padding-right: 20px;
       }
+      .dense table {
+        font-size: 19px;
+      }
+      .dense td {
+        padding: 4px 10px;
+      }
       .op {
         display: inline-block;
-        padding: 3px 12px;
+        padding: 2px 12px;
         margin-right: 10px;
         border-radius: 999px;
-        font-size: 18px;
+        font-size: 17px;
         font-weight: 700;
         white-space: nowrap;
+        vertical-align: 1px;
         background: var(--vw-light);
         color: var(--vw-dark);
+      }
+      .op::first-letter {
+        text-transform: uppercase;
+      }
+      .dense .op {
+        font-size: 15px;
+        padding: 0 10px;
       }
       .op.replace {
         background: #dfe8ff;
@@ -125,27 +199,42 @@ export class EstimateView extends LitElement {
       }
       .pn {
         font-family: ui-monospace, 'DejaVu Sans Mono', monospace;
-        font-size: 20px;
-        white-space: nowrap;
+        font-size: 0.9em;
       }
       .desc {
         font-weight: 600;
-        width: 100%;
+      }
+      .desc .original {
+        font-weight: 400;
+        color: var(--muted);
+        margin-left: 10px;
+        font-size: 0.85em;
       }
       .totals {
         display: flex;
         flex-direction: column;
+        gap: 8px;
+        padding: 20px 28px;
+        min-height: 0;
+      }
+      .breakdown {
+        flex: 1;
+        min-height: 0;
+        overflow-y: auto;
+        display: flex;
+        flex-direction: column;
         gap: 2px;
-        padding: 22px 28px;
-        overflow: auto;
       }
       .row {
         display: flex;
         justify-content: space-between;
         align-items: baseline;
         gap: 16px;
-        font-size: 24px;
-        padding: 5px 0;
+        font-size: 23px;
+        padding: 4px 0;
+      }
+      .row > .num {
+        white-space: nowrap;
       }
       .row small {
         font-size: 18px;
@@ -157,20 +246,30 @@ export class EstimateView extends LitElement {
         padding: 0 0 0 18px;
       }
       .row.grand {
-        margin-top: 8px;
-        padding-top: 12px;
+        padding-top: 10px;
         border-top: 3px solid var(--vw-dark);
         font-size: 36px;
         font-weight: 800;
         color: var(--vw-dark);
       }
-      .row.duration {
-        margin-top: auto;
+      .duration {
+        display: flex;
+        flex-direction: column;
+        gap: 2px;
         background: var(--vw-light);
         border-radius: 14px;
         padding: 10px 18px;
-        font-size: 22px;
+      }
+      .duration span {
+        font-size: 18px;
         font-weight: 700;
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+        color: var(--muted);
+      }
+      .duration strong {
+        font-size: 26px;
+        color: var(--vw-dark);
       }
       footer {
         display: flex;
@@ -179,12 +278,16 @@ export class EstimateView extends LitElement {
         gap: 32px;
       }
       footer .notes {
-        display: flex;
-        flex-direction: column;
-        gap: 6px;
-        font-size: 20px;
+        display: grid;
+        grid-template-columns: repeat(2, minmax(0, 1fr));
+        gap: 2px 32px;
+        font-size: 17px;
+        line-height: 1.3;
         color: var(--muted);
-        max-width: 1200px;
+        max-width: 1360px;
+      }
+      footer .notes .wide {
+        grid-column: 1 / -1;
       }
       footer .illustrative {
         font-weight: 700;
@@ -195,6 +298,9 @@ export class EstimateView extends LitElement {
 
   /** The station's session, as the server sent it. */
   @property({ attribute: false }) session!: SessionView;
+
+  @state() private _overflowing = false;
+  @state() private _atEnd = false;
 
   override render() {
     const s = this.session;
@@ -221,8 +327,12 @@ export class EstimateView extends LitElement {
           </div>`
         : nothing}
       <div class="body">
-        <section class="panel lines" style="padding:0">
+        <section class="panel lines ${estimate.lines.length > DENSE_AFTER ? 'dense' : ''}" style="padding:0" data-testid="estimate-lines">
+          <div class="scroll" @scroll=${this._onScroll}>
           <table>
+            <colgroup>
+              <col class="no" /><col /><col class="pn" /><col class="qty" /><col class="price" /><col class="hours" /><col class="amount" />
+            </colgroup>
             <thead>
               <tr>
                 <th class="num">${t(locale, 'estimate.col.no')}</th>
@@ -238,13 +348,18 @@ export class EstimateView extends LitElement {
               ${estimate.lines.map((line) => this._renderLine(line, money))}
             </tbody>
           </table>
+          </div>
+          <div class="more">
+            <span>${tCount(locale, 'invoice.lines', estimate.lines.length)}</span>
+            ${this._overflowing ? html`<span>${t(locale, this._atEnd ? 'estimate.scrollUp' : 'estimate.scrollMore')}</span>` : nothing}
+          </div>
         </section>
-        <section class="panel totals">${this._renderTotals(estimate, money)}</section>
+        <section class="panel totals" data-testid="estimate-totals">${this._renderTotals(estimate, money)}</section>
       </div>
       <footer>
         <div class="notes">
           ${estimate.approximate_taxes
-            ? html`<span class="approx-taxes">${t(locale, 'estimate.approxTaxes', {
+            ? html`<span class="approx-taxes wide">${t(locale, 'estimate.approxTaxes', {
                 total: money(estimate.approximate_taxes.total),
                 percent: formatRate(estimate.approximate_taxes.percent, locale),
                 federal: money(estimate.approximate_taxes.federal),
@@ -254,13 +369,13 @@ export class EstimateView extends LitElement {
               })}</span>`
             : nothing}
           ${estimate.notes.map((note) => html`<span>${note}</span>`)}
-          <span class="illustrative">${t(locale, 'estimate.illustrative')}</span>
+          <span class="illustrative wide">${t(locale, 'estimate.illustrative')}</span>
         </div>
         <div class="actions">
           <button class="secondary" ?disabled=${!canSend(s, 'BACK')} @click=${() => this._send('BACK')}>
             ${t(locale, 'action.back')}
           </button>
-          <button ?disabled=${!canSend(s, 'CONTINUE')} @click=${() => this._send('CONTINUE')}>
+          <button data-testid="continue" ?disabled=${!canSend(s, 'CONTINUE')} @click=${() => this._send('CONTINUE')}>
             ${t(locale, 'action.continue')}
           </button>
         </div>
@@ -272,13 +387,46 @@ export class EstimateView extends LitElement {
     const locale = this.session.locale;
     return html`<tr>
       <td class="num">${line.line_no}</td>
-      <td class="desc"><span class="op ${line.operation}">${t(locale, `op.${line.operation}`)}</span>${line.description}</td>
-      <td class="pn">${line.part_number ? formatPartNumber(line.part_number) : '—'}</td>
+      <td class="desc" title=${line.description}>
+        <span class="op ${line.operation}">${t(locale, `op.${line.operation}`)}</span>${this._describe(line)}
+      </td>
+      <td class="pn" data-testid="part-number">${line.part_number ? formatPartNumber(line.part_number) : '—'}</td>
       <td class="num">${line.quantity || '—'}</td>
       <td class="num">${line.unit_price ? money(line.unit_price) : '—'}</td>
       <td class="num">${line.labor_hours ? formatNumber(line.labor_hours, locale, 1) : '—'}</td>
       <td class="num"><strong>${money(line.amount)}</strong></td>
     </tr>`;
+  }
+
+  /**
+   * The line's text: the estimator's description (in the market's language) without its
+   * operation word; when the screen speaks another language, the part's name in that
+   * language first, with the original after it.
+   */
+  private _describe(line: EstimateLine) {
+    const { locale, market } = this.session;
+    const description = stripOperation(line.description);
+    if (marketLanguage(market) === locale) return description;
+    return html`${componentName(line.component_name, locale)}<span class="original">${description}</span>`;
+  }
+
+  private _onScroll(event: Event) {
+    this._measure(event.currentTarget as HTMLElement);
+  }
+
+  protected override updated(): void {
+    const scroller = this.renderRoot.querySelector<HTMLElement>('.scroll');
+    if (scroller) this._measure(scroller);
+  }
+
+  /** Whether the lines overflow their panel, and whether the last one is in view. */
+  private _measure(scroller: HTMLElement) {
+    const overflowing = scroller.scrollHeight > scroller.clientHeight + 2;
+    const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2;
+    if (overflowing !== this._overflowing || atEnd !== this._atEnd) {
+      this._overflowing = overflowing;
+      this._atEnd = atEnd;
+    }
   }
 
   private _renderTotals(estimate: RepairEstimate, money: (amount: string) => string) {
@@ -288,6 +436,7 @@ export class EstimateView extends LitElement {
       return hasKey(dictKey) ? t(locale, dictKey) : key.replaceAll('_', ' ');
     };
     return html`
+      <div class="breakdown">
       <div class="row"><span>${t(locale, 'estimate.parts')}</span><span class="num">${money(estimate.parts_total)}</span></div>
       <div class="row"><span>${t(locale, 'estimate.labor')}</span><span class="num">${money(estimate.labor_total)}</span></div>
       ${estimate.labor.map(
@@ -299,7 +448,7 @@ export class EstimateView extends LitElement {
           <span class="num">${money(labor.amount)}</span>
         </div>`,
       )}
-      ${Object.entries(estimate.other_totals).map(
+      ${Object.entries(estimate.other_totals).filter(([, amount]) => Number(amount) !== 0).map(
         ([key, amount]) => html`<div class="row"><span>${otherLabel(key)}</span><span class="num">${money(amount)}</span></div>`,
       )}
       <div class="row">
@@ -314,9 +463,12 @@ export class EstimateView extends LitElement {
           <span>${tax.name} (${formatRate(tax.rate, locale)})</span><span class="num">${money(tax.amount)}</span>
         </div>`,
       )}
-      <div class="row grand"><span>${t(locale, 'estimate.grandTotal')}</span><span class="num">${money(estimate.grand_total)}</span></div>
-      <div class="row duration">
-        <span>${t(locale, 'estimate.duration')}</span><span>${formatDuration(estimate.estimated_duration, locale)}</span>
+      </div>
+      <div class="row grand" data-testid="grand-total">
+        <span>${t(locale, 'estimate.grandTotal')}</span><span class="num">${money(estimate.grand_total)}</span>
+      </div>
+      <div class="duration">
+        <span>${t(locale, 'estimate.duration')}</span><strong>${formatDuration(estimate.estimated_duration, locale)}</strong>
       </div>
     `;
   }

@@ -32,12 +32,11 @@ export function formatPercent(ratio: number, locale: Locale): string {
 }
 
 /**
- * Formats a tax rate carried as a decimal string. The schema does not fix the scale, so a
- * value above 1 is read as a percentage ("18.00" → 18%) and one up to 1 as a ratio ("0.18").
+ * Formats a rate carried as a percent string, as the server sends `tax_lines[].rate` and
+ * `approximate_taxes.percent` ("18.00" → "18%", "0.65" → "0,65%"). Up to two decimals.
  */
 export function formatRate(rate: string, locale: Locale): string {
-  const value = Number(rate);
-  return formatPercent(value > 1 ? value / 100 : value, locale);
+  return new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 2 }).format(Number(rate) / 100);
 }
 
 /**

@@ -28,6 +28,10 @@ export const ptBR = {
   'landing.hint': 'Depois da batida, toque em “Reparar meu carro”.',
   'landing.staff': 'Equipe / demonstração',
   'landing.simulate': 'Simular batida (sem simulador)',
+  'landing.rawDamage': 'Deformação acumulada no simulador',
+  'landing.noCrash': 'Sem batida ainda',
+  'landing.crashDetected': 'Batida detectada!',
+  'landing.crashMark': 'batida',
 
   'damage.title': 'Resumo dos danos',
   'damage.analysing': 'Analisando os danos…',
@@ -80,6 +84,8 @@ export const ptBR = {
   'estimate.taxIncluded': 'inclusos no preço',
   'estimate.grandTotal': 'Total',
   'estimate.duration': 'Prazo estimado',
+  'estimate.scrollMore': 'Deslize para ver mais itens ▼',
+  'estimate.scrollUp': 'Fim da lista ▲',
   'estimate.totalLoss': 'Atenção: possível perda total — reparo em {ratio} do valor do veículo ({value})',
   'estimate.approxTaxes':
     'Valor aproximado dos tributos: {total} ({percent}) – Federal {federal} | Estadual {state} | Municipal {municipal} – Fonte: {source}',
@@ -101,6 +107,15 @@ export const ptBR = {
   'other.small_parts': 'Peças pequenas',
   'other.sublet': 'Serviços terceirizados',
   'other.disposal': 'Descarte de resíduos',
+  'other.adas_calibration': 'Calibração ADAS',
+  'other.wheel_alignment': 'Alinhamento de direção',
+
+  'service.funilaria': 'Funilaria',
+  'service.pintura': 'Pintura',
+  'service.mecanica': 'Mecânica',
+  'service.eletrica': 'Elétrica',
+  'service.alinhamento': 'Alinhamento',
+  'service.calibracao_adas': 'Calibração ADAS',
 
   'duration.day.one': '{n} dia',
   'duration.day.other': '{n} dias',
@@ -188,6 +203,10 @@ export const en: Record<MessageKey, string> = {
   'landing.hint': 'After the crash, tap “Repair My Car”.',
   'landing.staff': 'Staff / demo',
   'landing.simulate': 'Simulate a crash (no simulator)',
+  'landing.rawDamage': 'Accumulated deformation in the simulator',
+  'landing.noCrash': 'No crash yet',
+  'landing.crashDetected': 'Crash detected!',
+  'landing.crashMark': 'crash',
 
   'damage.title': 'Damage summary',
   'damage.analysing': 'Analysing the damage…',
@@ -240,6 +259,8 @@ export const en: Record<MessageKey, string> = {
   'estimate.taxIncluded': 'included in prices',
   'estimate.grandTotal': 'Grand total',
   'estimate.duration': 'Estimated duration',
+  'estimate.scrollMore': 'Swipe for more lines ▼',
+  'estimate.scrollUp': 'End of list ▲',
   'estimate.totalLoss': 'Warning: possible total loss — repair at {ratio} of the vehicle value ({value})',
   'estimate.approxTaxes':
     'Approximate taxes: {total} ({percent}) – Federal {federal} | State {state} | Municipal {municipal} – Source: {source}',
@@ -261,6 +282,15 @@ export const en: Record<MessageKey, string> = {
   'other.small_parts': 'Small parts',
   'other.sublet': 'Sublet services',
   'other.disposal': 'Waste disposal',
+  'other.adas_calibration': 'ADAS calibration',
+  'other.wheel_alignment': 'Wheel alignment',
+
+  'service.funilaria': 'Bodywork',
+  'service.pintura': 'Paint',
+  'service.mecanica': 'Mechanical',
+  'service.eletrica': 'Electrical',
+  'service.alinhamento': 'Alignment',
+  'service.calibracao_adas': 'ADAS calibration',
 
   'duration.day.one': '{n} day',
   'duration.day.other': '{n} days',

@@ -6,15 +6,23 @@ import { formatNumber } from './format.js';
 import { t } from './i18n.js';
 import { theme } from './theme.js';
 
+/** BeamNG's raw damage above which a real crash has happened (light scrapes stay well under). */
+export const CRASH_DAMAGE = 1000;
+/** Raw damage at which the meter is full. */
+export const METER_FULL = 50_000;
+
 /**
- * The contract gives `total_damage` without a scale. A value up to 1 is read as a 0..1 share
- * and shown as a percentage; anything larger (BeamNG's raw deformation sum) is shown as is,
- * with the bar on a log scale that fills at 100 000.
+ * `live_damage.total_damage` is BeamNG's raw beam-damage accumulator: 0 on a new car, a few
+ * hundred after a scrape, thousands after a crash. The bar is logarithmic so both ends read
+ * well; `crashed` is true past CRASH_DAMAGE, which the bar marks.
  */
-export function meterReading(totalDamage: number): { fraction: number; isShare: boolean } {
-  if (totalDamage <= 1) return { fraction: totalDamage, isShare: true };
-  return { fraction: Math.min(1, Math.log10(1 + totalDamage) / 5), isShare: false };
+export function meterReading(totalDamage: number): { fraction: number; crashed: boolean } {
+  const scale = (value: number) => Math.log10(1 + Math.max(0, value)) / Math.log10(1 + METER_FULL);
+  return { fraction: Math.min(1, scale(totalDamage)), crashed: totalDamage > CRASH_DAMAGE };
 }
+
+/** Where the crash mark sits on the bar (0..1). */
+export const CRASH_MARK = Math.log10(1 + CRASH_DAMAGE) / Math.log10(1 + METER_FULL);
 
 /**
  * Waiting for a crash: the big blue screen with the station and vehicle, the live damage
@@ -108,16 +116,46 @@ export class LandingView extends LitElement {
         font-weight: 600;
       }
       .meter .value {
-        font-size: 96px;
+        font-size: 88px;
         font-weight: 800;
         font-variant-numeric: tabular-nums;
         margin: 8px 0 20px;
       }
       .meter .bar {
+        position: relative;
         height: 28px;
         border-radius: 14px;
         background: rgba(255, 255, 255, 0.15);
         overflow: hidden;
+      }
+      .meter .mark {
+        position: absolute;
+        top: 0;
+        bottom: 0;
+        width: 4px;
+        margin-left: -2px;
+        background: var(--vw-white);
+      }
+      .meter .mark-label {
+        position: relative;
+        height: 30px;
+        font-size: 20px;
+        opacity: 0.8;
+      }
+      .meter .mark-label span {
+        position: absolute;
+        transform: translateX(-50%);
+        top: 4px;
+        white-space: nowrap;
+      }
+      .meter .status {
+        font-size: 30px;
+        font-weight: 800;
+        opacity: 1;
+        margin-top: 12px;
+      }
+      .meter .status.crashed {
+        color: #ffb4a8;
       }
       .meter .fill {
         height: 100%;
@@ -167,10 +205,10 @@ export class LandingView extends LitElement {
     const reading = meterReading(live?.total_damage ?? 0);
     return html`
       <div class="main">
-        <div class="eyebrow">${t(locale, 'landing.station')} · ${s.station_name}</div>
+        <div class="eyebrow">${s.station_name}</div>
         <h1>${t(locale, 'landing.waiting')}</h1>
         <div class="vehicle">${t(locale, 'landing.vehicle')}: <strong>${s.vehicle_name}</strong></div>
-        <button class="repair" ?disabled=${!canSend(s, 'REPAIR_REQUESTED')} @click=${this._onRepair}>
+        <button class="repair" data-testid="repair" ?disabled=${!canSend(s, 'REPAIR_REQUESTED')} @click=${this._onRepair}>
           ${t(locale, 'landing.repair')}
         </button>
         <p class="hint">${t(locale, 'landing.hint')}</p>
@@ -179,18 +217,22 @@ export class LandingView extends LitElement {
         <section class="meter" aria-live="polite">
           <h2>${t(locale, 'landing.liveDamage')}</h2>
           ${live
-            ? html`<div class="value">
-                  ${reading.isShare
-                    ? `${formatNumber(reading.fraction * 100, locale, 0)}%`
-                    : formatNumber(live.total_damage, locale, 0)}
+            ? html`<div class="value" data-testid="live-damage">${formatNumber(live.total_damage, locale, 0)}</div>
+                <div class="bar" role="meter" aria-valuemin="0" aria-valuemax=${METER_FULL} aria-valuenow=${live.total_damage}>
+                  <div class="fill" style="width:${(reading.fraction * 100).toFixed(1)}%"></div>
+                  <div class="mark" style="left:${(CRASH_MARK * 100).toFixed(1)}%"></div>
                 </div>
-                <div class="bar"><div class="fill" style="width:${(reading.fraction * 100).toFixed(1)}%"></div></div>`
+                <div class="mark-label"><span style="left:${(CRASH_MARK * 100).toFixed(1)}%">${t(locale, 'landing.crashMark')} ▲</span></div>
+                <p class="status ${reading.crashed ? 'crashed' : ''}">
+                  ${t(locale, reading.crashed ? 'landing.crashDetected' : 'landing.noCrash')}
+                </p>
+                <p>${t(locale, 'landing.rawDamage')}</p>`
             : html`<div class="value">—</div>
                 <p>${t(locale, 'landing.noTelemetry')}</p>`}
         </section>
-        <section class="staff">
+        <section class="staff" data-testid="staff">
           <span>${t(locale, 'landing.staff')}</span>
-          <button ?disabled=${!canSend(s, 'SIMULATE_CRASH')} @click=${this._onSimulate}>
+          <button data-testid="simulate-crash" ?disabled=${!canSend(s, 'SIMULATE_CRASH')} @click=${this._onSimulate}>
             ${t(locale, 'landing.simulate')}
           </button>
         </section>

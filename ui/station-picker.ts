@@ -152,7 +152,7 @@ export class StationPicker extends LitElement {
       <ul>
         ${(this._stations ?? []).map(
           (station) => html`<li>
-            <a href="/station/${encodeURIComponent(station.id)}">
+            <a data-testid="station-link" href="/station/${encodeURIComponent(station.id)}">
               <span class="name">${station.name}</span>
               <span class="vehicle">${station.vehicle_name ?? station.vehicle_model ?? ''}</span>
               ${station.state ? html`<span class="state">${this._stateLabel(station.state)}</span>` : nothing}

@@ -193,6 +193,7 @@ export class StepHeader extends LitElement {
       <div class="lang" role="group" aria-label=${t(this.locale, 'lang.label')}>
         ${(['pt-BR', 'en'] as const).map(
           (locale) => html`<button
+            data-testid="lang-${locale === 'pt-BR' ? 'pt' : 'en'}"
             aria-pressed=${this.locale === locale ? 'true' : 'false'}
             ?disabled=${!this.canSetLocale}
             @click=${() => this._onLocale(locale)}

@@ -95,8 +95,13 @@ describe('formatOpeningHours', () => {
 });
 
 describe('formatRate', () => {
-  it('reads both percentages and ratios', () => {
-    expect(formatRate('18.00', 'pt-BR')).toBe(formatRate('0.18', 'pt-BR'));
-    expect(plain(formatRate('30.42', 'pt-BR'))).toBe('30,4%');
+  it("reads the server's percent strings", () => {
+    expect(plain(formatRate('18.00', 'pt-BR'))).toBe('18%');
+    expect(plain(formatRate('30.42', 'pt-BR'))).toBe('30,42%');
+    expect(plain(formatRate('5.00', 'en'))).toBe('5%');
+  });
+  it('keeps small percentages small (0.65 is 0.65%, not 65%)', () => {
+    expect(plain(formatRate('0.65', 'pt-BR'))).toBe('0,65%');
+    expect(plain(formatRate('1.00', 'en'))).toBe('1%');
   });
 });

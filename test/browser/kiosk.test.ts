@@ -1,0 +1,184 @@
+/**
+ * The kiosk in headless Chromium against the REAL server (port 0, two stations): the five
+ * views of one session at /station/1, the station picker, a second screen on the same station
+ * showing the same view, and station 2 staying put while station 1 moves. Any console error,
+ * page error or failed request fails the run. Screenshots go to /tmp/shots/real-*.png.
+ * Run with `npm run test:browser` (builds the UI first).
+ */
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../adapters/http/server.js';
+
+const SHOTS = '/tmp/shots';
+const VIEWPORT = { width: 1920, height: 1080 };
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+const problems: string[] = [];
+
+/** A new page that reports console errors, page errors and failed requests as problems. */
+async function openPage(path: string, label: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`${label}: console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`${label}: page error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    // Sockets and polls cut short when a page closes at the end are not failures of the app.
+    if (!page.isClosed()) problems.push(`${label}: request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`${label}: HTTP ${res.status()} ${res.url()}`);
+  });
+  await page.goto(`${server.url}${path}`);
+  return page;
+}
+
+/** The step the kiosk shows (the server's state path, mirrored on <station-kiosk data-step>). */
+const stepOf = (page: Page) => page.locator('station-kiosk').getAttribute('data-step');
+
+/** Waits until the kiosk's step starts with `prefix` (and the socket is open). */
+async function waitForStep(page: Page, prefix: string, timeout = 15_000) {
+  await page.waitForFunction(
+    (p) => {
+      const kiosk = document.querySelector('station-kiosk');
+      return kiosk?.dataset.connection === 'open' && (kiosk.dataset.step ?? '').startsWith(p);
+    },
+    prefix,
+    { timeout },
+  );
+}
+
+async function shot(page: Page, name: string) {
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: `${SHOTS}/real-${name}.png` });
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startServer({ PORT: 0, HOST: '127.0.0.1', STATIONS: 2 });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  context = await browser.newContext({ viewport: VIEWPORT });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('kiosk on the real server', () => {
+  it('the station picker lists both stations and links to them', async () => {
+    const page = await openPage('/', 'picker');
+    const links = page.locator('station-picker [data-testid="station-link"]');
+    await expect.poll(() => links.count()).toBe(2);
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['/station/1', '/station/2']);
+    await expect.poll(() => links.first().innerText()).toContain('Estação 1');
+    await shot(page, '00-picker');
+    await links.first().click();
+    await page.waitForURL(`${server.url}/station/1`);
+    await waitForStep(page, 'Waiting');
+    await page.close();
+  });
+
+  it('walks one session through the five views; a second screen follows, station 2 stays put', async () => {
+    const kiosk = await openPage('/station/1', 'station 1');
+    const mirror = await openPage('/station/1', 'station 1 (second screen)');
+    const other = await openPage('/station/2', 'station 2');
+    for (const page of [kiosk, mirror, other]) await waitForStep(page, 'Waiting');
+
+    // 1. Landing.
+    await expect.poll(() => kiosk.locator('landing-view h1').innerText()).toMatch(/Aguardando/);
+    await shot(kiosk, '01-landing');
+
+    // 2. Damage summary (the simulated crash is analysed and priced by the real services).
+    await kiosk.locator('landing-view [data-testid="simulate-crash"]').click();
+    // Without a rig the server reports a recorded crash at once; with the simulated rig the car
+    // drives and crashes first, and the attendee then taps "Repair My Car" as after a real crash.
+    const repair = kiosk.locator('landing-view [data-testid="repair"]');
+    await expect
+      .poll(
+        async () => {
+          const step = (await stepOf(kiosk)) ?? '';
+          if (step.startsWith('Crashed.failed')) {
+            throw new Error(`crash analysis failed: ${await kiosk.locator('damage-view .error-box').innerText()}`);
+          }
+          if (step.startsWith('Waiting') && (await repair.count()) && (await repair.isEnabled())) await repair.click();
+          return step;
+        },
+        { timeout: 40_000, interval: 250 },
+      )
+      .toMatch(/^Estimated\.reviewingDamage/);
+    await waitForStep(kiosk, 'Estimated.reviewingDamage');
+    await expect.poll(() => kiosk.locator('damage-view h1').innerText()).toBe('Resumo dos danos');
+    expect(await kiosk.locator('damage-view li').count()).toBeGreaterThan(0);
+    // The second screen on the same station shows the same step; station 2 has not moved.
+    await waitForStep(mirror, 'Estimated.reviewingDamage');
+    await expect.poll(() => mirror.locator('damage-view h1').innerText()).toBe('Resumo dos danos');
+    expect(await stepOf(other)).toMatch(/^Waiting/);
+    expect(await other.locator('landing-view').count()).toBe(1);
+    await shot(kiosk, '02-damage');
+
+    // 3. Repair estimate: a grand total in R$ and VW part numbers.
+    await kiosk.locator('damage-view [data-testid="continue"]').click();
+    await waitForStep(kiosk, 'Estimated.reviewingEstimate');
+    const grand = kiosk.locator('estimate-view [data-testid="grand-total"]');
+    await expect.poll(() => grand.innerText()).toMatch(/R\$\s?[\d.]+,\d{2}/);
+    const partNumbers = await kiosk.locator('estimate-view [data-testid="part-number"]').allInnerTexts();
+    expect(partNumbers.some((pn) => /^[A-Z0-9]{3}-\d{3}-\d{3}/.test(pn.trim()))).toBe(true);
+    await waitForStep(mirror, 'Estimated.reviewingEstimate');
+    expect(await mirror.locator('estimate-view [data-testid="grand-total"]').innerText()).toBe(await grand.innerText());
+    await shot(kiosk, '03-estimate');
+
+    // 4. Dealer selection, then the first dealer's slots.
+    await kiosk.locator('estimate-view [data-testid="continue"]').click();
+    await waitForStep(kiosk, 'Estimated.choosingDealer.ready');
+    const dealers = kiosk.locator('dealer-view [data-testid="dealer"]');
+    await expect.poll(() => dealers.count()).toBeGreaterThan(0);
+    await shot(kiosk, '04-dealers');
+    await dealers.first().click();
+    await waitForStep(kiosk, 'DealerChosen.choosingSlot');
+    const slots = kiosk.locator('dealer-view [data-testid="slot"]');
+    await expect.poll(() => slots.count()).toBeGreaterThan(0);
+    await shot(kiosk, '05-slots');
+
+    // 5. Appointment confirmation with the appointment and invoice numbers.
+    await slots.first().click();
+    await waitForStep(kiosk, 'Booked');
+    const appointmentId = kiosk.locator('confirmation-view [data-testid="appointment-id"]');
+    const invoiceNumber = kiosk.locator('confirmation-view [data-testid="invoice-number"]');
+    await expect.poll(() => appointmentId.innerText()).not.toMatch(/^\s*(—)?\s*$/);
+    await expect.poll(() => invoiceNumber.count()).toBe(1);
+    expect((await invoiceNumber.innerText()).trim()).not.toBe('');
+    await expect.poll(() => kiosk.locator('confirmation-view h1').innerText()).toBe('Agendamento confirmado!');
+    await shot(kiosk, '06-confirmation-pt');
+
+    // The language switch is the session's: both screens of station 1 turn English.
+    await kiosk.locator('step-header [data-testid="lang-en"]').click();
+    await expect.poll(() => kiosk.locator('station-kiosk').getAttribute('data-locale')).toBe('en');
+    await expect.poll(() => kiosk.locator('confirmation-view h1').innerText()).toBe('Appointment confirmed!');
+    await expect.poll(() => kiosk.locator('confirmation-view [data-testid="next-driver"]').innerText()).toBe('Next driver');
+    await expect.poll(() => mirror.locator('confirmation-view h1').innerText()).toBe('Appointment confirmed!');
+    await shot(kiosk, '07-confirmation-en');
+    expect(await stepOf(other)).toMatch(/^Waiting/);
+    expect(await other.locator('station-kiosk').getAttribute('data-locale')).toBe('pt-BR');
+
+    // Next driver: back to the landing view, on both screens.
+    await kiosk.locator('confirmation-view [data-testid="next-driver"]').click();
+    await waitForStep(kiosk, 'Waiting');
+    await waitForStep(mirror, 'Waiting');
+    await expect.poll(() => kiosk.locator('landing-view [data-testid="simulate-crash"]').isEnabled()).toBe(true);
+    await shot(kiosk, '08-landing-again');
+
+    for (const page of [kiosk, mirror, other]) await page.close();
+  });
+
+  it('logged no console errors, page errors or failed requests', () => {
+    expect(problems).toEqual([]);
+  });
+});
