@@ -32,6 +32,9 @@ const Env = z.object({
   AUTO_REPAIR_STILL_S: z.coerce.number().positive().optional(),
   /** Stations without a BeamNG address get a simulated rig (set to "false" for API-only stations). */
   SIMULATED_RIGS: z.stringbool().default(true),
+  /** A folder with one sub-folder per station (DROP_DIR/1, DROP_DIR/2, …) watched for exported damage reports (JSON or CSV). */
+  DROP_DIR: z.string().optional(),
+  DROP_POLL_MS: z.coerce.number().int().min(50).default(1000),
   /** Playback speed of the simulated rigs' recorded drives. */
   SIM_RIG_SPEED: z.coerce.number().positive().max(100).default(3),
 });

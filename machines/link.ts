@@ -129,12 +129,17 @@ export const linkMachine = setup({
   actions: {
     recordFailure: assign(({ context, event }) => ({
       attempt: context.attempt + 1,
-      last_error: event.type === 'RIG.FAILED' ? event.error : context.last_error,
+      last_error:
+        event.type === 'RIG.FAILED'
+          ? event.error
+          : { code: 'rig_connection_crashed', message: String((event as { error?: unknown }).error ?? 'the rig connection stopped') },
       connected_at: null,
     })),
+    // The backoff resets at the first good reading, not at the handshake: a rig that handshakes
+    // but never answers a sensor read must still be retried ever more slowly.
     recordReady: assign(({ event }) => {
       if (event.type !== 'RIG.READY') return {};
-      return { vehicle: event.vehicle, attempt: 0, last_error: null, connected_at: event.at };
+      return { vehicle: event.vehicle, last_error: null, connected_at: event.at };
     }),
     askForReading: sendTo('rig', ({ context }): RigCommand => ({ type: 'POLL', ask_repair_button: context.config.poll_repair_button })),
     recoverCar: sendTo('rig', { type: 'RECOVER' } satisfies RigCommand),
@@ -175,6 +180,7 @@ export const linkMachine = setup({
         }
       }
       enqueue.assign({
+        attempt: 0,
         last_telemetry_at: reading.received_at,
         last_damage: total,
         baseline_damage,
@@ -225,6 +231,8 @@ export const linkMachine = setup({
         id: 'rig',
         src: 'rigConnection',
         input: ({ context }) => ({ address: context.address, protocol_version: context.protocol_version }),
+        // The adapter reports failures as RIG.FAILED; a crash of the actor itself is one too.
+        onError: { target: 'disconnected', actions: 'recordFailure' },
       },
       on: {
         'RIG.FAILED': { target: 'disconnected', actions: 'recordFailure' },

@@ -156,7 +156,6 @@ export const sessionMachine = setup({
     confirmation: ({ context }) => context.timeouts.confirmation_ms,
   },
   guards: {
-    hasTelemetry: ({ context }) => context.telemetry !== null && context.telemetry !== undefined,
     hasDamage: ({ context }) => context.damage !== null,
     isOfferedDealer: ({ context, event }) => {
       assertEvent(event, 'DEALER_CHOSEN');
@@ -251,7 +250,6 @@ export const sessionMachine = setup({
       initial: 'driving',
       on: {
         CRASH_REPORTED: { target: 'Crashed', actions: 'recordCrash' },
-        REPAIR_REQUESTED: { guard: 'hasTelemetry', target: 'Crashed', actions: 'recordRepairRequest' },
       },
       states: {
         driving: {
@@ -260,10 +258,13 @@ export const sessionMachine = setup({
             CRASH_DETECTED: { target: 'crashDetected', actions: 'recordTelemetry' },
           },
         },
+        // "Repair My Car" is taken only after a crash: live telemetry of an undamaged car while
+        // driving is not something to repair.
         crashDetected: {
           on: {
             TELEMETRY_RECEIVED: { actions: 'recordTelemetry' },
             CRASH_DETECTED: { actions: 'recordTelemetry' },
+            REPAIR_REQUESTED: { target: '#session.Crashed', actions: 'recordRepairRequest' },
           },
         },
       },

@@ -10,7 +10,7 @@
  */
 import { DamageReport } from '../../machines/schemas.js';
 import type { ComponentDamage, DamageType, UnmappedPart } from '../../machines/schemas.js';
-import { matchPart, modelOfAlias, modelOfPrefix } from './mapping.js';
+import { matchPart, modelOfAlias, modelOfPrefix, type PartMatch } from './mapping.js';
 import type { ComponentRef, PartMapping } from './mapping.js';
 import { legacyBrokenParts, legacyPartEntries, parseTelemetry, TelemetryError } from './telemetry.js';
 import type { DamageEntry, ParsedTelemetry } from './telemetry.js';
@@ -63,8 +63,7 @@ export function analyzeDamage(input: AnalyzeDamageInput): DamageReport {
   // Model-specific overrides apply to a known model, however the caller spelled it.
   const overrideModel = mapping.models.some((m) => m.model === vehicleModel) ? vehicleModel : modelOfAlias(vehicleModel, mapping);
 
-  const catalogue = new Map(input.components.map((c) => [c.id, c] as const));
-  const componentIds = new Set(catalogue.keys());
+  const { catalogue, componentIds } = indexComponents(input.components);
   const contributions: Contribution[] = [];
   const unmapped = new Map<string, UnmappedPart>();
   const addUnmapped = (id: string, name: string | null, damage: number) => {
@@ -75,7 +74,7 @@ export function analyzeDamage(input: AnalyzeDamageInput): DamageReport {
   /** Maps one id-bearing entry; `broken` marks the legacy mod's broken parts. */
   const mapEntry = (entry: DamageEntry, broken = false) => {
     if (entry.damage < t.noise) return;
-    const match = matchPart(entry.id, entry.name, mapping, componentIds, overrideModel);
+    const match = cachedMatch(entry.id, entry.name, mapping, componentIds, overrideModel);
     if (!match || match.components.length === 0) return addUnmapped(entry.id, entry.name, entry.damage);
     const confidence = mapping.common.confidence[match.kind];
     const destroyed = broken || (match.breakGroup && match.breakDestroys && entry.damage >= t.break_min);
@@ -149,7 +148,9 @@ export function analyzeDamage(input: AnalyzeDamageInput): DamageReport {
     throw new TelemetryError('telemetry_empty', `no damage above the noise threshold (${t.noise}) in the ${parsed.shape} telemetry`);
   }
 
-  return DamageReport.parse({
+  // Built to the DamageReport type; not re-parsed here (that doubled the cost of an analysis —
+  // test/actors/damage.test.ts checks every report against the schema instead).
+  return {
     damage_id: input.damage_id,
     vehicle_model: vehicleModel,
     session_id: input.session_id,
@@ -158,7 +159,38 @@ export function analyzeDamage(input: AnalyzeDamageInput): DamageReport {
     severity_score: severityScore(components, accumulator, mapping),
     unmapped_parts: unmappedParts,
     source_shape: parsed.shape,
-  } satisfies DamageReport);
+  } satisfies DamageReport;
+}
+
+const componentIndexes = new WeakMap<ReadonlyArray<ComponentRef>, { catalogue: Map<string, ComponentRef>; componentIds: Set<string> }>();
+
+/** The component list by id, built once per list. */
+function indexComponents(components: ReadonlyArray<ComponentRef>) {
+  let index = componentIndexes.get(components);
+  if (!index) {
+    const catalogue = new Map(components.map((c) => [c.id, c] as const));
+    index = { catalogue, componentIds: new Set(catalogue.keys()) };
+    componentIndexes.set(components, index);
+  }
+  return index;
+}
+
+const matchCaches = new WeakMap<PartMapping, Map<string, PartMatch | null>>();
+/** Caps the memo so a stream of made-up ids cannot grow it without bound. */
+const MATCH_CACHE_LIMIT = 20_000;
+
+/** `matchPart`, remembered per mapping: a rig reports the same part ids on every poll. */
+function cachedMatch(id: string, name: string | null, mapping: PartMapping, componentIds: ReadonlySet<string>, model: string | null): PartMatch | null {
+  let cache = matchCaches.get(mapping);
+  if (!cache) matchCaches.set(mapping, (cache = new Map()));
+  const key = `${model ?? ''}\u0000${id}\u0000${name ?? ''}`;
+  let match = cache.get(key);
+  if (match === undefined) {
+    match = matchPart(id, name, mapping, componentIds, model);
+    if (cache.size >= MATCH_CACHE_LIMIT) cache.clear();
+    cache.set(key, match);
+  }
+  return match;
 }
 
 /** Merges contributions per component: max level, every source, best confidence; then classifies. */

@@ -12,6 +12,7 @@ import { ClientCommand, type SessionView } from '../../actors/protocol.js';
 import { Id, IsoDateTime } from '../../machines/schemas.js';
 import { ApiError, toErrorResponse, validationHook } from './errors.js';
 import { pages } from './pages.js';
+import { rigRoutes } from './rig-routes.js';
 import { stationSocket } from './ws.js';
 
 export interface AppDeps {
@@ -124,6 +125,9 @@ export function createApp(deps: AppDeps) {
         throw new ApiError('not_accepted', `Station ${id} is not waiting for a crash (session is in ${view.step})`, { state: view.state });
       }
       if (!view.has_telemetry) throw new ApiError('no_telemetry', `Station ${id} holds no telemetry yet: crash first`);
+      if (view.step !== 'Waiting.crashDetected') {
+        throw new ApiError('no_crash', `Station ${id} has live telemetry but no crash yet (damage ${view.live_damage?.total_damage ?? 0})`);
+      }
       dispatchOrThrow(id, { type: 'REPAIR_REQUESTED', request_id, source: 'api' });
       const done = await analysisOf(id, request_id);
       return c.json({ session_id: done.session_id, damage_id: done.damage_id, state: done.state, session: done }, 201);
@@ -229,7 +233,8 @@ export function createApp(deps: AppDeps) {
     .route('/appointments', appointments)
     .route('/invoice', invoice)
     .route('/telemetry', telemetry)
-    .route('/beamng', beamng);
+    .route('/beamng', beamng)
+    .route('/', rigRoutes({ floor }));
 
   const app = new Hono().route('/api', api).route('/ws', stationSocket(floor)).route('/', pages({ hasStation: (id) => floor.hasStation(id) }));
 

@@ -38,6 +38,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   not_found: 404,
   not_accepted: 409,
   no_telemetry: 409,
+  no_crash: 409,
   slot_taken: 409,
   timeout: 504,
 };

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
 import { readConfig, type RuntimeConfig } from '../config.js';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { watchDropFolder, type DropFolderWatcher } from '../dropfolder/drop-folder.js';
 import { startRigs } from '../rigs.js';
 import { createRuntime, stationsOf, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { createApp } from './app.js';
@@ -30,6 +33,16 @@ export async function startServer(overrides: Partial<RuntimeConfig> = {}, option
     venue: runtime.venue,
     samples: runtime.samples.map(({ id, vehicle_model, title_pt, title_en }) => ({ id, vehicle_model, title_pt, title_en })),
   });
+  const dropFolders: DropFolderWatcher[] = [];
+  if (config.DROP_DIR) {
+    for (const station_id of runtime.floor.stations) {
+      const dir = join(config.DROP_DIR, station_id);
+      mkdirSync(dir, { recursive: true });
+      dropFolders.push(
+        watchDropFolder({ dir, station_id, floor: runtime.floor, pollMs: config.DROP_POLL_MS, log: (e) => console.log(`drop folder ${station_id}:`, JSON.stringify(e)) }),
+      );
+    }
+  }
   const wss = new WebSocketServer({ noServer: true });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, websocket: { server: wss } }, () => resolve(s));
@@ -43,6 +56,7 @@ export async function startServer(overrides: Partial<RuntimeConfig> = {}, option
     runtime,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const watcher of dropFolders) void watcher.stop();
         for (const client of wss.clients) client.terminate();
         wss.close();
         runtime.floor.stop();

@@ -186,7 +186,8 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
     expect([1, 2, 3, 4, 5, failing.context.attempt].map((n) => backoffMs(baseConfig, n))).toEqual([20, 40, 80, 160, 200, 200]);
 
     rig.setProtocolVersion('v1.23');
-    const connected = await waitFor(link, isPolling, WAIT);
+    // The backoff resets at the first good reading after the handshake.
+    const connected = await waitFor(link, (s) => isPolling(s) && s.context.attempt === 0, WAIT);
     expect(connected.context).toMatchObject({ attempt: 0, last_error: null });
   });
 
@@ -212,7 +213,7 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
     expect(down.context.vehicle).not.toBeNull(); // the last known vehicle stays on the status
 
     await startRig({ port });
-    const back = await waitFor(link, isPolling, WAIT);
+    const back = await waitFor(link, (s) => isPolling(s) && s.context.attempt === 0, WAIT);
     expect(back.context).toMatchObject({ attempt: 0, last_error: null });
   });
 
@@ -342,7 +343,10 @@ describe('link machine on a simulated clock with a scripted rig', () => {
     rig.emit({ type: 'RIG.TCP_CONNECTED' });
     expect(linkStatusOf(link.getSnapshot().value)).toBe('handshaking');
     rig.emit({ type: 'RIG.READY', vehicle: tcross, at: '2026-01-01T00:00:00.000Z' });
-    expect(link.getSnapshot().context).toMatchObject({ attempt: 0, last_error: null, vehicle: tcross });
+    // Handshaken but not yet proven: the backoff resets only at the first good reading.
+    expect(link.getSnapshot().context).toMatchObject({ attempt: 7, last_error: null, vehicle: tcross });
+    rig.emit({ type: 'RIG.READING', reading: { damage: { damage: 0 }, speed_ms: 0, received_at: '2026-01-01T00:00:00.100Z' } });
+    expect(link.getSnapshot().context.attempt).toBe(0);
   });
 
   it('detects a crash at the threshold, not just below it', () => {
@@ -391,5 +395,29 @@ describe('link machine on a simulated clock with a scripted rig', () => {
     expect(link.getSnapshot().context).toMatchObject({ attempt: 1, vehicle: tcross, last_error: { code: 'beamng_closed' } });
     clock.increment(20);
     expect(rig.starts).toBe(2);
+  });
+});
+
+describe('link machine when the rig connection actor itself crashes', () => {
+  it('goes disconnected and retries instead of getting stuck', () => {
+    const clock = new SimulatedClock();
+    const crashing = fromCallback<RigCommand, RigConnectionInput>(() => {
+      throw new Error('adapter bug');
+    });
+    const link = createActor(linkMachine.provide({ actors: { rigConnection: crashing } }), {
+      clock,
+      input: {
+        station_id: '1',
+        address: { host: '127.0.0.1', port: 1 },
+        simulated: true,
+        protocol_version: 'v1.23',
+        config: { ...baseConfig },
+        id_base: 't',
+      },
+    }).start();
+    expect(link.getSnapshot().status).toBe('active');
+    expect(link.getSnapshot().value).toBe('disconnected');
+    expect(link.getSnapshot().context.last_error).toEqual({ code: 'rig_connection_crashed', message: 'Error: adapter bug' });
+    link.stop();
   });
 });

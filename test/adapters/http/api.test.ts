@@ -289,10 +289,18 @@ describe('POST /api/stations/{id}/repair', () => {
     await expectError(await app.request('/api/stations/77/repair', { method: 'POST' }), 404, 'station_not_found');
   });
 
+  it('refuses with 409 no_crash while the station only holds live telemetry of a car that has not crashed', async () => {
+    const t = buildApp(live);
+    const live_ = { telemetry: { damage: 0, part_damage: [] }, total_damage: 0, received_at: new Date().toISOString() };
+    expect(t.runtime.floor.dispatch('2', { type: 'TELEMETRY_RECEIVED', ...live_ }).ok).toBe(true);
+    await expectError(await t.app.request('/api/stations/2/repair', { method: 'POST' }), 409, 'no_crash');
+    expect(t.runtime.floor.view('2')!.step).toBe('Waiting.driving');
+  });
+
   it('uses the latest telemetry the station holds and moves it on to Estimated (201)', async () => {
     const t = buildApp(live);
     const dispatched = t.runtime.floor.dispatch('2', {
-      type: 'TELEMETRY_RECEIVED',
+      type: 'CRASH_DETECTED',
       telemetry: sampleFor(t, 'golf').telemetry,
       total_damage: 7311.8,
       received_at: new Date().toISOString(),
@@ -302,8 +310,8 @@ describe('POST /api/stations/{id}/repair', () => {
     const text = await res.text();
     expect(res.status, text).toBe(201);
     const body = z.object({ damage_id: z.string(), session_id: z.string(), state: z.string(), session: SessionView }).parse(JSON.parse(text));
-    // The answer comes once the damage is analysed; the estimate follows on the session.
-    expect(['Crashed', 'Estimated']).toContain(body.state);
+    // The answer comes once the session has its estimate.
+    expect(body.state).toBe('Estimated');
     expect(body.session.damage).toMatchObject({ damage_id: body.damage_id, vehicle_model: 'golf', session_id: body.session_id });
     const estimated = await t.runtime.floor.waitFor('2', (v) => v.state === 'Estimated', 2000);
     expect(estimated).toMatchObject({ session_id: body.session_id, damage_id: body.damage_id });
