@@ -154,8 +154,7 @@ export function createApp(deps: AppDeps) {
   const damage = new Hono().post('/analyze', zValidator('json', AnalyzeBody, validationHook('json')), async (c) => {
     const body = c.req.valid('json');
     const request_id = requestIdOf(c.req.header('idempotency-key'), body.request_id);
-    // Refuse bad telemetry before anything changes.
-    services.checkTelemetry(body.telemetry);
+    // Bad telemetry is refused (422, TelemetryError) by the analysis before anything is stored.
     if (body.station_id === undefined) {
       const report = services.analyze({ request_id, session_id: null, telemetry: body.telemetry, vehicle_model: body.vehicle_model ?? null });
       return c.json({ damage_id: report.damage_id, report }, 201);
