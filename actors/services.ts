@@ -58,8 +58,18 @@ export function createServices(deps: ServiceDeps) {
     return [...catalog.vehicles.keys()];
   }
 
-  /** The model an analysis is for: asked > detected in the telemetry > the station's. */
+  /** The model an analysis is for: asked > detected in the telemetry > the station's. When none can be
+   *  found, unreadable telemetry is the better answer to give, so that is checked first. */
   function resolveVehicleModel(req: Pick<AnalyzeRequest, 'telemetry' | 'vehicle_model' | 'fallback_model'>): string {
+    try {
+      return resolveVehicleModelOrThrow(req);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'vehicle_model_required') parseTelemetry(req.telemetry);
+      throw err;
+    }
+  }
+
+  function resolveVehicleModelOrThrow(req: Pick<AnalyzeRequest, 'telemetry' | 'vehicle_model' | 'fallback_model'>): string {
     const asked = req.vehicle_model ?? null;
     if (asked !== null) {
       if (!catalog.vehicles.has(asked)) {

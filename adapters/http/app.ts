@@ -103,6 +103,7 @@ export function createApp(deps: AppDeps) {
             step: v.step,
             vehicle_model: v.vehicle_model,
             vehicle_name: v.vehicle_name,
+            rig: v.rig,
             kiosk_url: `/station/${encodeURIComponent(id)}`,
           };
         }),
@@ -152,7 +153,10 @@ export function createApp(deps: AppDeps) {
   });
 
   const damage = new Hono().post('/analyze', zValidator('json', AnalyzeBody, validationHook('json')), async (c) => {
-    const body = c.req.valid('json');
+    const parsed = c.req.valid('json');
+    // A rig set up for the earlier build may name its station in a header instead of the body.
+    const headerStation = c.req.header('x-station-id');
+    const body = parsed.station_id === undefined && headerStation ? { ...parsed, station_id: headerStation } : parsed;
     const request_id = requestIdOf(c.req.header('idempotency-key'), body.request_id);
     // Bad telemetry is refused (422, TelemetryError) by the analysis before anything is stored.
     if (body.station_id === undefined) {
