@@ -106,7 +106,8 @@ const TEXT = {
     remove_install: 'R&I (remoção e instalação)',
     sublet: 'Serviço terceirizado',
     clearCoat: 'Verniz (ciclo de pintura)',
-    overlap: (h: string, with_: string) => `−${h} h sobreposição com ${with_}`,
+    hours: (h: Decimal) => `${h.toFixed(2).replace('.', ',')} h`,
+    overlap: (h: string, with_: string) => `−${h} sobreposição com ${with_}`,
     access: (of: string) => `acesso a ${of}`,
     front_radar: 'Calibração do radar dianteiro (ADAS)',
     front_camera: 'Calibração da câmera frontal (ADAS)',
@@ -129,7 +130,8 @@ const TEXT = {
     remove_install: 'Remove & install',
     sublet: 'Sublet',
     clearCoat: 'Clear coat (paint cycle)',
-    overlap: (h: string, with_: string) => `−${h} h overlap with ${with_}`,
+    hours: (h: Decimal) => `${h.toFixed(2)} h`,
+    overlap: (h: string, with_: string) => `−${h} overlap with ${with_}`,
     access: (of: string) => `access to ${of}`,
     front_radar: 'Front radar calibration (ADAS)',
     front_camera: 'Front camera calibration (ADAS)',
@@ -283,7 +285,7 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
     const deduction = deductions.get(d.canonical.id);
     const base = roundHours(refinish.hours);
     const hours = Decimal.max(0, base.minus(deduction?.hours ?? 0));
-    const detail = deduction ? ` (${base.toFixed(2)} h ${text.overlap(deduction.hours.toFixed(2), deduction.with.join(', '))})` : '';
+    const detail = deduction ? ` (${text.hours(base)} ${text.overlap(text.hours(deduction.hours), deduction.with.join(', '))})` : '';
     addLabourLine('refinish', d.canonical.id, `${text.refinish}: ${nameOf(d.canonical.id)}${detail}`, hours, refinish.category, d.damage.confidence);
     paintPanels.push({ id: d.canonical.id, hours, confidence: d.damage.confidence });
   }
@@ -477,9 +479,10 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
   };
 }
 
-/** Workshop hours as working days of `hoursPerDay` plus lead days, e.g. 10.5 h at 8 h/day + 2 → "P3DT2H30M". */
+/** Workshop hours as working days of `hoursPerDay` plus lead days, e.g. 10.5 h at 8 h/day + 2 → "P3DT2H30M".
+ *  Hours round up to the next half hour, as a workshop plans (9.12 h → 9.5 h). */
 export function isoDuration(hours: Decimal.Value, hoursPerDay: number, leadDays: number): string {
-  const minutes = new Decimal(hours).times(60).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+  const minutes = new Decimal(hours).times(2).toDecimalPlaces(0, Decimal.ROUND_CEIL).times(30).toNumber();
   const perDay = Math.round(hoursPerDay * 60);
   const days = Math.floor(minutes / perDay) + leadDays;
   const rest = minutes % perDay;

@@ -224,7 +224,7 @@ describe('paint: refinish, blend, clear coat and overlap', () => {
       municipal: '169.96',
       source: 'IBPT',
     });
-    expect(e.estimated_duration).toBe('P1DT1H7M'); // 9.12 h at 8 h/day, no parts
+    expect(e.estimated_duration).toBe('P1DT1H30M'); // 9.12 h → 9.5 h at 8 h/day, no parts
   });
 
   it('prices the same hood repair in Germany net plus 19% VAT, and in Rio at Rio rates', () => {
@@ -245,7 +245,7 @@ describe('paint: refinish, blend, clear coat and overlap', () => {
     expect(linesOf(e, 'refinish', 'hood')[0]!.labor_hours).toBe(3.2);
     const fender = linesOf(e, 'refinish', 'left_fender')[0]!;
     expect(fender.labor_hours).toBe(2.0);
-    expect(fender.description).toContain('0.20');
+    expect(fender.description).toContain('−0,20 h sobreposição');
     // Neither painted panel is blended; the others around them are.
     expect(linesOf(e, 'blend').map((l) => [l.component_name, l.labor_hours])).toEqual([
       ['right_fender', 1.1],
@@ -336,10 +336,12 @@ describe('money, rounding and duration', () => {
     expect(isoDuration(10.5, 8, 2)).toBe('P3DT2H30M');
     expect(isoDuration(8, 8, 0)).toBe('P1D');
     expect(isoDuration(0.5, 8, 0)).toBe('PT30M');
+    expect(isoDuration(0.51, 8, 0)).toBe('PT1H');
+    expect(isoDuration(7.9, 8, 0)).toBe('P1D');
     expect(isoDuration(0, 8, 0)).toBe('P0D');
     expect(isoDuration(0, 8, 2)).toBe('P2D');
     // Replacing a grille: 0.4 + 0.8 h R&I = 1.2 h, plus 2 days' lead time in São Paulo.
-    expect(estimate([['grille', 0.7]]).estimated_duration).toBe('P2DT1H12M');
+    expect(estimate([['grille', 0.7]]).estimated_duration).toBe('P2DT1H30M');
   });
 });
 
