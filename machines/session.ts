@@ -137,6 +137,12 @@ export function toSessionError(error: unknown): SessionError {
 
 const whenAttendeeIdle = { idle: { actions: 'endAbandoned' as const } };
 
+/** What checking the chosen dealer needs: the first check and the refresh after a conflict alike. */
+const dealerCheckInput = ({ context }: { context: SessionContext }): CheckDealerInput => ({
+  dealer_id: context.dealer!.dealer_id,
+  estimate: context.estimate!,
+});
+
 export const sessionMachine = setup({
   types: {
     context: {} as SessionContext,
@@ -355,7 +361,7 @@ export const sessionMachine = setup({
           invoke: {
             id: 'checkDealer',
             src: 'checkDealer',
-            input: ({ context }) => ({ dealer_id: context.dealer!.dealer_id, estimate: context.estimate! }),
+            input: dealerCheckInput,
             onDone: { target: 'choosingSlot', actions: 'recordSlots' },
             onError: { target: 'dealerUnavailable', actions: 'recordError' },
           },
@@ -393,7 +399,7 @@ export const sessionMachine = setup({
           invoke: {
             id: 'refreshSlots',
             src: 'checkDealer',
-            input: ({ context }) => ({ dealer_id: context.dealer!.dealer_id, estimate: context.estimate! }),
+            input: dealerCheckInput,
             onDone: { actions: 'recordSlots' },
             onError: { target: 'dealerUnavailable', actions: 'recordError' },
           },
