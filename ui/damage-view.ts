@@ -8,6 +8,7 @@ import { componentName } from './component-names.js';
 import { formatNumber, formatPercent } from './format.js';
 import { t, tCount } from './i18n.js';
 import { severityBand, severityColour, severityLabel } from './severity.js';
+import { OPEN_MANUAL_DAMAGE_EVENT } from './manual-damage.js';
 import { inStep } from './steps.js';
 import { theme } from './theme.js';
 
@@ -200,6 +201,7 @@ export class DamageView extends LitElement {
         </div>
         <p class="note" style="font-size:28px">${t(locale, 'damage.manualNote')}</p>
         <div class="actions">
+          <button class="secondary" data-testid="manual-entry" @click=${this._onManual}>${t(locale, 'manual.open')}</button>
           <button ?disabled=${!canSend(s, 'RETRY')} @click=${() => this._send('RETRY')}>${t(locale, 'action.retry')}</button>
         </div>
       </div>`;
@@ -272,6 +274,10 @@ export class DamageView extends LitElement {
       </div>
       <span class="pct num">${formatNumber(percent, locale, 0)}%</span>
     </li>`;
+  }
+
+  private _onManual() {
+    this.dispatchEvent(new Event(OPEN_MANUAL_DAMAGE_EVENT, { bubbles: true, composed: true }));
   }
 
   private _send(type: 'CONTINUE' | 'BACK' | 'RETRY') {

@@ -103,6 +103,17 @@ export function formatTime(iso: string, locale: Locale): string {
   }).format(new Date(iso));
 }
 
+/** The clock time of an instant in São Paulo with seconds, e.g. "09:30:05" (telemetry stamps). */
+export function formatClock(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    timeZone: EVENT_TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
 /** A stable key for the São Paulo calendar day of an instant ("2025-12-01"), for grouping slots. */
 export function dayKey(iso: string): string {
   return new Intl.DateTimeFormat('en-CA', {

@@ -1,10 +1,16 @@
-import { LitElement, css, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { SessionView } from '../actors/protocol.js';
 import { canSend, commandEvent } from './commands.js';
-import { formatNumber } from './format.js';
+import { formatClock, formatNumber } from './format.js';
 import { t } from './i18n.js';
+import { OPEN_MANUAL_DAMAGE_EVENT, acceptsManualDamage } from './manual-damage.js';
+import { staleTelemetryAt } from './rig-status.js';
+import { inStep } from './steps.js';
 import { theme } from './theme.js';
+
+/** How long "Simulating a crash…" may show after the staff tap if the crash never comes. */
+export const SIMULATING_MS = 6_000;
 
 /** BeamNG's raw damage above which a real crash has happened (light scrapes stay well under). */
 export const CRASH_DAMAGE = 1000;
@@ -26,8 +32,11 @@ export const CRASH_MARK = Math.log10(1 + CRASH_DAMAGE) / Math.log10(1 + METER_FU
 
 /**
  * Waiting for a crash: the big blue screen with the station and vehicle, the live damage
- * meter fed by the simulator, "Repair My Car", and a clearly separated staff/demo action
- * that simulates a crash when no simulator is attached.
+ * meter fed by the simulator, and "Repair My Car", enabled only once the server has detected
+ * a crash (`Waiting.crashDetected`), when the screen calls for it loudly. When the simulator
+ * link is down it says whether the last good telemetry will be used. A clearly separated
+ * staff/demo area simulates a crash (the simulated rig drives and crashes) and opens the
+ * manual damage entry.
  */
 @customElement('landing-view')
 export class LandingView extends LitElement {
@@ -72,6 +81,43 @@ export class LandingView extends LitElement {
         font-size: 30px;
         opacity: 0.8;
       }
+      h1.crash {
+        color: #ffd23f;
+        font-size: 120px;
+      }
+      .call {
+        font-size: 44px;
+        font-weight: 800;
+        opacity: 1;
+      }
+      .simulating {
+        display: flex;
+        align-items: center;
+        gap: 24px;
+      }
+      .simulating::before {
+        content: '';
+        flex: none;
+        width: 64px;
+        height: 64px;
+        border-radius: 50%;
+        border: 10px solid rgba(255, 255, 255, 0.25);
+        border-top-color: #fff;
+        animation: spin 1s linear infinite;
+      }
+      .notice {
+        align-self: flex-start;
+        display: flex;
+        align-items: center;
+        gap: 16px;
+        padding: 16px 28px;
+        border-radius: 16px;
+        background: #ffe3a3;
+        color: #3d2700;
+        font-size: 28px;
+        font-weight: 700;
+        border-left: 12px solid #f07c00;
+      }
       .repair {
         align-self: flex-start;
         font-size: 44px;
@@ -82,8 +128,14 @@ export class LandingView extends LitElement {
         border-color: var(--vw-white);
       }
       .repair:not(:disabled) {
-        box-shadow: 0 0 0 0 rgba(255, 255, 255, 0.6);
-        animation: pulse 2s ease-out infinite;
+        font-size: 56px;
+        padding: 32px 88px;
+        min-height: 136px;
+        background: #ffd23f;
+        border-color: #ffd23f;
+        color: var(--vw-dark);
+        box-shadow: 0 0 0 0 rgba(255, 210, 63, 0.8);
+        animation: pulse 1.2s ease-out infinite;
       }
       .repair:disabled {
         background: rgba(255, 255, 255, 0.25);
@@ -91,12 +143,23 @@ export class LandingView extends LitElement {
         color: rgba(255, 255, 255, 0.7);
       }
       @keyframes pulse {
+        0% {
+          transform: scale(1);
+        }
+        35% {
+          transform: scale(1.05);
+        }
         70% {
-          box-shadow: 0 0 0 28px rgba(255, 255, 255, 0);
+          transform: scale(1);
+          box-shadow: 0 0 0 40px rgba(255, 210, 63, 0);
         }
         100% {
-          box-shadow: 0 0 0 0 rgba(255, 255, 255, 0);
+          box-shadow: 0 0 0 0 rgba(255, 210, 63, 0);
         }
+      }
+      .meter.stale .value,
+      .meter.stale .bar {
+        opacity: 0.55;
       }
       .side {
         display: flex;
@@ -192,29 +255,58 @@ export class LandingView extends LitElement {
       .staff button:disabled {
         opacity: 0.4;
       }
+      .staff .buttons {
+        display: flex;
+        flex-direction: column;
+        gap: 12px;
+      }
     `,
   ];
 
   /** The station's session, as the server sent it. */
   @property({ attribute: false }) session!: SessionView;
 
+  /** Staff just asked the rig to play a crash: UI-only feedback until the crash shows up. */
+  @state() private _simulating = false;
+  private _simulatingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this._simulatingTimer);
+  }
+
   override render() {
     const s = this.session;
     const locale = s.locale;
     const live = s.live_damage;
     const reading = meterReading(live?.total_damage ?? 0);
+    const crashDetected = inStep(s, 'Waiting.crashDetected');
+    const simulating = this._simulating && !crashDetected && s.state === 'Waiting';
+    const staleAt = staleTelemetryAt(s);
+    const rigOffline = s.rig?.status === 'disconnected';
     return html`
       <div class="main">
+        ${staleAt
+          ? html`<div class="notice" role="status" data-testid="stale-telemetry">⚠ ${t(locale, 'rig.staleTelemetry', { time: formatClock(staleAt, locale) })}</div>`
+          : rigOffline
+            ? html`<div class="notice" role="status" data-testid="rig-offline">⚠ ${t(locale, 'rig.offlineNoTelemetry')}</div>`
+            : nothing}
         <div class="eyebrow">${s.station_name}</div>
-        <h1>${t(locale, 'landing.waiting')}</h1>
+        ${crashDetected
+          ? html`<h1 class="crash" data-testid="crash-detected">${t(locale, 'landing.crashCall')}</h1>`
+          : simulating
+            ? html`<h1 class="simulating" data-testid="simulating">${t(locale, 'landing.simulating')}</h1>`
+            : html`<h1>${t(locale, 'landing.waiting')}</h1>`}
         <div class="vehicle">${t(locale, 'landing.vehicle')}: <strong>${s.vehicle_name}</strong></div>
         <button class="repair" data-testid="repair" ?disabled=${!canSend(s, 'REPAIR_REQUESTED')} @click=${this._onRepair}>
           ${t(locale, 'landing.repair')}
         </button>
-        <p class="hint">${t(locale, 'landing.hint')}</p>
+        ${crashDetected
+          ? html`<p class="hint call">${t(locale, 'landing.crashCallAction')}</p>`
+          : html`<p class="hint">${t(locale, 'landing.hint')}</p>`}
       </div>
       <div class="side">
-        <section class="meter" aria-live="polite">
+        <section class="meter ${staleAt ? 'stale' : ''}" aria-live="polite">
           <h2>${t(locale, 'landing.liveDamage')}</h2>
           ${live
             ? html`<div class="value" data-testid="live-damage">${formatNumber(live.total_damage, locale, 0)}</div>
@@ -223,8 +315,8 @@ export class LandingView extends LitElement {
                   <div class="mark" style="left:${(CRASH_MARK * 100).toFixed(1)}%"></div>
                 </div>
                 <div class="mark-label"><span style="left:${(CRASH_MARK * 100).toFixed(1)}%">${t(locale, 'landing.crashMark')} ▲</span></div>
-                <p class="status ${reading.crashed ? 'crashed' : ''}">
-                  ${t(locale, reading.crashed ? 'landing.crashDetected' : 'landing.noCrash')}
+                <p class="status ${crashDetected ? 'crashed' : ''}">
+                  ${t(locale, crashDetected ? 'landing.crashDetected' : 'landing.noCrash')}
                 </p>
                 <p>${t(locale, 'landing.rawDamage')}</p>`
             : html`<div class="value">—</div>
@@ -232,9 +324,14 @@ export class LandingView extends LitElement {
         </section>
         <section class="staff" data-testid="staff">
           <span>${t(locale, 'landing.staff')}</span>
-          <button data-testid="simulate-crash" ?disabled=${!canSend(s, 'SIMULATE_CRASH')} @click=${this._onSimulate}>
-            ${t(locale, 'landing.simulate')}
-          </button>
+          <div class="buttons">
+            <button data-testid="simulate-crash" ?disabled=${simulating || !canSend(s, 'SIMULATE_CRASH')} @click=${this._onSimulate}>
+              ${t(locale, simulating ? 'landing.simulating' : 'landing.simulate')}
+            </button>
+            <button data-testid="manual-entry" ?disabled=${!acceptsManualDamage(s)} @click=${this._onManual}>
+              ${t(locale, 'landing.manualEntry')}
+            </button>
+          </div>
         </section>
       </div>
     `;
@@ -246,6 +343,13 @@ export class LandingView extends LitElement {
 
   private _onSimulate() {
     this.dispatchEvent(commandEvent({ type: 'SIMULATE_CRASH' }));
+    this._simulating = true;
+    clearTimeout(this._simulatingTimer);
+    this._simulatingTimer = setTimeout(() => (this._simulating = false), SIMULATING_MS);
+  }
+
+  private _onManual() {
+    this.dispatchEvent(new Event(OPEN_MANUAL_DAMAGE_EVENT, { bubbles: true, composed: true }));
   }
 }
 

@@ -8,6 +8,8 @@ import './dealer-view.js';
 import './estimate-view.js';
 import { t } from './i18n.js';
 import './landing-view.js';
+import './manual-damage-panel.js';
+import { CLOSE_MANUAL_DAMAGE_EVENT, OPEN_MANUAL_DAMAGE_EVENT, acceptsManualDamage } from './manual-damage.js';
 import { SessionController } from './session-controller.js';
 import './step-header.js';
 import { screenFor } from './steps.js';
@@ -19,7 +21,9 @@ const RESET_ARM_MS = 4_000;
 /**
  * One station's big screen: the header, the view for the session's current step, and a
  * footer with the illustrative-data note and a two-tap staff reset. Everything shown comes
- * from the SessionView the server pushes; views ask for changes with `kiosk-command` events.
+ * from the SessionView the server pushes; views ask for changes with `kiosk-command` events,
+ * and open the staff's manual damage panel with `open-manual-damage` (shown over the view
+ * while the session takes manual entries).
  */
 @customElement('station-kiosk')
 export class StationKiosk extends LitElement {
@@ -95,6 +99,8 @@ export class StationKiosk extends LitElement {
   @property() station = '';
 
   @state() private _resetArmed = false;
+  /** Staff opened the manual damage panel (a UI overlay, closed once the session moves on). */
+  @state() private _manualOpen = false;
 
   private readonly _session = new SessionController(this, () => this.station);
   private _resetTimer: ReturnType<typeof setTimeout> | undefined;
@@ -104,6 +110,14 @@ export class StationKiosk extends LitElement {
     this.addEventListener(COMMAND_EVENT, (event) => {
       event.stopPropagation();
       this._session.send(event.detail);
+    });
+    this.addEventListener(OPEN_MANUAL_DAMAGE_EVENT, (event) => {
+      event.stopPropagation();
+      this._manualOpen = true;
+    });
+    this.addEventListener(CLOSE_MANUAL_DAMAGE_EVENT, (event) => {
+      event.stopPropagation();
+      this._manualOpen = false;
     });
   }
 
@@ -115,6 +129,10 @@ export class StationKiosk extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // The first value is picked up by hostConnected; later changes reconnect to the new station.
     if (changed.has('station') && changed.get('station') !== undefined) this._session.reconnect();
+    // The panel belongs to the moment the session takes manual entries; once it has moved on
+    // (the entry was accepted, or someone else moved it) it closes and stays closed.
+    const session = this._session.session;
+    if (this._manualOpen && (!session || !acceptsManualDamage(session))) this._manualOpen = false;
   }
 
   protected override updated(): void {
@@ -123,6 +141,7 @@ export class StationKiosk extends LitElement {
     this.dataset.step = session?.step ?? '';
     this.dataset.locale = session?.locale ?? '';
     this.dataset.connection = this._session.connection;
+    this.dataset.rig = session?.rig?.status ?? '';
   }
 
   override render() {
@@ -136,10 +155,14 @@ export class StationKiosk extends LitElement {
         .screen=${session ? screenFor(session.step) : null}
         .locale=${locale}
         .connection=${this._session.connection}
+        .rig=${session?.rig ?? null}
         ?can-set-locale=${session !== null && this._session.connection === 'open'}
       ></step-header>
       <main>
         ${session ? this._renderView(session) : html`<div class="progress"><div class="spinner"></div><h1>${t(locale, 'conn.connecting')}</h1></div>`}
+        ${session && this._manualOpen
+          ? html`<manual-damage-panel station-id=${session.station_id} .locale=${locale}></manual-damage-panel>`
+          : nothing}
         ${error
           ? html`<div class="toast" role="alert">
               <strong>${error.code === 'bad_message' ? t(locale, 'error.badMessage') : t(locale, 'error.refused')}</strong>${error.message}

@@ -1,9 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { z } from 'zod';
-import { TopLevelState } from '../actors/protocol.js';
+import { RigStatus, TopLevelState } from '../actors/protocol.js';
 import { Locale } from '../machines/schemas.js';
-import { t } from './i18n.js';
+import { formatClock } from './format.js';
+import { hasKey, t } from './i18n.js';
+import './rig-badge.js';
 import { theme } from './theme.js';
 import './vw-roundel.js';
 
@@ -15,6 +17,8 @@ const StationList = z.object({
       name: z.string(),
       session_id: z.string().nullish(),
       state: z.union([TopLevelState, z.string()]).nullish(),
+      step: z.string().nullish(),
+      rig: RigStatus.nullish(),
       vehicle_model: z.string().nullish(),
       vehicle_name: z.string().nullish(),
       locale: Locale.nullish(),
@@ -23,12 +27,13 @@ const StationList = z.object({
 });
 type Station = z.infer<typeof StationList>['stations'][number];
 
-/** How often the list refreshes, so the states stay current. */
-const POLL_MS = 4_000;
+/** How often the list refreshes, so states and simulator links stay current for staff. */
+export const POLL_MS = 2_500;
 
 /**
- * The start page (`/`): every station with its vehicle and current state; tapping one opens
- * its kiosk at `/station/{id}`. The language is the page's own (no session to follow yet).
+ * The start page (`/`) and the staff's overview: every station with its vehicle, its session's
+ * state and its simulator link (badge, simulator address, time of the last telemetry),
+ * refreshed every few seconds; tapping one opens its kiosk at `/station/{id}`. The language is the page's own (no session to follow yet).
  */
 @customElement('station-picker')
 export class StationPicker extends LitElement {
@@ -76,7 +81,11 @@ export class StationPicker extends LitElement {
         grid-template-columns: repeat(auto-fill, minmax(520px, 1fr));
         gap: 32px;
       }
+      li {
+        display: flex;
+      }
       a {
+        flex: 1;
         display: flex;
         flex-direction: column;
         gap: 12px;
@@ -109,6 +118,25 @@ export class StationPicker extends LitElement {
         color: var(--vw-blue);
         font-size: 24px;
         font-weight: 700;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 12px 16px;
+        margin-top: 8px;
+      }
+      .row .state {
+        margin-top: 0;
+      }
+      .state.alert {
+        background: #ffe3a3;
+        color: #6b3a00;
+      }
+      .rig {
+        font-size: 20px;
+        color: var(--muted);
+        overflow-wrap: anywhere;
       }
       .message {
         font-size: 32px;
@@ -155,7 +183,11 @@ export class StationPicker extends LitElement {
             <a data-testid="station-link" href="/station/${encodeURIComponent(station.id)}">
               <span class="name">${station.name}</span>
               <span class="vehicle">${station.vehicle_name ?? station.vehicle_model ?? ''}</span>
-              ${station.state ? html`<span class="state">${this._stateLabel(station.state)}</span>` : nothing}
+              <span class="row">
+                ${station.state ? this._renderState(station) : nothing}
+                <rig-badge .rig=${station.rig ?? null} .locale=${locale}></rig-badge>
+              </span>
+              ${station.rig ? html`<span class="rig">${this._rigDetail(station.rig)}</span>` : nothing}
             </a>
           </li>`,
         )}
@@ -163,9 +195,20 @@ export class StationPicker extends LitElement {
     `;
   }
 
-  private _stateLabel(state: string): string {
-    const parsed = TopLevelState.safeParse(state);
-    return parsed.success ? t(this._locale, `state.${parsed.data}`) : state;
+  private _renderState(station: Station) {
+    // The sub-steps staff must act on get their own words; otherwise the top-level state's.
+    const stepKey = `step.${station.step ?? ''}`;
+    if (hasKey(stepKey)) return html`<span class="state alert" data-testid="station-state">${t(this._locale, stepKey)}</span>`;
+    const parsed = TopLevelState.safeParse(station.state);
+    return html`<span class="state" data-testid="station-state">${parsed.success ? t(this._locale, `state.${parsed.data}`) : station.state}</span>`;
+  }
+
+  /** "vw_tcross · 127.0.0.1:64256 · (last error) · last telemetry 14:03:12", as much as is known. */
+  private _rigDetail(rig: RigStatus): string {
+    const parts = [rig.vehicle ? rig.vehicle.model : null, rig.address];
+    if (rig.status === 'disconnected' && rig.last_error) parts.push(rig.last_error.message);
+    if (rig.last_telemetry_at) parts.push(t(this._locale, 'rig.lastTelemetry', { time: formatClock(rig.last_telemetry_at, this._locale) }));
+    return parts.filter(Boolean).join(' · ');
   }
 
   private async _load() {

@@ -1,16 +1,18 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { RigStatus } from '../actors/protocol.js';
 import type { Locale } from '../machines/schemas.js';
 import { commandEvent } from './commands.js';
 import { t } from './i18n.js';
 import type { ConnectionState } from './session-controller.js';
 import { STEPS, type ScreenName } from './steps.js';
+import './rig-badge.js';
 import { theme } from './theme.js';
 import './vw-roundel.js';
 
 /**
  * The header every kiosk screen keeps: roundel, station name, the five-step indicator,
- * the connection badge and the PT/EN toggle (which asks the server, so both screens switch).
+ * the server connection and simulator badges, and the PT/EN toggle (which asks the server, so both screens switch).
  */
 @customElement('step-header')
 export class StepHeader extends LitElement {
@@ -20,9 +22,10 @@ export class StepHeader extends LitElement {
       :host {
         display: flex;
         align-items: center;
-        gap: 28px;
+        gap: 20px;
         height: 120px;
-        padding: 0 40px;
+        padding: 0 32px;
+        --rig-badge-size: 18px;
         background: var(--vw-dark);
         color: var(--vw-white);
       }
@@ -31,7 +34,7 @@ export class StepHeader extends LitElement {
         align-items: center;
         gap: 24px;
         min-width: 0;
-        flex: 0 1 400px;
+        flex: 0 1 340px;
       }
       .station {
         font-size: 32px;
@@ -48,7 +51,8 @@ export class StepHeader extends LitElement {
         opacity: 0.75;
       }
       ol {
-        flex: 1 0 auto;
+        flex: 1 1 auto;
+        min-width: 0;
         display: flex;
         gap: 10px;
         list-style: none;
@@ -60,15 +64,15 @@ export class StepHeader extends LitElement {
       li {
         display: flex;
         align-items: center;
-        gap: 10px;
-        font-size: 22px;
+        gap: 8px;
+        font-size: 21px;
         font-weight: 600;
         opacity: 0.55;
         white-space: nowrap;
       }
       li + li::before {
         content: '';
-        width: 22px;
+        width: 14px;
         height: 3px;
         background: currentColor;
         opacity: 0.5;
@@ -77,8 +81,8 @@ export class StepHeader extends LitElement {
       li .dot {
         display: inline-grid;
         place-items: center;
-        width: 44px;
-        height: 44px;
+        width: 42px;
+        height: 42px;
         border-radius: 50%;
         border: 3px solid currentColor;
         font-size: 20px;
@@ -98,13 +102,20 @@ export class StepHeader extends LitElement {
         background: var(--vw-blue);
         border-color: var(--vw-white);
       }
+      .links {
+        display: flex;
+        flex-direction: column;
+        align-items: flex-end;
+        gap: 6px;
+      }
       .badge {
         display: inline-flex;
         align-items: center;
         gap: 10px;
-        font-size: 20px;
+        font-size: 18px;
         font-weight: 600;
-        padding: 8px 16px;
+        line-height: 1.2;
+        padding: 6px 16px;
         border-radius: 999px;
         background: rgba(255, 255, 255, 0.12);
         white-space: nowrap;
@@ -138,7 +149,7 @@ export class StepHeader extends LitElement {
       }
       .lang button {
         min-height: 60px;
-        padding: 8px 22px;
+        padding: 8px 18px;
         font-size: 24px;
         border: none;
         border-radius: 0;
@@ -162,6 +173,8 @@ export class StepHeader extends LitElement {
   @property() locale: Locale = 'pt-BR';
   /** State of the link to the server. */
   @property() connection: ConnectionState = 'connecting';
+  /** The station's simulator link; null hides its badge (a station without a simulator). */
+  @property({ attribute: false }) rig: RigStatus | null = null;
   /** Whether the language toggle can be used (off until the session is known). */
   @property({ type: Boolean, attribute: 'can-set-locale' }) canSetLocale = false;
 
@@ -187,9 +200,12 @@ export class StepHeader extends LitElement {
               </li>`,
             )}
       </ol>
-      <span class="badge ${this.connection}" role="status" data-connection=${this.connection}
-        >${t(this.locale, `conn.${this.connection}`)}</span
-      >
+      <div class="links">
+        <span class="badge ${this.connection}" role="status" data-connection=${this.connection}
+          >${t(this.locale, `conn.${this.connection}`)}</span
+        >
+        <rig-badge .rig=${this.rig} .locale=${this.locale}></rig-badge>
+      </div>
       <div class="lang" role="group" aria-label=${t(this.locale, 'lang.label')}>
         ${(['pt-BR', 'en'] as const).map(
           (locale) => html`<button

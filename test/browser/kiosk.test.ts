@@ -1,7 +1,9 @@
 /**
- * The kiosk in headless Chromium against the REAL server (port 0, two stations): the five
- * views of one session at /station/1, the station picker, a second screen on the same station
- * showing the same view, and station 2 staying put while station 1 moves. Any console error,
+ * The kiosk in headless Chromium against the REAL server (port 0, two stations, each linked to
+ * a simulated rig): the picker's overview, the five views of one session at /station/1 (the
+ * rig badge connected, simulate → the rig crashes → "crash detected" → Repair My Car → …), a
+ * second screen on the same station showing the same view, station 2 staying put while
+ * station 1 moves, then staff's manual damage entry on station 2. Any console error,
  * page error or failed request fails the run. Screenshots go to /tmp/shots/real-*.png.
  * Run with `npm run test:browser` (builds the UI first).
  */
@@ -79,6 +81,10 @@ describe('kiosk on the real server', () => {
     await expect.poll(() => links.count()).toBe(2);
     expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['/station/1', '/station/2']);
     await expect.poll(() => links.first().innerText()).toContain('Estação 1');
+    // The staff's overview: each station's state in words and its simulator link.
+    await expect.poll(() => links.first().locator('[data-testid="station-state"]').innerText()).toMatch(/Aguardando|Batida detectada/);
+    await expect.poll(() => links.nth(1).locator('rig-badge [data-rig]').getAttribute('data-rig')).toBe('connected');
+    expect(await links.nth(1).locator('rig-badge [data-rig]').innerText()).toContain('Simulador conectado');
     await shot(page, '00-picker');
     await links.first().click();
     await page.waitForURL(`${server.url}/station/1`);
@@ -92,15 +98,24 @@ describe('kiosk on the real server', () => {
     const other = await openPage('/station/2', 'station 2');
     for (const page of [kiosk, mirror, other]) await waitForStep(page, 'Waiting');
 
-    // 1. Landing.
+    // 1. Landing: the header says the (simulated) rig is connected; Repair waits for a crash.
     await expect.poll(() => kiosk.locator('landing-view h1').innerText()).toMatch(/Aguardando/);
+    const rigBadge = kiosk.locator('step-header rig-badge [data-rig]');
+    await expect.poll(() => rigBadge.getAttribute('data-rig')).toBe('connected');
+    expect(await rigBadge.innerText()).toMatch(/Simulador conectado\s*· simulado/);
+    const repair = kiosk.locator('landing-view [data-testid="repair"]');
+    expect(await repair.isDisabled()).toBe(true);
     await shot(kiosk, '01-landing');
 
-    // 2. Damage summary (the simulated crash is analysed and priced by the real services).
+    // 2. Staff simulate a crash: the rig drives and crashes, the server detects it, the screen
+    // calls for Repair My Car; the attendee taps it and the crash is analysed and priced.
     await kiosk.locator('landing-view [data-testid="simulate-crash"]').click();
-    // Without a rig the server reports a recorded crash at once; with the simulated rig the car
-    // drives and crashes first, and the attendee then taps "Repair My Car" as after a real crash.
-    const repair = kiosk.locator('landing-view [data-testid="repair"]');
+    await waitForStep(kiosk, 'Waiting.crashDetected');
+    await expect.poll(() => kiosk.locator('landing-view [data-testid="crash-detected"]').innerText()).toBe('Batida detectada!');
+    await expect.poll(() => repair.isEnabled()).toBe(true);
+    expect(Number((await kiosk.locator('landing-view [data-testid="live-damage"]').innerText()).replace(/\D/g, ''))).toBeGreaterThan(0);
+    await shot(kiosk, '01b-crash-detected');
+    await repair.click();
     await expect
       .poll(
         async () => {
@@ -108,10 +123,9 @@ describe('kiosk on the real server', () => {
           if (step.startsWith('Crashed.failed')) {
             throw new Error(`crash analysis failed: ${await kiosk.locator('damage-view .error-box').innerText()}`);
           }
-          if (step.startsWith('Waiting') && (await repair.count()) && (await repair.isEnabled())) await repair.click();
           return step;
         },
-        { timeout: 40_000, interval: 250 },
+        { timeout: 20_000, interval: 200 },
       )
       .toMatch(/^Estimated\.reviewingDamage/);
     await waitForStep(kiosk, 'Estimated.reviewingDamage');
@@ -176,6 +190,25 @@ describe('kiosk on the real server', () => {
     await shot(kiosk, '08-landing-again');
 
     for (const page of [kiosk, mirror, other]) await page.close();
+  });
+
+  it('staff enter the damage by hand on station 2: front, severe → the damage summary', async () => {
+    const page = await openPage('/station/2', 'station 2 (manual entry)');
+    await waitForStep(page, 'Waiting');
+    await page.locator('landing-view [data-testid="manual-entry"]').click();
+    const panel = page.locator('manual-damage-panel');
+    const send = panel.locator('[data-testid="manual-send"]');
+    expect(await send.isDisabled()).toBe(true);
+    await panel.locator('[data-zone="front"] [data-severity="severe"]').click();
+    expect(await panel.locator('[data-zone="front"] [data-severity="severe"]').getAttribute('aria-pressed')).toBe('true');
+    await shot(page, '09-manual-entry');
+    await send.click();
+    await waitForStep(page, 'Estimated.reviewingDamage', 20_000);
+    await expect.poll(() => page.locator('damage-view h1').innerText()).toBe('Resumo dos danos');
+    expect(await page.locator('damage-view li').count()).toBeGreaterThan(0);
+    expect(await page.locator('manual-damage-panel').count()).toBe(0);
+    await shot(page, '10-manual-damage');
+    await page.close();
   });
 
   it('logged no console errors, page errors or failed requests', () => {
