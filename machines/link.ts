@@ -8,9 +8,9 @@
  * time — poll interval, backoff, "stood still" — on XState's clock, so tests and replays run fast.
  *
  * What the link tells its station (a sibling in the floor's actor system, `station-{id}`):
- * live damage while driving (TELEMETRY_RECEIVED), a crash when damage rises past the threshold
+ * live damage (TELEMETRY_RECEIVED), a crash once when damage rises past the threshold
  * (CRASH_DETECTED), and "Repair My Car" pressed in the game or the car stood still after a crash
- * (REPAIR_REQUESTED). The latest full telemetry always travels with those events, so the session
+ * (REPAIR_REQUESTED). The station asks it to recover the car (RECOVER_CAR) for the next driver. The latest full telemetry always travels with those events, so the session
  * holds it and keeps it when the rig drops out.
  */
 import { assign, enqueueActions, fromCallback, sendTo, setup, type AnyActorRef } from 'xstate';
@@ -163,7 +163,9 @@ export const linkMachine = setup({
       }
       const crashNow = !crashed && total - baseline_damage >= context.config.crash_threshold;
       if (crashNow) crashed = true;
-      const sessionEvent: SessionEvent = { type: crashNow || crashed ? 'CRASH_DETECTED' : 'TELEMETRY_RECEIVED', ...base };
+      // The crash is reported once, when it happens; later readings of the crashed car are live
+      // telemetry. A session that starts after the crash (the next driver) must not inherit it.
+      const sessionEvent: SessionEvent = { type: crashNow ? 'CRASH_DETECTED' : 'TELEMETRY_RECEIVED', ...base };
       if (station) enqueue.sendTo(station, sessionEvent);
       still_polls = crashed && reading.speed_ms < context.config.still_speed_ms ? still_polls + 1 : 0;
       let requests = context.requests;

@@ -1,10 +1,10 @@
 /**
  * One simulator rig on the floor. It holds exactly one live attendee session and starts a fresh
  * one (in Waiting) when the session marks itself ended — confirmation shown, attendee walked away — or when
- * staff reset the station. Every input for the session passes through here, so the station is the
+ * staff reset the station. Each fresh session starts with the car recovered in the simulator. Every input for the session passes through here, so the station is the
  * one place that sees (and, later, journals) a station's events.
  */
-import { assign, forwardTo, setup, type SnapshotFrom } from 'xstate';
+import { assign, enqueueActions, forwardTo, setup, type SnapshotFrom } from 'xstate';
 import { sessionMachine, type GeoPoint, type SessionEvent, type SessionTimeouts } from './session.js';
 
 export interface StationInput {
@@ -68,6 +68,11 @@ export const stationMachine = setup({
         : { sessions_abandoned: context.sessions_abandoned + 1 };
     }),
     countReset: assign(({ context }) => ({ sessions_reset: context.sessions_reset + 1 })),
+    /** A fresh session gets a fresh car: ask the station's simulator link (if any) to recover it. */
+    recoverCar: enqueueActions(({ context, enqueue, system }) => {
+      const link = system.get(`link-${context.station_id}`);
+      if (link) enqueue.sendTo(link, { type: 'RECOVER_CAR' });
+    }),
   },
 }).createMachine({
   id: 'station',
@@ -82,7 +87,7 @@ export const stationMachine = setup({
   initial: 'running',
   states: {
     running: {
-      entry: 'nextSessionId',
+      entry: ['nextSessionId', 'recoverCar'],
       invoke: {
         id: 'session',
         src: 'session',

@@ -157,6 +157,14 @@ describe('station WebSocket', () => {
     send(ws, { type: 'NEXT_DRIVER' });
     const fresh = (await nextMessage(ws, (m) => m.type === 'session' && m.session.session_id !== session_id)) as SessionMessage;
     expect(fresh.session).toMatchObject({ state: 'Waiting', station_id: '2', damage_id: null, appointment_id: null });
+    // The next driver gets a repaired car, and the last driver's crash does not carry over.
+    const repaired = (await nextMessage(
+      ws,
+      (m) => m.type === 'session' && m.session.session_id === fresh.session.session_id && m.session.live_damage?.total_damage === 0,
+    )) as SessionMessage;
+    expect(repaired.session.step).toBe('Waiting.driving');
+    await new Promise((r) => setTimeout(r, 200)); // a few more polls of the rig
+    expect(server!.runtime.floor.view('2')).toMatchObject({ session_id: fresh.session.session_id, step: 'Waiting.driving' });
   });
 
   it('answers a malformed message with an error and keeps the socket open', async () => {
