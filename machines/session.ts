@@ -267,6 +267,7 @@ export const sessionMachine = setup({
         // "Repair My Car" is taken only after a crash: live telemetry of an undamaged car while
         // driving is not something to repair.
         crashDetected: {
+          after: whenAttendeeIdle,
           on: {
             TELEMETRY_RECEIVED: { actions: 'recordTelemetry' },
             CRASH_DETECTED: { actions: 'recordTelemetry' },

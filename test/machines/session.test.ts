@@ -231,6 +231,18 @@ describe('a session at a station', () => {
     expect(s.station.getSnapshot().context.sessions_abandoned).toBe(1);
   });
 
+  it('gives up on a crashed car nobody asks to repair, so the next driver gets a fresh session', () => {
+    const s = startStation();
+    s.station.send({ type: 'CRASH_DETECTED', telemetry: { damage: 4000 }, total_damage: 4000, received_at: '2026-11-25T10:00:01Z' });
+    // Live readings keep arriving; they do not count as the attendee being there.
+    s.clock.increment(timeouts.idle_ms - 1);
+    s.station.send({ type: 'TELEMETRY_RECEIVED', telemetry: { damage: 4000 }, total_damage: 4000, received_at: '2026-11-25T10:03:00Z' });
+    expect(s.step()).toBe('{"Waiting":"crashDetected"}');
+    s.clock.increment(1);
+    expect(s.step()).toBe('{"Waiting":"driving"}');
+    expect(s.station.getSnapshot().context.sessions_abandoned).toBe(1);
+  });
+
   it('holds the latest telemetry while waiting and uses it when Repair My Car is pressed', async () => {
     const s = startStation();
     expect(s.session().getSnapshot().can({ type: 'REPAIR_REQUESTED', request_id: 'x' })).toBe(false);
