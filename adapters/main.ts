@@ -8,6 +8,18 @@ try {
   console.log(`crash-to-repair listening on ${server.url}`);
   console.log(`  station picker: ${server.url}/`);
   for (const id of stations) console.log(`  kiosk ${id}: ${server.url}/station/${id}`);
+  // Staff read the console too: say when a station's simulator link changes state.
+  for (const id of stations) {
+    let last = '';
+    server.runtime.floor.subscribe(id, (view) => {
+      const rig = view.rig;
+      if (!rig) return;
+      const line = `${rig.status}${rig.last_error ? ` (${rig.last_error.message})` : ''}`;
+      if (line === last) return;
+      last = line;
+      console.log(`${new Date().toISOString()} station ${id} simulator ${rig.simulated ? '(simulated) ' : ''}${rig.address}: ${line}`);
+    });
+  }
   const shutdown = () => {
     console.log('shutting down');
     void server.close().then(() => process.exit(0));
