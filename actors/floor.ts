@@ -311,6 +311,27 @@ export class Floor {
     return { ok: true };
   }
 
+  /** `dispatch`, throwing the refusal (a DomainError with a code the API maps to a status). */
+  dispatchOrThrow(station_id: string, input: Dispatchable): void {
+    const result = this.dispatch(station_id, input);
+    if (!result.ok) throw result.error;
+  }
+
+  /**
+   * Waits until the station's session has analysed the crash of `request_id` and moved past
+   * Crashed (it then holds the estimate too), or failed it. An estimate that fails after a good
+   * analysis still resolves: the report stands and the screen offers the retry.
+   */
+  async analysisOf(station_id: string, request_id: string): Promise<SessionView> {
+    const damage_id = `dmg-${request_id}`;
+    const view = await this.waitFor(
+      station_id,
+      (v) => (v.damage_id === damage_id && v.state !== 'Crashed') || (v.step === 'Crashed.failed' && v.error !== null),
+    );
+    if (view.damage_id !== damage_id) throw new DomainError(view.error!.code, view.error!.message);
+    return view;
+  }
+
   /** Resolves with the first session view (of the station's current session) that satisfies `done`. */
   waitFor(station_id: string, done: (view: SessionView) => boolean, timeoutMs = 5000): Promise<SessionView> {
     return new Promise((resolve, reject) => {

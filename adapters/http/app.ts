@@ -8,7 +8,7 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Floor } from '../../actors/floor.js';
-import { ClientCommand, type SessionView } from '../../actors/protocol.js';
+import { ClientCommand } from '../../actors/protocol.js';
 import { Id, IsoDateTime } from '../../machines/schemas.js';
 import { ApiError, toErrorResponse, validationHook } from './errors.js';
 import { pages } from './pages.js';
@@ -63,23 +63,6 @@ export function createApp(deps: AppDeps) {
     if (!floor.hasStation(id)) throw new ApiError('station_not_found', `No station "${id}" (stations: ${floor.stations.join(', ')})`);
   }
 
-  function dispatchOrThrow(station_id: string, event: Parameters<Floor['dispatch']>[1]) {
-    const result = floor.dispatch(station_id, event);
-    if (!result.ok) throw result.error;
-  }
-
-  /** Waits until the station's session has analysed `request_id` and moved past Crashed, or failed it. */
-  async function analysisOf(station_id: string, request_id: string): Promise<SessionView> {
-    const damage_id = `dmg-${request_id}`;
-    const view = await floor.waitFor(
-      station_id,
-      (v) => (v.damage_id === damage_id && v.state !== 'Crashed') || (v.step === 'Crashed.failed' && v.error !== null),
-    );
-    // An estimate that failed after a good analysis still answers with the report; the screen shows the retry.
-    if (view.damage_id !== damage_id) throw Object.assign(new Error(view.error!.message), { code: view.error!.code });
-    return view;
-  }
-
   const health = new Hono().get('/', (c) =>
     c.json({ status: 'ok', uptime_s: Math.round((Date.now() - startedAt.getTime()) / 1000), stations: floor.stations.length }),
   );
@@ -129,8 +112,8 @@ export function createApp(deps: AppDeps) {
       if (view.step !== 'Waiting.crashDetected') {
         throw new ApiError('no_crash', `Station ${id} has live telemetry but no crash yet (damage ${view.live_damage?.total_damage ?? 0})`);
       }
-      dispatchOrThrow(id, { type: 'REPAIR_REQUESTED', request_id, source: 'api' });
-      const done = await analysisOf(id, request_id);
+      floor.dispatchOrThrow(id, { type: 'REPAIR_REQUESTED', request_id, source: 'api' });
+      const done = await floor.analysisOf(id, request_id);
       return c.json({ session_id: done.session_id, damage_id: done.damage_id, state: done.state, session: done }, 201);
     })
     .post('/:id/commands', zValidator('json', ClientCommand, validationHook('json')), async (c) => {
@@ -142,7 +125,7 @@ export function createApp(deps: AppDeps) {
         command.type === 'REPAIR_REQUESTED' || command.type === 'SLOT_CHOSEN'
           ? { ...command, request_id, source: 'staff' as const }
           : { ...command, source: 'staff' as const };
-      dispatchOrThrow(id, event);
+      floor.dispatchOrThrow(id, event);
       return c.json({ accepted: true, session: floor.view(id) }, 202);
     });
 
@@ -180,8 +163,8 @@ export function createApp(deps: AppDeps) {
     }
     // Telemetry that parses but cannot make a report (nothing damaged) is refused before the station moves.
     services.dryRunAnalysis({ telemetry: body.telemetry, vehicle_model, session_id: view.session_id });
-    dispatchOrThrow(station_id, { type: 'CRASH_REPORTED', request_id, telemetry: body.telemetry, vehicle_model, source: 'api' });
-    const done = await analysisOf(station_id, request_id);
+    floor.dispatchOrThrow(station_id, { type: 'CRASH_REPORTED', request_id, telemetry: body.telemetry, vehicle_model, source: 'api' });
+    const done = await floor.analysisOf(station_id, request_id);
     return c.json({ damage_id: done.damage_id, session_id: done.session_id, report: done.damage }, 201);
   });
 

@@ -74,21 +74,6 @@ export function rigRoutes(deps: RigRouteDeps) {
     );
   }
 
-  function dispatchOrThrow(station_id: string, event: Parameters<Floor['dispatch']>[1]): void {
-    const result = floor.dispatch(station_id, event);
-    if (!result.ok) throw result.error;
-  }
-
-  /** Waits for the station's session to hold the analysis of `request_id`, or to fail it (as app.ts does). */
-  async function analysisOf(station_id: string, request_id: string): Promise<SessionView> {
-    const view = await floor.waitFor(
-      station_id,
-      (v) => v.damage_id === `dmg-${request_id}` || (v.step === 'Crashed.failed' && v.error !== null),
-    );
-    if (view.damage_id !== `dmg-${request_id}`) throw Object.assign(new Error(view.error!.message), { code: view.error!.code });
-    return view;
-  }
-
   /**
    * Validates telemetry and proves it yields a report, changing nothing; returns the model to
    * analyse it as (read from the payload's vehicle.model / name / config, else the station's).
@@ -136,7 +121,7 @@ export function rigRoutes(deps: RigRouteDeps) {
           };
           return c.json(answer, 202);
         }
-        dispatchOrThrow(station_id, {
+        floor.dispatchOrThrow(station_id, {
           type: 'CRASH_DETECTED',
           telemetry: raw,
           vehicle_model,
@@ -156,8 +141,8 @@ export function rigRoutes(deps: RigRouteDeps) {
       if (view.state !== 'Waiting') {
         throw new ApiError('not_accepted', `Station ${station_id} is busy with a session in ${view.step}: wait or reset it`, { state: view.state });
       }
-      dispatchOrThrow(station_id, { type: 'CRASH_REPORTED', request_id, telemetry: raw, vehicle_model, source: 'mod' });
-      return c.json(analysed(await analysisOf(station_id, request_id)), 201);
+      floor.dispatchOrThrow(station_id, { type: 'CRASH_REPORTED', request_id, telemetry: raw, vehicle_model, source: 'mod' });
+      return c.json(analysed(await floor.analysisOf(station_id, request_id)), 201);
     })
     .post('/stations/:id/manual-damage', zValidator('json', ManualDamageBody, validationHook('json')), async (c) => {
       const station_id = c.req.param('id');
@@ -172,9 +157,9 @@ export function rigRoutes(deps: RigRouteDeps) {
       const vehicle_model = checkCrash(telemetry, view);
       if (view.step === 'Crashed.failed') {
         // The simulator's data could not be analysed: staff's entry replaces it.
-        dispatchOrThrow(station_id, { type: 'MANUAL_DAMAGE_ENTERED', request_id, telemetry, source: 'staff' });
+        floor.dispatchOrThrow(station_id, { type: 'MANUAL_DAMAGE_ENTERED', request_id, telemetry, source: 'staff' });
       } else if (view.state === 'Waiting') {
-        dispatchOrThrow(station_id, { type: 'CRASH_REPORTED', request_id, telemetry, vehicle_model, source: 'staff' });
+        floor.dispatchOrThrow(station_id, { type: 'CRASH_REPORTED', request_id, telemetry, vehicle_model, source: 'staff' });
       } else {
         throw new ApiError(
           'not_accepted',
@@ -182,7 +167,7 @@ export function rigRoutes(deps: RigRouteDeps) {
           { state: view.state },
         );
       }
-      return c.json(analysed(await analysisOf(station_id, request_id)), 201);
+      return c.json(analysed(await floor.analysisOf(station_id, request_id)), 201);
     });
 }
 
