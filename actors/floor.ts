@@ -5,7 +5,7 @@
  * to the station actor. Screens subscribe per station and receive a SessionView on every change.
  */
 import { randomUUID } from 'node:crypto';
-import { createActor, enqueueActions, fromPromise, setup, type ActorOptions, type ActorRefFrom, type AnyActorLogic, type SnapshotFrom } from 'xstate';
+import { createActor, enqueueActions, fromPromise, setup, type ActorOptions, type ActorRefFrom, type AnyActorLogic } from 'xstate';
 import type { Appointment, DamageReport, DealerHit, Invoice, RepairEstimate, Slot } from '../machines/schemas.js';
 import {
   sessionMachine,
@@ -64,7 +64,6 @@ export interface FloorOptions {
 }
 
 export type SessionRef = ActorRefFrom<typeof sessionMachine>;
-export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
 type StationRef = ActorRefFrom<typeof stationMachine>;
 type LinkRef = ActorRefFrom<typeof linkMachine>;
 

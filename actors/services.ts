@@ -12,7 +12,7 @@ import { openSlots } from './dealers/slots.js';
 import { DomainError } from './errors.js';
 import { estimateRepair } from './estimate/estimate.js';
 import { buildInvoice } from './invoice.js';
-import { SlotTakenError, type Inventory, type RecordStore } from './ports.js';
+import type { Inventory, RecordStore } from './ports.js';
 import type { Appointment, DamageReport, Dealer, DealerHit, Invoice, RepairEstimate, Slot } from '../machines/schemas.js';
 import type { GeoPoint } from '../machines/session.js';
 
@@ -89,9 +89,23 @@ export function createServices(deps: ServiceDeps) {
     );
   }
 
-  /** Throws a 4xx-worthy error if the telemetry is not of an accepted shape; changes nothing. */
-  function checkTelemetry(telemetry: unknown): void {
-    parseTelemetry(telemetry);
+
+  /** The report of a crash under the given id; stores nothing. */
+  function analyseAs(damage_id: string, req: Omit<AnalyzeRequest, 'request_id'>): DamageReport {
+    return analyzeDamage({
+      telemetry: req.telemetry,
+      vehicle_model: resolveVehicleModel(req),
+      damage_id,
+      session_id: req.session_id,
+      now: deps.now(),
+      mapping,
+      components: componentList,
+    });
+  }
+
+  /** Analyses without storing anything: the check the API runs before a crash reaches a station. */
+  function dryRunAnalysis(req: Omit<AnalyzeRequest, 'request_id'>): DamageReport {
+    return analyseAs('dmg-dry-run', req);
   }
 
   function dealer(dealer_id: string): Dealer {
@@ -105,7 +119,6 @@ export function createServices(deps: ServiceDeps) {
     /** Display name of a model, e.g. "VW T-Cross"; the id itself when unknown. */
     vehicleName: (model: string) => catalog.vehicles.get(model)?.name ?? model,
     resolveVehicleModel,
-    checkTelemetry,
     dealer,
 
     /** What `GET /api/vehicles` lists for one model. */
@@ -127,34 +140,22 @@ export function createServices(deps: ServiceDeps) {
       return found;
     },
 
-    /** Analyses without storing anything: the check the API runs before a crash reaches a station. */
-    dryRunAnalysis(req: Omit<AnalyzeRequest, 'request_id'>): DamageReport {
-      return analyzeDamage({
-        telemetry: req.telemetry,
-        vehicle_model: resolveVehicleModel(req),
-        damage_id: 'dmg-dry-run',
-        session_id: req.session_id,
-        now: deps.now(),
-        mapping,
-        components: componentList,
-      });
+    dryRunAnalysis,
+
+    /**
+     * Proves a crash for a station would make a report — unreadable or empty telemetry and an
+     * unknown model throw their 4xx errors — without storing anything; returns the model to use
+     * (read from the telemetry, else the station's).
+     */
+    vetCrash(telemetry: unknown, station: { vehicle_model: string; session_id: string }): string {
+      const vehicle_model = resolveVehicleModel({ telemetry, vehicle_model: null, fallback_model: station.vehicle_model });
+      dryRunAnalysis({ telemetry, vehicle_model, session_id: station.session_id });
+      return vehicle_model;
     },
 
     analyze(req: AnalyzeRequest): DamageReport {
       const damage_id = `dmg-${req.request_id}`;
-      const known = store.getDamage(damage_id);
-      if (known) return known;
-      const vehicle_model = resolveVehicleModel(req);
-      const report = analyzeDamage({
-        telemetry: req.telemetry,
-        vehicle_model,
-        damage_id,
-        session_id: req.session_id,
-        now: deps.now(),
-        mapping,
-        components: componentList,
-      });
-      return store.saveDamage(report);
+      return store.getDamage(damage_id) ?? store.saveDamage(analyseAs(damage_id, req));
     },
 
     /** The estimate of a damage report in a market; one per (damage, market), made once. */
@@ -237,4 +238,3 @@ export function createServices(deps: ServiceDeps) {
   };
 }
 
-export { SlotTakenError };

@@ -102,9 +102,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolderWatcher {
       const telemetry = parseDropFile(name, await readFile(path, 'utf8'));
       let vehicle_model: string;
       try {
-        floor.services.checkTelemetry(telemetry);
-        vehicle_model = floor.services.resolveVehicleModel({ telemetry, vehicle_model: null, fallback_model: view.vehicle_model });
-        floor.services.dryRunAnalysis({ telemetry, vehicle_model, session_id: view.session_id });
+        vehicle_model = floor.services.vetCrash(telemetry, view);
       } catch (err) {
         if (isRefusal(err)) throw new RejectedFile(describeRefusal(err));
         throw err;

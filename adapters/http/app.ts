@@ -201,10 +201,10 @@ export function createApp(deps: AppDeps) {
   const telemetry = new Hono().get('/samples', (c) => c.json({ samples: deps.samples }));
 
   const beamng = new Hono().get('/status', (c) => {
-    const linked = floor.stations.map((id) => floor.rigStatus(id)).filter((s) => s !== null);
+    const rigs = floor.stations.map((id) => ({ id, rig: floor.rigStatus(id) }));
     return c.json({
-      stations: linked,
-      stations_without_simulator: floor.stations.filter((id) => floor.rigStatus(id) === null),
+      stations: rigs.flatMap(({ rig }) => (rig ? [rig] : [])),
+      stations_without_simulator: rigs.filter(({ rig }) => rig === null).map(({ id }) => id),
     });
   });
 

@@ -29,7 +29,7 @@ const CrashEventEnvelope = z.looseObject({
   station_id: z.union([Id, z.number().int().nonnegative()]).optional(),
 });
 
-/** `damage.total_damage` of a payload that already passed `checkTelemetry`; 0 when absent. */
+/** `damage.total_damage` of a payload that already passed `vetCrash`; 0 when absent. */
 function totalDamageOf(raw: unknown): number {
   const damage = (raw as { damage?: unknown }).damage;
   const total = typeof damage === 'object' && damage !== null ? (damage as { total_damage?: unknown }).total_damage : undefined;
@@ -74,17 +74,6 @@ export function rigRoutes(deps: RigRouteDeps) {
     );
   }
 
-  /**
-   * Validates telemetry and proves it yields a report, changing nothing; returns the model to
-   * analyse it as (read from the payload's vehicle.model / name / config, else the station's).
-   */
-  function checkCrash(telemetry: unknown, view: SessionView): string {
-    services.checkTelemetry(telemetry);
-    const vehicle_model = services.resolveVehicleModel({ telemetry, vehicle_model: null, fallback_model: view.vehicle_model });
-    services.dryRunAnalysis({ telemetry, vehicle_model, session_id: view.session_id });
-    return vehicle_model;
-  }
-
   const analysed = (view: SessionView) => ({ damage_id: view.damage_id, session_id: view.session_id, report: view.damage });
 
   return new Hono()
@@ -108,7 +97,7 @@ export function rigRoutes(deps: RigRouteDeps) {
       const view = floor.view(station_id)!;
 
       if (event_type === 'crash_detected') {
-        const vehicle_model = checkCrash(raw, view);
+        const vehicle_model = services.vetCrash(raw, view);
         if (view.state !== 'Waiting') {
           // The mod posts on every rise in damage and only logs our answer: a late event during
           // an estimate is normal, not the mod's fault.
@@ -137,7 +126,7 @@ export function rigRoutes(deps: RigRouteDeps) {
       const request_id = c.req.header('idempotency-key') || randomUUID();
       // A retry of a report this session already analysed gets the same answer.
       if (view.damage_id === `dmg-${request_id}`) return c.json(analysed(view), 201);
-      const vehicle_model = checkCrash(raw, view);
+      const vehicle_model = services.vetCrash(raw, view);
       if (view.state !== 'Waiting') {
         throw new ApiError('not_accepted', `Station ${station_id} is busy with a session in ${view.step}: wait or reset it`, { state: view.state });
       }
@@ -154,7 +143,7 @@ export function rigRoutes(deps: RigRouteDeps) {
       const request_id = c.req.header('idempotency-key') || randomUUID();
       const view = floor.view(station_id)!;
       if (view.damage_id === `dmg-${request_id}`) return c.json(analysed(view), 201);
-      const vehicle_model = checkCrash(telemetry, view);
+      const vehicle_model = services.vetCrash(telemetry, view);
       if (view.step === 'Crashed.failed') {
         // The simulator's data could not be analysed: staff's entry replaces it.
         floor.dispatchOrThrow(station_id, { type: 'MANUAL_DAMAGE_ENTERED', request_id, telemetry, source: 'staff' });
