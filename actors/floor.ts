@@ -5,8 +5,23 @@
  * to the station actor. Screens subscribe per station and receive a SessionView on every change.
  */
 import { randomUUID } from 'node:crypto';
-import { createActor, enqueueActions, fromPromise, setup, type ActorOptions, type ActorRefFrom, type AnyActorLogic } from 'xstate';
-import type { Appointment, DamageReport, DealerHit, Invoice, RepairEstimate, Slot } from '../machines/schemas.js';
+import {
+  createActor,
+  enqueueActions,
+  fromPromise,
+  setup,
+  type ActorOptions,
+  type ActorRefFrom,
+  type AnyActorLogic,
+} from 'xstate';
+import type {
+  Appointment,
+  DamageReport,
+  DealerHit,
+  Invoice,
+  RepairEstimate,
+  Slot,
+} from '../machines/schemas.js';
 import {
   sessionMachine,
   type AnalyzeDamageInput,
@@ -67,7 +82,8 @@ export type SessionRef = ActorRefFrom<typeof sessionMachine>;
 type StationRef = ActorRefFrom<typeof stationMachine>;
 type LinkRef = ActorRefFrom<typeof linkMachine>;
 
-export type Dispatchable = StationEvent | { type: 'SIMULATE_CRASH'; sample?: string; source?: SessionEvent['source'] };
+export type Dispatchable =
+  StationEvent | { type: 'SIMULATE_CRASH'; sample?: string; source?: SessionEvent['source'] };
 
 /** Ended sessions kept for `GET /api/sessions/{id}` until persistence lands. */
 const ARCHIVED_SESSIONS = 2000;
@@ -87,11 +103,21 @@ function sessionActors(services: Services) {
     analyzeDamage: fromPromise<DamageReport, AnalyzeDamageInput>(async ({ input }) =>
       services.analyze({ ...input, vehicle_model: null, fallback_model: input.vehicle_model }),
     ),
-    estimateRepair: fromPromise<RepairEstimate, EstimateRepairInput>(async ({ input }) => services.estimate(input.damage, input.market)),
-    findDealers: fromPromise<DealerHit[], FindDealersInput>(async ({ input }) => services.findDealers(input.location)),
-    checkDealer: fromPromise<Slot[], CheckDealerInput>(async ({ input }) => services.checkDealer(input.dealer_id, input.estimate)),
-    bookAppointment: fromPromise<Appointment, BookAppointmentInput>(async ({ input }) => services.book(input)),
-    issueInvoice: fromPromise<Invoice, IssueInvoiceInput>(async ({ input }) => services.invoice(input.appointment)),
+    estimateRepair: fromPromise<RepairEstimate, EstimateRepairInput>(async ({ input }) =>
+      services.estimate(input.damage, input.market),
+    ),
+    findDealers: fromPromise<DealerHit[], FindDealersInput>(async ({ input }) =>
+      services.findDealers(input.location),
+    ),
+    checkDealer: fromPromise<Slot[], CheckDealerInput>(async ({ input }) =>
+      services.checkDealer(input.dealer_id, input.estimate),
+    ),
+    bookAppointment: fromPromise<Appointment, BookAppointmentInput>(async ({ input }) =>
+      services.book(input),
+    ),
+    issueInvoice: fromPromise<Invoice, IssueInvoiceInput>(async ({ input }) =>
+      services.invoice(input.appointment),
+    ),
   };
 }
 
@@ -130,10 +156,18 @@ export class Floor {
       context: ({ input }) => input,
       entry: enqueueActions(({ enqueue, context }) => {
         for (const input of context.stations) {
-          enqueue.spawnChild('station', { id: `station-${input.station_id}`, systemId: `station-${input.station_id}`, input });
+          enqueue.spawnChild('station', {
+            id: `station-${input.station_id}`,
+            systemId: `station-${input.station_id}`,
+            input,
+          });
         }
         for (const input of context.links) {
-          enqueue.spawnChild('link', { id: `link-${input.station_id}`, systemId: `link-${input.station_id}`, input });
+          enqueue.spawnChild('link', {
+            id: `link-${input.station_id}`,
+            systemId: `link-${input.station_id}`,
+            input,
+          });
         }
       }),
     });
@@ -146,9 +180,13 @@ export class Floor {
       timeouts: config.timeouts,
       id_base: idBase,
     }));
-    const linkInputs: LinkInput[] = (options.links ?? []).map((l) => ({ ...l.input, id_base: idBase }));
+    const linkInputs: LinkInput[] = (options.links ?? []).map((l) => ({
+      ...l.input,
+      id_base: idBase,
+    }));
     for (const l of linkInputs) {
-      if (!this.stationIds.includes(l.station_id)) throw new Error(`a simulator link names station "${l.station_id}", which does not exist`);
+      if (!this.stationIds.includes(l.station_id))
+        throw new Error(`a simulator link names station "${l.station_id}", which does not exist`);
     }
     this.actor = createActor(floorMachine, {
       input: { stations: stationInputs, links: linkInputs },
@@ -226,10 +264,16 @@ export class Floor {
     if (current) {
       current.unsubscribe();
       this.archive.set(current.view.session_id, current.view);
-      if (this.archive.size > ARCHIVED_SESSIONS) this.archive.delete(this.archive.keys().next().value!);
+      if (this.archive.size > ARCHIVED_SESSIONS)
+        this.archive.delete(this.archive.keys().next().value!);
     }
     const started_at = this.now().toISOString();
-    const entry: Tracked = { ref, started_at, view: this.buildView(station_id, ref, started_at), unsubscribe: () => {} };
+    const entry: Tracked = {
+      ref,
+      started_at,
+      view: this.buildView(station_id, ref, started_at),
+      unsubscribe: () => {},
+    };
     this.tracked.set(station_id, entry);
     const sub = ref.subscribe(() => {
       entry.view = this.buildView(station_id, ref, started_at);
@@ -241,7 +285,9 @@ export class Floor {
 
   private buildView(station_id: string, ref: SessionRef, started_at: string): SessionView {
     const station = this.stationRef(station_id)!.getSnapshot().context;
-    const vehicle = this.services.vehicleName(ref.getSnapshot().context.damage?.vehicle_model ?? station.vehicle_model);
+    const vehicle = this.services.vehicleName(
+      ref.getSnapshot().context.damage?.vehicle_model ?? station.vehicle_model,
+    );
     return toSessionView({
       station_name: station.name,
       vehicle_name: vehicle,
@@ -282,20 +328,41 @@ export class Floor {
   dispatch(station_id: string, input: Dispatchable): DispatchResult {
     const station = this.stationRef(station_id);
     const session = this.session(station_id);
-    if (!station || !session) return { ok: false, error: new DomainError('station_not_found', `No station "${station_id}"`) };
+    if (!station || !session)
+      return {
+        ok: false,
+        error: new DomainError('station_not_found', `No station "${station_id}"`),
+      };
     let event: StationEvent;
-    if (input.type === 'SIMULATE_CRASH' && this.options.playCrash && session.getSnapshot().matches('Waiting')) {
+    if (
+      input.type === 'SIMULATE_CRASH' &&
+      this.options.playCrash &&
+      session.getSnapshot().matches('Waiting')
+    ) {
       // A simulated rig drives and crashes; its link reports the crash like a real one would.
       if (this.options.playCrash(station_id, input.sample)) return { ok: true };
     }
     if (input.type === 'SIMULATE_CRASH') {
       const model = session.getSnapshot().context.vehicle_model;
       const samples = this.options.crashSamples(model);
-      const sample = input.sample ? samples.find((s) => s.id === input.sample) : samples[Math.floor(Math.random() * samples.length)];
+      const sample = input.sample
+        ? samples.find((s) => s.id === input.sample)
+        : samples[Math.floor(Math.random() * samples.length)];
       if (!sample) {
-        return { ok: false, error: new DomainError('sample_not_found', `No recorded crash ${input.sample ?? ''} for ${model}`.trim()) };
+        return {
+          ok: false,
+          error: new DomainError(
+            'sample_not_found',
+            `No recorded crash ${input.sample ?? ''} for ${model}`.trim(),
+          ),
+        };
       }
-      event = { type: 'CRASH_REPORTED', request_id: this.newRequestId(), telemetry: sample.telemetry, source: input.source ?? 'kiosk' };
+      event = {
+        type: 'CRASH_REPORTED',
+        request_id: this.newRequestId(),
+        telemetry: sample.telemetry,
+        source: input.source ?? 'kiosk',
+      };
     } else {
       event = input;
     }
@@ -303,7 +370,11 @@ export class Floor {
       const state = this.view(station_id)?.step ?? 'unknown';
       return {
         ok: false,
-        error: new DomainError('not_accepted', `Station ${station_id} cannot take ${event.type} now (session is in ${state})`, { state }),
+        error: new DomainError(
+          'not_accepted',
+          `Station ${station_id} cannot take ${event.type} now (session is in ${state})`,
+          { state },
+        ),
       };
     }
     station.send(event);
@@ -325,21 +396,32 @@ export class Floor {
     const damage_id = `dmg-${request_id}`;
     const view = await this.waitFor(
       station_id,
-      (v) => (v.damage_id === damage_id && v.state !== 'Crashed') || (v.step === 'Crashed.failed' && v.error !== null),
+      (v) =>
+        (v.damage_id === damage_id && v.state !== 'Crashed') ||
+        (v.step === 'Crashed.failed' && v.error !== null),
     );
     if (view.damage_id !== damage_id) throw new DomainError(view.error!.code, view.error!.message);
     return view;
   }
 
   /** Resolves with the first session view (of the station's current session) that satisfies `done`. */
-  waitFor(station_id: string, done: (view: SessionView) => boolean, timeoutMs = 5000): Promise<SessionView> {
+  waitFor(
+    station_id: string,
+    done: (view: SessionView) => boolean,
+    timeoutMs = 5000,
+  ): Promise<SessionView> {
     return new Promise((resolve, reject) => {
       const now = this.view(station_id);
       if (now && done(now)) return resolve(now);
       // Wall-clock guard only: the session itself keeps time through the XState clock.
       const timer = setTimeout(() => {
         unsubscribe();
-        reject(new DomainError('timeout', `Station ${station_id} did not get there within ${timeoutMs} ms`));
+        reject(
+          new DomainError(
+            'timeout',
+            `Station ${station_id} did not get there within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       const unsubscribe = this.subscribe(station_id, (view) => {
         if (!done(view)) return;

@@ -6,7 +6,8 @@
 import { Decimal } from 'decimal.js';
 import type { Appointment, Dealer, Invoice, RepairEstimate } from '../machines/schemas.js';
 
-const money = (d: Decimal.Value) => new Decimal(d).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
+const money = (d: Decimal.Value) =>
+  new Decimal(d).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
 
 export interface InvoiceArgs {
   invoice_id: string;
@@ -17,7 +18,14 @@ export interface InvoiceArgs {
   dealer: Dealer;
 }
 
-export function buildInvoice({ invoice_id, invoice_number, issued_at, appointment, estimate, dealer }: InvoiceArgs): Invoice {
+export function buildInvoice({
+  invoice_id,
+  invoice_number,
+  issued_at,
+  appointment,
+  estimate,
+  dealer,
+}: InvoiceArgs): Invoice {
   const lines: Invoice['lines'] = [];
   for (const p of estimate.parts) {
     lines.push({
@@ -42,7 +50,15 @@ export function buildInvoice({ invoice_id, invoice_number, issued_at, appointmen
     });
   }
   for (const [name, amount] of Object.entries(estimate.other_totals)) {
-    lines.push({ line_no: lines.length + 1, description: name, part_number: null, quantity: 1, unit_price: amount, amount, kind: 'other' });
+    lines.push({
+      line_no: lines.length + 1,
+      description: name,
+      part_number: null,
+      quantity: 1,
+      unit_price: amount,
+      amount,
+      kind: 'other',
+    });
   }
   const linesTotal = lines.reduce((sum, l) => sum.plus(l.amount), new Decimal(0));
   return {

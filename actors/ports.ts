@@ -7,7 +7,10 @@ import type { Appointment, DamageReport, Invoice, RepairEstimate } from '../mach
 /** A booking that lost the race for its slot. */
 export class SlotTakenError extends Error {
   readonly code = 'slot_taken';
-  constructor(readonly dealer_id: string, readonly slot_start: string) {
+  constructor(
+    readonly dealer_id: string,
+    readonly slot_start: string,
+  ) {
     super(`The slot ${slot_start} at dealer ${dealer_id} was just booked by someone else`);
     this.name = 'SlotTakenError';
   }

@@ -28,7 +28,13 @@ export const RigStatus = z.object({
   address: z.string(),
   /** True when this is the simulated rig the server runs (no BeamNG configured). */
   simulated: z.boolean(),
-  vehicle: z.object({ model: z.string(), name: z.string().nullable(), vehicle_model: z.string().nullable() }).nullable(),
+  vehicle: z
+    .object({
+      model: z.string(),
+      name: z.string().nullable(),
+      vehicle_model: z.string().nullable(),
+    })
+    .nullable(),
   last_telemetry_at: z.iso.datetime({ offset: true }).nullable(),
   last_error: SessionError.nullable(),
   connected_at: z.iso.datetime({ offset: true }).nullable(),

@@ -13,7 +13,15 @@ import { DomainError } from './errors.js';
 import { estimateRepair } from './estimate/estimate.js';
 import { buildInvoice } from './invoice.js';
 import type { Inventory, RecordStore } from './ports.js';
-import type { Appointment, DamageReport, Dealer, DealerHit, Invoice, RepairEstimate, Slot } from '../machines/schemas.js';
+import type {
+  Appointment,
+  DamageReport,
+  Dealer,
+  DealerHit,
+  Invoice,
+  RepairEstimate,
+  Slot,
+} from '../machines/schemas.js';
 import type { GeoPoint } from '../machines/session.js';
 
 export interface ServiceDeps {
@@ -60,22 +68,31 @@ export function createServices(deps: ServiceDeps) {
 
   /** The model an analysis is for: asked > detected in the telemetry > the station's. When none can be
    *  found, unreadable telemetry is the better answer to give, so that is checked first. */
-  function resolveVehicleModel(req: Pick<AnalyzeRequest, 'telemetry' | 'vehicle_model' | 'fallback_model'>): string {
+  function resolveVehicleModel(
+    req: Pick<AnalyzeRequest, 'telemetry' | 'vehicle_model' | 'fallback_model'>,
+  ): string {
     try {
       return resolveVehicleModelOrThrow(req);
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'vehicle_model_required') parseTelemetry(req.telemetry);
+      if (err instanceof DomainError && err.code === 'vehicle_model_required')
+        parseTelemetry(req.telemetry);
       throw err;
     }
   }
 
-  function resolveVehicleModelOrThrow(req: Pick<AnalyzeRequest, 'telemetry' | 'vehicle_model' | 'fallback_model'>): string {
+  function resolveVehicleModelOrThrow(
+    req: Pick<AnalyzeRequest, 'telemetry' | 'vehicle_model' | 'fallback_model'>,
+  ): string {
     const asked = req.vehicle_model ?? null;
     if (asked !== null) {
       if (!catalog.vehicles.has(asked)) {
-        throw new DomainError('unknown_vehicle_model', `Unknown vehicle model "${asked}". Supported: ${supportedModels().join(', ')}`, {
-          supported: supportedModels(),
-        });
+        throw new DomainError(
+          'unknown_vehicle_model',
+          `Unknown vehicle model "${asked}". Supported: ${supportedModels().join(', ')}`,
+          {
+            supported: supportedModels(),
+          },
+        );
       }
       return asked;
     }
@@ -88,7 +105,6 @@ export function createServices(deps: ServiceDeps) {
       { supported: supportedModels() },
     );
   }
-
 
   /** The report of a crash under the given id; stores nothing. */
   function analyseAs(damage_id: string, req: Omit<AnalyzeRequest, 'request_id'>): DamageReport {
@@ -125,7 +141,14 @@ export function createServices(deps: ServiceDeps) {
     vehicleSummary(id: string) {
       const v = catalog.vehicles.get(id)!;
       const components = v.assemblies.reduce((n, a) => n + a.components.length, 0);
-      return { id: v.id, name: v.name, variant: v.variant, year: v.year, assemblies: v.assemblies.length, components };
+      return {
+        id: v.id,
+        name: v.name,
+        variant: v.variant,
+        year: v.year,
+        assemblies: v.assemblies.length,
+        components,
+      };
     },
 
     damage(damage_id: string): DamageReport {
@@ -136,7 +159,8 @@ export function createServices(deps: ServiceDeps) {
 
     appointment(appointment_id: string): Appointment {
       const found = store.getAppointment(appointment_id);
-      if (!found) throw new DomainError('appointment_not_found', `No appointment "${appointment_id}"`);
+      if (!found)
+        throw new DomainError('appointment_not_found', `No appointment "${appointment_id}"`);
       return found;
     },
 
@@ -148,7 +172,11 @@ export function createServices(deps: ServiceDeps) {
      * (read from the telemetry, else the station's).
      */
     vetCrash(telemetry: unknown, station: { vehicle_model: string; session_id: string }): string {
-      const vehicle_model = resolveVehicleModel({ telemetry, vehicle_model: null, fallback_model: station.vehicle_model });
+      const vehicle_model = resolveVehicleModel({
+        telemetry,
+        vehicle_model: null,
+        fallback_model: station.vehicle_model,
+      });
       dryRunAnalysis({ telemetry, vehicle_model, session_id: station.session_id });
       return vehicle_model;
     },
@@ -162,20 +190,38 @@ export function createServices(deps: ServiceDeps) {
     estimate(damage: DamageReport, market: string = catalog.defaultMarket): RepairEstimate {
       const marketData = catalog.markets.get(market);
       if (!marketData) {
-        throw new DomainError('unknown_market', `Unknown market "${market}". Known: ${[...catalog.markets.keys()].join(', ')}`);
+        throw new DomainError(
+          'unknown_market',
+          `Unknown market "${market}". Known: ${[...catalog.markets.keys()].join(', ')}`,
+        );
       }
       const base = damage.damage_id.replace(/^dmg-/, 'est-');
-      const estimate_id = market === catalog.defaultMarket ? base : `${base}-${market.toLowerCase()}`;
+      const estimate_id =
+        market === catalog.defaultMarket ? base : `${base}-${market.toLowerCase()}`;
       const known = store.getEstimate(estimate_id);
       if (known) return known;
       const vehicle = catalog.vehicles.get(damage.vehicle_model);
-      if (!vehicle) throw new DomainError('unknown_vehicle_model', `Unknown vehicle model "${damage.vehicle_model}"`);
+      if (!vehicle)
+        throw new DomainError(
+          'unknown_vehicle_model',
+          `Unknown vehicle model "${damage.vehicle_model}"`,
+        );
       return store.saveEstimate(
-        estimateRepair({ damage, vehicle, market: marketData, components: catalog.components, estimate_id, now: deps.now() }),
+        estimateRepair({
+          damage,
+          vehicle,
+          market: marketData,
+          components: catalog.components,
+          estimate_id,
+          now: deps.now(),
+        }),
       );
     },
 
-    findDealers(location: GeoPoint, options: { radius_km?: number; q?: string; limit?: number } = {}): DealerHit[] {
+    findDealers(
+      location: GeoPoint,
+      options: { radius_km?: number; q?: string; limit?: number } = {},
+    ): DealerHit[] {
       return searchDealers(deps.dealers, { ...location, limit: DEALERS_OFFERED, ...options });
     },
 
@@ -195,12 +241,18 @@ export function createServices(deps: ServiceDeps) {
 
     book(req: BookRequest): Appointment {
       const estimate = store.getEstimate(req.estimate_id);
-      if (!estimate) throw new DomainError('estimate_not_found', `No estimate "${req.estimate_id}"`);
+      if (!estimate)
+        throw new DomainError('estimate_not_found', `No estimate "${req.estimate_id}"`);
       const found = dealer(req.dealer_id);
       const start = Date.parse(req.slot_start);
-      const offered = openSlots(found, { now: deps.now(), days: 30, per_day: 24 }).find((s) => Date.parse(s.start) === start);
+      const offered = openSlots(found, { now: deps.now(), days: 30, per_day: 24 }).find(
+        (s) => Date.parse(s.start) === start,
+      );
       if (!offered) {
-        throw new DomainError('slot_not_offered', `Dealer ${req.dealer_id} offers no slot starting at ${req.slot_start}`);
+        throw new DomainError(
+          'slot_not_offered',
+          `Dealer ${req.dealer_id} offers no slot starting at ${req.slot_start}`,
+        );
       }
       const appointment: Appointment = {
         appointment_id: `apt-${req.request_id}`,
@@ -220,7 +272,8 @@ export function createServices(deps: ServiceDeps) {
       const known = store.getInvoiceForAppointment(appointment.appointment_id);
       if (known) return known;
       const estimate = store.getEstimate(appointment.estimate_id);
-      if (!estimate) throw new DomainError('estimate_not_found', `No estimate "${appointment.estimate_id}"`);
+      if (!estimate)
+        throw new DomainError('estimate_not_found', `No estimate "${appointment.estimate_id}"`);
       const issuer = dealer(appointment.dealer_id);
       const year = deps.now().getUTCFullYear();
       const seq = store.nextInvoiceNumber(issuer.dealer_id);
@@ -237,4 +290,3 @@ export function createServices(deps: ServiceDeps) {
     },
   };
 }
-

@@ -13,7 +13,9 @@ function probes(context: SessionContext): Record<string, object | null> {
     CHANGE_DEALER: {},
     NEXT_DRIVER: {},
     DEALER_CHOSEN: context.dealers[0] ? { dealer_id: context.dealers[0].dealer_id } : null,
-    SLOT_CHOSEN: context.slots[0] ? { request_id: 'probe', slot_start: context.slots[0].start } : null,
+    SLOT_CHOSEN: context.slots[0]
+      ? { request_id: 'probe', slot_start: context.slots[0].start }
+      : null,
   };
 }
 
@@ -33,7 +35,14 @@ export interface ViewArgs {
   updated_at: string;
 }
 
-export function toSessionView({ station_name, vehicle_name, snapshot, rig, started_at, updated_at }: ViewArgs): SessionView {
+export function toSessionView({
+  station_name,
+  vehicle_name,
+  snapshot,
+  rig,
+  started_at,
+  updated_at,
+}: ViewArgs): SessionView {
   const context = snapshot.context as SessionContext;
   const step = stepOf(snapshot.value);
   const state = TopLevelState.parse(step.split('.')[0]);

@@ -22,7 +22,10 @@ const Env = z.object({
   /** host:port per station, comma-separated in station order; an empty entry means a simulated rig. */
   BEAMNG_ADDRS: z.string().optional(),
   /** Protocol version sent in Hello; newer BeamNG.tech builds may expect a later one. */
-  BEAMNG_PROTOCOL: z.string().regex(/^v\d+\.\d+$/).default('v1.23'),
+  BEAMNG_PROTOCOL: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v1.23'),
   BEAMNG_POLL_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   BEAMNG_BACKOFF_MS: z.coerce.number().int().min(10).default(250),
   BEAMNG_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(4000),
@@ -44,7 +47,9 @@ export class ConfigError extends Error {}
 
 /** Reads the settings from `env` (process.env by default); throws ConfigError naming the variable. */
 export function readConfig(env: Record<string, string | undefined> = process.env): RuntimeConfig {
-  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+  const parsed = Env.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`environment variable ${issue.path.join('.')}: ${issue.message}`);

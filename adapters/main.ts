@@ -17,7 +17,9 @@ try {
       const line = `${rig.status}${rig.last_error ? ` (${rig.last_error.message})` : ''}`;
       if (line === last) return;
       last = line;
-      console.log(`${new Date().toISOString()} station ${id} simulator ${rig.simulated ? '(simulated) ' : ''}${rig.address}: ${line}`);
+      console.log(
+        `${new Date().toISOString()} station ${id} simulator ${rig.simulated ? '(simulated) ' : ''}${rig.address}: ${line}`,
+      );
     });
   }
   const shutdown = () => {
@@ -28,7 +30,10 @@ try {
   process.on('SIGTERM', shutdown);
 } catch (err) {
   // Broken data files and bad settings stop start-up with a message naming what to fix.
-  console.error(`crash-to-repair cannot start: ${err instanceof Error ? err.message : String(err)}`);
-  if (!(err instanceof ConfigError) && !(err instanceof Error && err.name === 'DataFileError')) console.error(err);
+  console.error(
+    `crash-to-repair cannot start: ${err instanceof Error ? err.message : String(err)}`,
+  );
+  if (!(err instanceof ConfigError) && !(err instanceof Error && err.name === 'DataFileError'))
+    console.error(err);
   process.exit(1);
 }

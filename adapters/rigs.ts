@@ -28,7 +28,8 @@ export function linkConfigOf(config: RuntimeConfig): LinkConfig {
     crash_threshold: config.CRASH_THRESHOLD,
     backoff_initial_ms: config.BEAMNG_BACKOFF_MS,
     backoff_max_ms: config.BEAMNG_BACKOFF_MAX_MS,
-    auto_repair_after_ms: config.AUTO_REPAIR_STILL_S === undefined ? null : config.AUTO_REPAIR_STILL_S * 1000,
+    auto_repair_after_ms:
+      config.AUTO_REPAIR_STILL_S === undefined ? null : config.AUTO_REPAIR_STILL_S * 1000,
     still_speed_ms: 0.5,
     poll_repair_button: true,
   };
@@ -43,7 +44,10 @@ export function rigAddresses(config: RuntimeConfig, stationCount: number): (stri
 }
 
 /** Starts a simulated rig for every station without a real simulator, and describes every link. */
-export async function startRigs(config: RuntimeConfig, stations: { id: string; vehicle_model: string }[]): Promise<Rigs> {
+export async function startRigs(
+  config: RuntimeConfig,
+  stations: { id: string; vehicle_model: string }[],
+): Promise<Rigs> {
   const linkConfig = linkConfigOf(config);
   const addresses = rigAddresses(config, stations.length);
   const recordings = [...loadBundledRecordings().entries()];
@@ -53,15 +57,36 @@ export async function startRigs(config: RuntimeConfig, stations: { id: string; v
     for (const [i, station] of stations.entries()) {
       const real = addresses[i];
       if (real) {
-        links.push({ input: { station_id: station.id, address: parseBeamNGAddress(real), simulated: false, protocol_version: config.BEAMNG_PROTOCOL, config: linkConfig } });
+        links.push({
+          input: {
+            station_id: station.id,
+            address: parseBeamNGAddress(real),
+            simulated: false,
+            protocol_version: config.BEAMNG_PROTOCOL,
+            config: linkConfig,
+          },
+        });
         continue;
       }
       if (!config.SIMULATED_RIGS) continue;
       const model = SIM_MODEL_NAMES[station.vehicle_model] ?? station.vehicle_model;
-      const rig = await SimRig.start({ host: '127.0.0.1', port: 0, protocolVersion: config.BEAMNG_PROTOCOL, vehicles: [{ vid: 'thePlayer', id: 10000, model }] });
+      const rig = await SimRig.start({
+        host: '127.0.0.1',
+        port: 0,
+        protocolVersion: config.BEAMNG_PROTOCOL,
+        vehicles: [{ vid: 'thePlayer', id: 10000, model }],
+      });
       const own = recordings.filter(([, r]) => r.vehicle.model === model);
       sims.set(station.id, { rig, recordings: own.length > 0 ? own : recordings });
-      links.push({ input: { station_id: station.id, address: { host: '127.0.0.1', port: rig.port }, simulated: true, protocol_version: config.BEAMNG_PROTOCOL, config: linkConfig } });
+      links.push({
+        input: {
+          station_id: station.id,
+          address: { host: '127.0.0.1', port: rig.port },
+          simulated: true,
+          protocol_version: config.BEAMNG_PROTOCOL,
+          config: linkConfig,
+        },
+      });
     }
   } catch (err) {
     await Promise.all([...sims.values()].map((s) => s.rig.close()));
@@ -73,7 +98,9 @@ export async function startRigs(config: RuntimeConfig, stations: { id: string; v
     playCrash(station_id, sample) {
       const sim = sims.get(station_id);
       if (!sim) return false;
-      const chosen = sample ? sim.recordings.find(([name]) => name === sample) : sim.recordings[turn++ % sim.recordings.length];
+      const chosen = sample
+        ? sim.recordings.find(([name]) => name === sample)
+        : sim.recordings[turn++ % sim.recordings.length];
       if (!chosen) return false;
       void sim.rig.play(chosen[1], { speed: config.SIM_RIG_SPEED });
       return true;

@@ -28,7 +28,9 @@ export interface Runtime {
 
 /** The stations the settings ask for: ids "1".."N", models taken in turn from STATION_MODELS. */
 export function stationsOf(config: RuntimeConfig): StationConfig[] {
-  const models = config.STATION_MODELS.split(',').map((m) => m.trim()).filter(Boolean);
+  const models = config.STATION_MODELS.split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   const venue = { lat: config.EVENT_LAT, lon: config.EVENT_LON };
   return Array.from({ length: config.STATIONS }, (_, i) => ({
     id: String(i + 1),
@@ -51,21 +53,37 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
   const samples = loadTelemetrySamples(dataDir);
   const { dealers } = readDataFile(join(dataDir, 'dealers.json'), DealersFile);
   if (!catalog.markets.has(config.MARKET)) {
-    throw new Error(`environment variable MARKET: unknown market "${config.MARKET}" (known: ${[...catalog.markets.keys()].join(', ')})`);
+    throw new Error(
+      `environment variable MARKET: unknown market "${config.MARKET}" (known: ${[...catalog.markets.keys()].join(', ')})`,
+    );
   }
-  for (const m of config.STATION_MODELS.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const m of config.STATION_MODELS.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     if (!catalog.vehicles.has(m)) {
-      throw new Error(`environment variable STATION_MODELS: unknown model "${m}" (known: ${[...catalog.vehicles.keys()].join(', ')})`);
+      throw new Error(
+        `environment variable STATION_MODELS: unknown model "${m}" (known: ${[...catalog.vehicles.keys()].join(', ')})`,
+      );
     }
   }
   const now = options.now ?? (() => new Date());
-  const services = createServices({ catalog, mapping, dealers, store: new MemoryStore(), inventory: new SimulatedInventory(), now });
+  const services = createServices({
+    catalog,
+    mapping,
+    dealers,
+    store: new MemoryStore(),
+    inventory: new SimulatedInventory(),
+    now,
+  });
   const venue = { lat: config.EVENT_LAT, lon: config.EVENT_LON };
   const stations = stationsOf(config);
   const floor = new Floor(
     {
       stations,
-      timeouts: { idle_ms: config.IDLE_TIMEOUT_S * 1000, confirmation_ms: config.CONFIRMATION_TIMEOUT_S * 1000 },
+      timeouts: {
+        idle_ms: config.IDLE_TIMEOUT_S * 1000,
+        confirmation_ms: config.CONFIRMATION_TIMEOUT_S * 1000,
+      },
     },
     {
       services,
@@ -75,10 +93,15 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
         ? {
             links: options.rigs.links,
             playCrash: options.rigs.playCrash,
-            linkLogic: linkMachine.provide({ actors: { rigConnection: createRigConnection({ mapping }) } }),
+            linkLogic: linkMachine.provide({
+              actors: { rigConnection: createRigConnection({ mapping }) },
+            }),
           }
         : {}),
-      crashSamples: (model) => samples.filter((s) => s.vehicle_model === model).map((s) => ({ id: s.id, telemetry: s.telemetry })),
+      crashSamples: (model) =>
+        samples
+          .filter((s) => s.vehicle_model === model)
+          .map((s) => ({ id: s.id, telemetry: s.telemetry })),
     },
   );
   return { floor, samples, venue };

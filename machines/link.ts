@@ -102,13 +102,21 @@ export interface RigConnectionInput {
 }
 
 /** Backoff before attempt n (n ≥ 1): initial × 2^(n−1), capped. */
-export function backoffMs(config: Pick<LinkConfig, 'backoff_initial_ms' | 'backoff_max_ms'>, attempt: number): number {
+export function backoffMs(
+  config: Pick<LinkConfig, 'backoff_initial_ms' | 'backoff_max_ms'>,
+  attempt: number,
+): number {
   return Math.min(config.backoff_max_ms, config.backoff_initial_ms * 2 ** Math.max(0, attempt - 1));
 }
 
 /** The link's station: its sibling in the floor's actor system. */
-const stationOf = ({ system, context }: { system: { get: (id: string) => AnyActorRef | undefined }; context: { station_id: string } }) =>
-  system.get(`station-${context.station_id}`);
+const stationOf = ({
+  system,
+  context,
+}: {
+  system: { get: (id: string) => AnyActorRef | undefined };
+  context: { station_id: string };
+}) => system.get(`station-${context.station_id}`);
 
 export const linkMachine = setup({
   types: {
@@ -119,7 +127,10 @@ export const linkMachine = setup({
   actors: {
     // Stand-in: the real one is provided by adapters/beamng (TCP client or simulated rig).
     rigConnection: fromCallback<RigCommand, RigConnectionInput>(({ sendBack }) => {
-      sendBack({ type: 'RIG.FAILED', error: { code: 'not_provided', message: 'rigConnection is not wired in this build' } });
+      sendBack({
+        type: 'RIG.FAILED',
+        error: { code: 'not_provided', message: 'rigConnection is not wired in this build' },
+      });
     }),
   },
   delays: {
@@ -132,7 +143,10 @@ export const linkMachine = setup({
       last_error:
         event.type === 'RIG.FAILED'
           ? event.error
-          : { code: 'rig_connection_crashed', message: String((event as { error?: unknown }).error ?? 'the rig connection stopped') },
+          : {
+              code: 'rig_connection_crashed',
+              message: String((event as { error?: unknown }).error ?? 'the rig connection stopped'),
+            },
       connected_at: null,
     })),
     // The backoff resets at the first good reading, not at the handshake: a rig that handshakes
@@ -141,7 +155,10 @@ export const linkMachine = setup({
       if (event.type !== 'RIG.READY') return {};
       return { vehicle: event.vehicle, last_error: null, connected_at: event.at };
     }),
-    askForReading: sendTo('rig', ({ context }): RigCommand => ({ type: 'POLL', ask_repair_button: context.config.poll_repair_button })),
+    askForReading: sendTo('rig', ({ context }): RigCommand => ({
+      type: 'POLL',
+      ask_repair_button: context.config.poll_repair_button,
+    })),
     recoverCar: sendTo('rig', { type: 'RECOVER' } satisfies RigCommand),
     /** Reads one poll: keeps the telemetry, detects a crash or a recovered car, tells the station. */
     takeReading: enqueueActions(({ context, event, enqueue, system }) => {
@@ -150,7 +167,13 @@ export const linkMachine = setup({
       const total = reading.damage.damage;
       const station = stationOf({ system, context });
       const vehicle_model = context.vehicle?.vehicle_model ?? null;
-      const base = { telemetry: reading.damage, vehicle_model, total_damage: total, received_at: reading.received_at, source: 'simulator' as const };
+      const base = {
+        telemetry: reading.damage,
+        vehicle_model,
+        total_damage: total,
+        received_at: reading.received_at,
+        source: 'simulator' as const,
+      };
       let { crashed, baseline_damage, still_polls, auto_repair_sent } = context;
       if (crashed && total < baseline_damage + context.config.crash_threshold / 2) {
         // The car was recovered (repaired in game): a new run starts from here.
@@ -165,12 +188,21 @@ export const linkMachine = setup({
       if (crashNow) crashed = true;
       // The crash is reported once, when it happens; later readings of the crashed car are live
       // telemetry. A session that starts after the crash (the next driver) must not inherit it.
-      const sessionEvent: SessionEvent = { type: crashNow ? 'CRASH_DETECTED' : 'TELEMETRY_RECEIVED', ...base };
+      const sessionEvent: SessionEvent = {
+        type: crashNow ? 'CRASH_DETECTED' : 'TELEMETRY_RECEIVED',
+        ...base,
+      };
       if (station) enqueue.sendTo(station, sessionEvent);
-      still_polls = crashed && reading.speed_ms < context.config.still_speed_ms ? still_polls + 1 : 0;
+      still_polls =
+        crashed && reading.speed_ms < context.config.still_speed_ms ? still_polls + 1 : 0;
       let requests = context.requests;
       const autoAfter = context.config.auto_repair_after_ms;
-      if (crashed && !auto_repair_sent && autoAfter !== null && still_polls * context.config.poll_ms >= autoAfter) {
+      if (
+        crashed &&
+        !auto_repair_sent &&
+        autoAfter !== null &&
+        still_polls * context.config.poll_ms >= autoAfter
+      ) {
         auto_repair_sent = true;
         requests += 1;
         if (station) {
@@ -232,7 +264,10 @@ export const linkMachine = setup({
       invoke: {
         id: 'rig',
         src: 'rigConnection',
-        input: ({ context }) => ({ address: context.address, protocol_version: context.protocol_version }),
+        input: ({ context }) => ({
+          address: context.address,
+          protocol_version: context.protocol_version,
+        }),
         // The adapter reports failures as RIG.FAILED; a crash of the actor itself is one too.
         onError: { target: 'disconnected', actions: 'recordFailure' },
       },

@@ -9,12 +9,16 @@
 import { z } from 'zod';
 
 /** A decimal amount carried as a string with exactly two decimals, e.g. "1234.50". */
-export const Money = z.string().regex(/^-?\d+\.\d{2}$/, 'money is a decimal string with two decimals, e.g. "1234.50"');
+export const Money = z
+  .string()
+  .regex(/^-?\d+\.\d{2}$/, 'money is a decimal string with two decimals, e.g. "1234.50"');
 export type Money = z.infer<typeof Money>;
 
 export const IsoDateTime = z.iso.datetime({ offset: true });
 export const Id = z.string().min(1).max(128);
-export const ComponentName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'component names are snake_case ids, e.g. "front_bumper"');
+export const ComponentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'component names are snake_case ids, e.g. "front_bumper"');
 
 export const DamageType = z.enum(['impact', 'scratch', 'destroyed']);
 export type DamageType = z.infer<typeof DamageType>;
@@ -59,7 +63,14 @@ export const DamageReport = z.object({
 });
 export type DamageReport = z.infer<typeof DamageReport>;
 
-export const Operation = z.enum(['replace', 'repair', 'refinish', 'blend', 'remove_install', 'sublet']);
+export const Operation = z.enum([
+  'replace',
+  'repair',
+  'refinish',
+  'blend',
+  'remove_install',
+  'sublet',
+]);
 export type Operation = z.infer<typeof Operation>;
 export const LaborCategory = z.enum(['body', 'paint', 'mechanical', 'electrical']);
 export type LaborCategory = z.infer<typeof LaborCategory>;
@@ -163,7 +174,10 @@ export const RepairEstimate = z.object({
 });
 export type RepairEstimate = z.infer<typeof RepairEstimate>;
 
-export const OpeningHours = z.record(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), z.tuple([z.string(), z.string()]).nullable());
+export const OpeningHours = z.record(
+  z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
+  z.tuple([z.string(), z.string()]).nullable(),
+);
 
 export const Dealer = z.object({
   dealer_id: Id,

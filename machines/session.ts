@@ -68,9 +68,26 @@ interface Sourced {
 
 export type SessionEvent = Sourced &
   (
-    | { type: 'TELEMETRY_RECEIVED'; telemetry: unknown; vehicle_model?: string | null; total_damage: number; received_at: string }
-    | { type: 'CRASH_DETECTED'; telemetry: unknown; vehicle_model?: string | null; total_damage: number; received_at: string }
-    | { type: 'CRASH_REPORTED'; request_id: string; telemetry: unknown; vehicle_model?: string | null }
+    | {
+        type: 'TELEMETRY_RECEIVED';
+        telemetry: unknown;
+        vehicle_model?: string | null;
+        total_damage: number;
+        received_at: string;
+      }
+    | {
+        type: 'CRASH_DETECTED';
+        telemetry: unknown;
+        vehicle_model?: string | null;
+        total_damage: number;
+        received_at: string;
+      }
+    | {
+        type: 'CRASH_REPORTED';
+        request_id: string;
+        telemetry: unknown;
+        vehicle_model?: string | null;
+      }
     | { type: 'REPAIR_REQUESTED'; request_id: string }
     | { type: 'MANUAL_DAMAGE_ENTERED'; request_id: string; telemetry: unknown }
     | { type: 'RETRY' }
@@ -171,7 +188,8 @@ export const sessionMachine = setup({
       assertEvent(event, 'SLOT_CHOSEN');
       return context.slots.some((s) => Date.parse(s.start) === Date.parse(event.slot_start));
     },
-    isSlotTaken: ({ event }) => toSessionError((event as { error?: unknown }).error).code === 'slot_taken',
+    isSlotTaken: ({ event }) =>
+      toSessionError((event as { error?: unknown }).error).code === 'slot_taken',
   },
   actions: {
     recordTelemetry: assign(({ event }) => {
@@ -186,7 +204,8 @@ export const sessionMachine = setup({
       assertEvent(event, ['CRASH_REPORTED', 'MANUAL_DAMAGE_ENTERED']);
       return {
         telemetry: event.telemetry,
-        telemetry_vehicle_model: event.type === 'CRASH_REPORTED' ? (event.vehicle_model ?? null) : null,
+        telemetry_vehicle_model:
+          event.type === 'CRASH_REPORTED' ? (event.vehicle_model ?? null) : null,
         crash_request_id: event.request_id,
         damage: null,
         estimate: null,
@@ -197,12 +216,25 @@ export const sessionMachine = setup({
       assertEvent(event, 'REPAIR_REQUESTED');
       return { crash_request_id: event.request_id, damage: null, estimate: null, error: null };
     }),
-    recordDamage: assign({ damage: ({ event }) => (event as unknown as { output: DamageReport }).output, error: null }),
-    recordEstimate: assign({ estimate: ({ event }) => (event as unknown as { output: RepairEstimate }).output, error: null }),
-    recordDealers: assign({ dealers: ({ event }) => (event as unknown as { output: DealerHit[] }).output, error: null }),
+    recordDamage: assign({
+      damage: ({ event }) => (event as unknown as { output: DamageReport }).output,
+      error: null,
+    }),
+    recordEstimate: assign({
+      estimate: ({ event }) => (event as unknown as { output: RepairEstimate }).output,
+      error: null,
+    }),
+    recordDealers: assign({
+      dealers: ({ event }) => (event as unknown as { output: DealerHit[] }).output,
+      error: null,
+    }),
     recordDealerChoice: assign(({ context, event }) => {
       assertEvent(event, 'DEALER_CHOSEN');
-      return { dealer: context.dealers.find((d) => d.dealer_id === event.dealer_id) ?? null, slots: [], error: null };
+      return {
+        dealer: context.dealers.find((d) => d.dealer_id === event.dealer_id) ?? null,
+        slots: [],
+        error: null,
+      };
     }),
     recordSlots: assign({ slots: ({ event }) => (event as unknown as { output: Slot[] }).output }),
     recordSlotChoice: assign(({ event }) => {
@@ -213,8 +245,12 @@ export const sessionMachine = setup({
       appointment: ({ event }) => (event as unknown as { output: Appointment }).output,
       error: null,
     }),
-    recordInvoice: assign({ invoice: ({ event }) => (event as unknown as { output: Invoice }).output }),
-    recordError: assign({ error: ({ event }) => toSessionError((event as { error?: unknown }).error) }),
+    recordInvoice: assign({
+      invoice: ({ event }) => (event as unknown as { output: Invoice }).output,
+    }),
+    recordError: assign({
+      error: ({ event }) => toSessionError((event as { error?: unknown }).error),
+    }),
     clearError: assign({ error: null }),
     forgetDealer: assign({ dealer: null, slots: [], booking_request_id: null, slot_start: null }),
     setLocale: assign({
@@ -297,7 +333,11 @@ export const sessionMachine = setup({
           invoke: {
             id: 'estimateRepair',
             src: 'estimateRepair',
-            input: ({ context }) => ({ damage: context.damage!, market: context.market, session_id: context.session_id }),
+            input: ({ context }) => ({
+              damage: context.damage!,
+              market: context.market,
+              session_id: context.session_id,
+            }),
             onDone: { target: '#session.Estimated', actions: 'recordEstimate' },
             onError: { target: 'failed', actions: 'recordError' },
           },
@@ -332,8 +372,11 @@ export const sessionMachine = setup({
             loading: {
               invoke: {
                 id: 'findDealers',
-            src: 'findDealers',
-                input: ({ context }) => ({ location: context.location, vehicle_model: context.vehicle_model }),
+                src: 'findDealers',
+                input: ({ context }) => ({
+                  location: context.location,
+                  vehicle_model: context.vehicle_model,
+                }),
                 onDone: { target: 'ready', actions: 'recordDealers' },
                 onError: { target: 'failed', actions: 'recordError' },
               },
@@ -341,7 +384,11 @@ export const sessionMachine = setup({
             ready: {
               after: whenAttendeeIdle,
               on: {
-                DEALER_CHOSEN: { guard: 'isOfferedDealer', target: '#session.DealerChosen', actions: 'recordDealerChoice' },
+                DEALER_CHOSEN: {
+                  guard: 'isOfferedDealer',
+                  target: '#session.DealerChosen',
+                  actions: 'recordDealerChoice',
+                },
               },
             },
             failed: {

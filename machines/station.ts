@@ -5,7 +5,12 @@
  * one place that sees (and, later, journals) a station's events.
  */
 import { assign, enqueueActions, forwardTo, setup, type SnapshotFrom } from 'xstate';
-import { sessionMachine, type GeoPoint, type SessionEvent, type SessionTimeouts } from './session.js';
+import {
+  sessionMachine,
+  type GeoPoint,
+  type SessionEvent,
+  type SessionTimeouts,
+} from './session.js';
 
 export interface StationInput {
   station_id: string;
@@ -44,7 +49,8 @@ export const SESSION_EVENT_TYPES = [
   'SET_LOCALE',
 ] as const satisfies readonly SessionEvent['type'][];
 
-export type StationEvent = SessionEvent | { type: 'STAFF_RESET'; source?: 'staff' | 'kiosk' | 'replay' | 'api' };
+export type StationEvent =
+  SessionEvent | { type: 'STAFF_RESET'; source?: 'staff' | 'kiosk' | 'replay' | 'api' };
 
 export const stationMachine = setup({
   types: {
@@ -54,7 +60,9 @@ export const stationMachine = setup({
   },
   actors: { session: sessionMachine },
   guards: {
-    hasSessionEnded: ({ event }) => (event as unknown as { snapshot: SnapshotFrom<typeof sessionMachine> }).snapshot.context.ended !== null,
+    hasSessionEnded: ({ event }) =>
+      (event as unknown as { snapshot: SnapshotFrom<typeof sessionMachine> }).snapshot.context
+        .ended !== null,
   },
   actions: {
     nextSessionId: assign(({ context }) => ({
@@ -62,7 +70,8 @@ export const stationMachine = setup({
       session_id: `${context.station_id}-${context.id_base}-${context.session_seq + 1}`,
     })),
     countEnded: assign(({ context, event }) => {
-      const ended = (event as unknown as { snapshot: SnapshotFrom<typeof sessionMachine> }).snapshot.context.ended;
+      const ended = (event as unknown as { snapshot: SnapshotFrom<typeof sessionMachine> }).snapshot
+        .context.ended;
       return ended === 'completed'
         ? { sessions_completed: context.sessions_completed + 1 }
         : { sessions_abandoned: context.sessions_abandoned + 1 };
@@ -100,11 +109,18 @@ export const stationMachine = setup({
           timeouts: context.timeouts,
         }),
         // The session marks itself ended (confirmation over, attendee gone): start a fresh one.
-        onSnapshot: { guard: 'hasSessionEnded', target: 'running', reenter: true, actions: 'countEnded' },
+        onSnapshot: {
+          guard: 'hasSessionEnded',
+          target: 'running',
+          reenter: true,
+          actions: 'countEnded',
+        },
       },
       on: {
         STAFF_RESET: { target: 'running', reenter: true, actions: 'countReset' },
-        ...Object.fromEntries(SESSION_EVENT_TYPES.map((type) => [type, { actions: forwardTo('session') }])),
+        ...Object.fromEntries(
+          SESSION_EVENT_TYPES.map((type) => [type, { actions: forwardTo('session') }]),
+        ),
       },
     },
   },

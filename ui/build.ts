@@ -33,5 +33,7 @@ const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) =
 if (isMain) {
   const started = performance.now();
   await buildUi();
-  console.log(`ui built → ${join('ui', 'dist', 'app.js')} in ${Math.round(performance.now() - started)} ms`);
+  console.log(
+    `ui built → ${join('ui', 'dist', 'app.js')} in ${Math.round(performance.now() - started)} ms`,
+  );
 }

@@ -19,7 +19,20 @@ interface Marker {
 const NUDGE_STEP = 34;
 /** Offsets tried in turn, in NUDGE_STEP units: (sideways, inwards). */
 const NUDGES: readonly (readonly [number, number])[] = [
-  [0, 0], [0, 1], [-1, 0], [1, 0], [-1, 1], [1, 1], [0, 2], [-1, 2], [1, 2], [-2, 0], [2, 0], [-2, 1], [2, 1], [0, 3],
+  [0, 0],
+  [0, 1],
+  [-1, 0],
+  [1, 0],
+  [-1, 1],
+  [1, 1],
+  [0, 2],
+  [-1, 2],
+  [1, 2],
+  [-2, 0],
+  [2, 0],
+  [-2, 1],
+  [2, 1],
+  [0, 3],
 ];
 
 /**
@@ -94,7 +107,11 @@ export class CarDiagram extends LitElement {
 
   override render() {
     const markers = placeMarkers(this.components, this.locale);
-    return html`<svg viewBox="-170 -275 340 540" role="img" aria-label=${t(this.locale, 'damage.components')}>
+    return html`<svg
+      viewBox="-170 -275 340 540"
+      role="img"
+      aria-label=${t(this.locale, 'damage.components')}
+    >
       ${this._renderCar()}
       ${markers.map(
         (m) => svg`<g class="marker">
@@ -103,10 +120,16 @@ export class CarDiagram extends LitElement {
           <text class="marker-number" x=${m.cx} y=${m.cy} text-anchor="middle" dominant-baseline="central">${m.number}</text>
         </g>`,
       )}
-      <text class="label" x="0" y="-250" text-anchor="middle">${t(this.locale, 'damage.front')} ▲</text>
+      <text class="label" x="0" y="-250" text-anchor="middle">
+        ${t(this.locale, 'damage.front')} ▲
+      </text>
       <text class="label" x="0" y="258" text-anchor="middle">${t(this.locale, 'damage.rear')}</text>
-      <text class="label" x="-150" y="0" text-anchor="middle">${t(this.locale, 'damage.left')}</text>
-      <text class="label" x="150" y="0" text-anchor="middle">${t(this.locale, 'damage.right')}</text>
+      <text class="label" x="-150" y="0" text-anchor="middle">
+        ${t(this.locale, 'damage.left')}
+      </text>
+      <text class="label" x="150" y="0" text-anchor="middle">
+        ${t(this.locale, 'damage.right')}
+      </text>
     </svg>`;
   }
 
@@ -115,7 +138,10 @@ export class CarDiagram extends LitElement {
     return svg`<g class="car">
       <!-- wheels, peeking out from under the body -->
       ${[-1, 1].flatMap((side) =>
-        [-130, 130].map((cy) => svg`<rect x=${side * 86 - 12} y=${cy - 34} width="24" height="68" rx="8" fill="#24324a" />`),
+        [-130, 130].map(
+          (cy) =>
+            svg`<rect x=${side * 86 - 12} y=${cy - 34} width="24" height="68" rx="8" fill="#24324a" />`,
+        ),
       )}
       <!-- body: slightly tapered nose and tail -->
       <path

@@ -133,24 +133,37 @@ export class ConfirmationView extends LitElement {
             <dt>${t(locale, 'confirm.dealer')}</dt>
             <dd>${dealer?.name ?? '—'}</dd>
             <dt>${t(locale, 'confirm.address')}</dt>
-            <dd>${dealer ? html`${dealer.street}<br />${dealer.city}/${dealer.state} · ${dealer.cep}<br />${dealer.phone}` : '—'}</dd>
+            <dd>
+              ${dealer ? html`${dealer.street}<br />${dealer.city}/${dealer.state} · ${dealer.cep}<br />${dealer.phone}` : '—'}
+            </dd>
             <dt>${t(locale, 'confirm.when')}</dt>
             <dd class="when">
-              ${appointment
-                ? html`${formatDateTime(appointment.slot_start, locale)}–${formatTime(appointment.slot_end, locale)}`
-                : '—'}
+              ${
+                appointment
+                  ? html`${formatDateTime(appointment.slot_start, locale)}–${formatTime(appointment.slot_end, locale)}`
+                  : '—'
+              }
             </dd>
             <dt>${t(locale, 'confirm.id')}</dt>
-            <dd class="id" data-testid="appointment-id">${appointment?.appointment_id ?? s.appointment_id ?? '—'}</dd>
+            <dd class="id" data-testid="appointment-id">
+              ${appointment?.appointment_id ?? s.appointment_id ?? '—'}
+            </dd>
             <dt>${t(locale, 'confirm.total')}</dt>
-            <dd class="total">${estimate ? formatMoney(estimate.grand_total, estimate.currency, locale) : '—'}</dd>
+            <dd class="total">
+              ${estimate ? formatMoney(estimate.grand_total, estimate.currency, locale) : '—'}
+            </dd>
           </dl>
         </section>
         ${s.invoice ? this._renderInvoice(s.invoice) : nothing}
       </div>
       <footer>
         <span></span>
-        <button class="next" data-testid="next-driver" ?disabled=${!canSend(s, 'NEXT_DRIVER')} @click=${this._onNextDriver}>
+        <button
+          class="next"
+          data-testid="next-driver"
+          ?disabled=${!canSend(s, 'NEXT_DRIVER')}
+          @click=${this._onNextDriver}
+        >
           ${t(locale, 'action.nextDriver')}
         </button>
       </footer>

@@ -201,8 +201,12 @@ export class DamageView extends LitElement {
         </div>
         <p class="note" style="font-size:28px">${t(locale, 'damage.manualNote')}</p>
         <div class="actions">
-          <button class="secondary" data-testid="manual-entry" @click=${this._onManual}>${t(locale, 'manual.open')}</button>
-          <button ?disabled=${!canSend(s, 'RETRY')} @click=${() => this._send('RETRY')}>${t(locale, 'action.retry')}</button>
+          <button class="secondary" data-testid="manual-entry" @click=${this._onManual}>
+            ${t(locale, 'manual.open')}
+          </button>
+          <button ?disabled=${!canSend(s, 'RETRY')} @click=${() => this._send('RETRY')}>
+            ${t(locale, 'action.retry')}
+          </button>
         </div>
       </div>`;
     }
@@ -222,9 +226,14 @@ export class DamageView extends LitElement {
         <car-diagram .components=${components} .locale=${locale}></car-diagram>
         <div class="legend">
           ${(['light', 'moderate', 'severe'] as const).map(
-            (band) => html`<span style="--c:${severityColour(band)}">${t(locale, `severity.${band}`)}</span>`,
+            (band) =>
+              html`<span style="--c:${severityColour(band)}"
+                >${t(locale, `severity.${band}`)}</span
+              >`,
           )}
-          <span style="--c:${severityColour('destroyed')}">${capitalise(t(locale, 'damage.type.destroyed'))}</span>
+          <span style="--c:${severityColour('destroyed')}"
+            >${capitalise(t(locale, 'damage.type.destroyed'))}</span
+          >
         </div>
       </section>
       <section class="detail">
@@ -233,24 +242,35 @@ export class DamageView extends LitElement {
           <div class="score">
             <div class="label">${t(locale, 'damage.severity')}</div>
             <div class="value" style="color:${severityColour(severityBand(damage.severity_score))}">
-              ${t(locale, severityLabel(damage.severity_score))} · ${formatPercent(damage.severity_score, locale)}
+              ${t(locale, severityLabel(damage.severity_score))} ·
+              ${formatPercent(damage.severity_score, locale)}
             </div>
           </div>
         </div>
-        ${components.length === 0
-          ? html`<p class="empty">${t(locale, 'damage.none')}</p>`
-          : html`<ol style="--list-columns:${components.length > 5 ? 2 : 1}">
-              ${components.map((component, index) => this._renderComponent(component, index))}
-            </ol>`}
+        ${
+          components.length === 0
+            ? html`<p class="empty">${t(locale, 'damage.none')}</p>`
+            : html`<ol style="--list-columns:${components.length > 5 ? 2 : 1}">
+                ${components.map((component, index) => this._renderComponent(component, index))}
+              </ol>`
+        }
         <div class="actions">
           <div class="facts">
             <span class="chip">${t(locale, 'damage.count', { n: components.length })}</span>
             ${unmapped > 0 ? html`<span class="chip warn">${tCount(locale, 'damage.unmapped', unmapped)}</span>` : nothing}
           </div>
-          ${canSend(s, 'BACK')
-            ? html`<button class="secondary" @click=${() => this._send('BACK')}>${t(locale, 'action.back')}</button>`
-            : nothing}
-          <button data-testid="continue" ?disabled=${!canSend(s, 'CONTINUE')} @click=${() => this._send('CONTINUE')}>
+          ${
+            canSend(s, 'BACK')
+              ? html`<button class="secondary" @click=${() => this._send('BACK')}>
+                  ${t(locale, 'action.back')}
+                </button>`
+              : nothing
+          }
+          <button
+            data-testid="continue"
+            ?disabled=${!canSend(s, 'CONTINUE')}
+            @click=${() => this._send('CONTINUE')}
+          >
             ${t(locale, 'action.continue')}
           </button>
         </div>
@@ -268,8 +288,14 @@ export class DamageView extends LitElement {
         >${componentName(component.component_name, locale)} ·
         <span class="type">${t(locale, `damage.type.${component.damage_type}`)}</span></span
       >
-      <div class="bar" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(percent)}
-        aria-label=${t(locale, 'damage.level')}>
+      <div
+        class="bar"
+        role="meter"
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow=${Math.round(percent)}
+        aria-label=${t(locale, 'damage.level')}
+      >
         <div style="width:${percent.toFixed(1)}%;background:${colour}"></div>
       </div>
       <span class="pct num">${formatNumber(percent, locale, 0)}%</span>

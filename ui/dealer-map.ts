@@ -19,7 +19,10 @@ export function projectDealers(dealers: readonly Pick<DealerHit, 'lat' | 'lon'>[
   const midLat = (Math.min(...lats) + Math.max(...lats)) / 2;
   const midLon = (Math.min(...lons) + Math.max(...lons)) / 2;
   const kmPerDegreeLon = KM_PER_DEGREE_LAT * Math.cos((midLat * Math.PI) / 180);
-  const km = dealers.map((d) => ({ x: (d.lon - midLon) * kmPerDegreeLon, y: (d.lat - midLat) * KM_PER_DEGREE_LAT }));
+  const km = dealers.map((d) => ({
+    x: (d.lon - midLon) * kmPerDegreeLon,
+    y: (d.lat - midLat) * KM_PER_DEGREE_LAT,
+  }));
   const spanX = Math.max(...km.map((p) => Math.abs(p.x)), 0.5);
   const spanY = Math.max(...km.map((p) => Math.abs(p.y)), 0.5);
   const pxPerKm = Math.min((WIDTH / 2 - MARGIN) / spanX, (HEIGHT / 2 - MARGIN) / spanY);
@@ -90,7 +93,11 @@ export class DealerMap extends LitElement {
     const { points, pxPerKm } = projectDealers(this.dealers);
     const km = scaleKm(pxPerKm);
     const usual = usualCity(this.dealers);
-    return html`<svg viewBox="0 0 ${WIDTH} ${HEIGHT + BAND}" role="img" aria-label=${t(this.locale, 'dealer.map')}>
+    return html`<svg
+      viewBox="0 0 ${WIDTH} ${HEIGHT + BAND}"
+      role="img"
+      aria-label=${t(this.locale, 'dealer.map')}
+    >
       <defs>
         <pattern id="grid" width="40" height="40" patternUnits="userSpaceOnUse">
           <path d="M 40 0 L 0 0 0 40" fill="none" stroke="#dfe6f2" stroke-width="1.5" />
@@ -104,8 +111,12 @@ export class DealerMap extends LitElement {
         // run into another pin (pins stand 52 px above their point, labels sit 24 px below).
         const labelled =
           dealer.city !== usual &&
-          !points.some((q, other) => other !== index && Math.abs(q.x - p.x) < 130 && q.y - 56 < p.y + 34 && q.y > p.y - 40);
-        const selected = dealer.dealer_id === this.selectedId || (this.selectedId === null && index === 0);
+          !points.some(
+            (q, other) =>
+              other !== index && Math.abs(q.x - p.x) < 130 && q.y - 56 < p.y + 34 && q.y > p.y - 40,
+          );
+        const selected =
+          dealer.dealer_id === this.selectedId || (this.selectedId === null && index === 0);
         const fill = selected ? '#0040c5' : '#001e50';
         return svg`<g>
           <title>${dealer.name}</title>

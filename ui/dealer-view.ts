@@ -257,24 +257,35 @@ export class DealerView extends LitElement {
       <header>
         <h1>${t(locale, 'dealer.title')}</h1>
         <p>${t(locale, 'dealer.nearest')}</p>
-        ${canSend(s, 'BACK')
-          ? html`<button class="secondary" @click=${() => this._send('BACK')}>${t(locale, 'action.back')}</button>`
-          : nothing}
+        ${
+          canSend(s, 'BACK')
+            ? html`<button class="secondary" @click=${() => this._send('BACK')}>
+                ${t(locale, 'action.back')}
+              </button>`
+            : nothing
+        }
       </header>
       <div class="choose">
         <ol class="list">
           ${s.dealers.map(
-            (dealer, index) => html`<li>
-              <button class="dealer" data-testid="dealer" data-dealer=${dealer.dealer_id} ?disabled=${!enabled} @click=${() => this._onDealer(dealer.dealer_id)}>
-                <span class="n">${index + 1}</span>
-                <span>
-                  <div class="name">${dealer.name}</div>
-                  <div class="where">${dealer.street} · ${dealer.city}/${dealer.state}</div>
-                  <div class="hours">${formatOpeningHours(dealer.hours, locale)}</div>
-                </span>
-                <span class="km">${formatDistance(dealer.distance_km, locale)}</span>
-              </button>
-            </li>`,
+            (dealer, index) =>
+              html`<li>
+                <button
+                  class="dealer"
+                  data-testid="dealer"
+                  data-dealer=${dealer.dealer_id}
+                  ?disabled=${!enabled}
+                  @click=${() => this._onDealer(dealer.dealer_id)}
+                >
+                  <span class="n">${index + 1}</span>
+                  <span>
+                    <div class="name">${dealer.name}</div>
+                    <div class="where">${dealer.street} · ${dealer.city}/${dealer.state}</div>
+                    <div class="hours">${formatOpeningHours(dealer.hours, locale)}</div>
+                  </span>
+                  <span class="km">${formatDistance(dealer.distance_km, locale)}</span>
+                </button>
+              </li>`,
           )}
         </ol>
         <section class="panel map">
@@ -302,35 +313,45 @@ export class DealerView extends LitElement {
           <div>${dealer.street}<br />${dealer.city}/${dealer.state} · ${dealer.cep}</div>
           <div>${formatDistance(dealer.distance_km, locale)} · ${dealer.phone}</div>
           <div class="note" style="font-size:22px">${formatOpeningHours(dealer.hours, locale)}</div>
-          <div class="services">${dealer.services.map((service) => html`<span>${this._service(service)}</span>`)}</div>
+          <div class="services">
+            ${dealer.services.map((service) => html`<span>${this._service(service)}</span>`)}
+          </div>
           <span class="spacer"></span>
-          <button class="secondary" ?disabled=${!canSend(s, 'CHANGE_DEALER')} @click=${() => this._send('CHANGE_DEALER')}>
+          <button
+            class="secondary"
+            ?disabled=${!canSend(s, 'CHANGE_DEALER')}
+            @click=${() => this._send('CHANGE_DEALER')}
+          >
             ${t(locale, 'action.changeDealer')}
           </button>
         </section>
         <section class="slots">
           ${conflict ? html`<div class="conflict" role="alert">⚠ ${t(locale, 'dealer.conflict')}</div>` : nothing}
-          ${days.length === 0
-            ? html`<p class="note" style="font-size:30px">${t(locale, 'dealer.noSlots')}</p>`
-            : html`<div class="days">
-                ${days.map(
-                  (day) => html`<div class="panel day">
-                    <h3>${formatDay(day.items[0]!.start, locale)}</h3>
-                    <div class="times">
-                      ${day.items.map(
-                        (slot) => html`<button
-                          data-testid="slot"
-                          data-slot=${slot.start}
-                          ?disabled=${!enabled}
-                          @click=${() => this._onSlot(slot.start)}
-                        >
-                          ${formatTime(slot.start, locale)}
-                        </button>`,
-                      )}
-                    </div>
-                  </div>`,
-                )}
-              </div>`}
+          ${
+            days.length === 0
+              ? html`<p class="note" style="font-size:30px">${t(locale, 'dealer.noSlots')}</p>`
+              : html`<div class="days">
+                  ${days.map(
+                    (day) =>
+                      html`<div class="panel day">
+                        <h3>${formatDay(day.items[0]!.start, locale)}</h3>
+                        <div class="times">
+                          ${day.items.map(
+                            (slot) =>
+                              html`<button
+                                data-testid="slot"
+                                data-slot=${slot.start}
+                                ?disabled=${!enabled}
+                                @click=${() => this._onSlot(slot.start)}
+                              >
+                                ${formatTime(slot.start, locale)}
+                              </button>`,
+                          )}
+                        </div>
+                      </div>`,
+                  )}
+                </div>`
+          }
         </section>
       </div>
     `;
@@ -343,10 +364,16 @@ export class DealerView extends LitElement {
       <h1>${t(locale, 'dealer.failed')}</h1>
       <div class="error-box" role="alert"><strong>${s.error?.code}</strong>${s.error?.message}</div>
       <div class="actions">
-        ${canSend(s, 'CHANGE_DEALER')
-          ? html`<button class="secondary" @click=${() => this._send('CHANGE_DEALER')}>${t(locale, 'action.changeDealer')}</button>`
-          : nothing}
-        <button ?disabled=${!canSend(s, 'RETRY')} @click=${() => this._send('RETRY')}>${t(locale, 'action.retry')}</button>
+        ${
+          canSend(s, 'CHANGE_DEALER')
+            ? html`<button class="secondary" @click=${() => this._send('CHANGE_DEALER')}>
+                ${t(locale, 'action.changeDealer')}
+              </button>`
+            : nothing
+        }
+        <button ?disabled=${!canSend(s, 'RETRY')} @click=${() => this._send('RETRY')}>
+          ${t(locale, 'action.retry')}
+        </button>
       </div>
     </div>`;
   }

@@ -4,7 +4,15 @@ import type { SessionView } from '../actors/protocol.js';
 import type { EstimateLine, RepairEstimate } from '../machines/schemas.js';
 import { canSend, commandEvent } from './commands.js';
 import { componentName } from './component-names.js';
-import { formatDuration, formatMoney, formatNumber, formatPartNumber, formatPercent, formatRate, formatShortDate } from './format.js';
+import {
+  formatDuration,
+  formatMoney,
+  formatNumber,
+  formatPartNumber,
+  formatPercent,
+  formatRate,
+  formatShortDate,
+} from './format.js';
 import { hasKey, t, tCount } from './i18n.js';
 import { theme } from './theme.js';
 
@@ -307,75 +315,109 @@ export class EstimateView extends LitElement {
     const locale = s.locale;
     const estimate = s.estimate;
     if (!estimate) {
-      return html`<div class="progress" role="status"><div class="spinner"></div><h1>${t(locale, 'damage.estimating')}</h1></div>`;
+      return html`<div class="progress" role="status">
+        <div class="spinner"></div>
+        <h1>${t(locale, 'damage.estimating')}</h1>
+      </div>`;
     }
     const money = (amount: string) => formatMoney(amount, estimate.currency, locale);
     return html`
       <header>
         <h1>${t(locale, 'estimate.title')}</h1>
         <div class="meta">
-          ${estimate.vehicle_name} · ${estimate.estimate_id} (${t(locale, 'estimate.version', { v: estimate.version })})<br />
+          ${estimate.vehicle_name} · ${estimate.estimate_id}
+          (${t(locale, 'estimate.version', { v: estimate.version })})<br />
           ${t(locale, 'estimate.validUntil', { date: formatShortDate(estimate.valid_until, locale) })}
         </div>
       </header>
-      ${estimate.total_loss.is_total_loss
-        ? html`<div class="warning" role="alert">
-            ⚠ ${t(locale, 'estimate.totalLoss', {
-              ratio: formatPercent(estimate.total_loss.ratio, locale),
-              value: money(estimate.total_loss.vehicle_value),
-            })}
-          </div>`
-        : nothing}
+      ${
+        estimate.total_loss.is_total_loss
+          ? html`<div class="warning" role="alert">
+              ⚠
+              ${t(locale, 'estimate.totalLoss', {
+                ratio: formatPercent(estimate.total_loss.ratio, locale),
+                value: money(estimate.total_loss.vehicle_value),
+              })}
+            </div>`
+          : nothing
+      }
       <div class="body">
-        <section class="panel lines ${estimate.lines.length > DENSE_AFTER ? 'dense' : ''}" style="padding:0" data-testid="estimate-lines">
+        <section
+          class="panel lines ${estimate.lines.length > DENSE_AFTER ? 'dense' : ''}"
+          style="padding:0"
+          data-testid="estimate-lines"
+        >
           <div class="scroll" @scroll=${this._onScroll}>
-          <table>
-            <colgroup>
-              <col class="no" /><col /><col class="pn" /><col class="qty" /><col class="price" /><col class="hours" /><col class="amount" />
-            </colgroup>
-            <thead>
-              <tr>
-                <th class="num">${t(locale, 'estimate.col.no')}</th>
-                <th>${t(locale, 'estimate.col.operation')} / ${t(locale, 'estimate.col.description')}</th>
-                <th>${t(locale, 'estimate.col.partNumber')}</th>
-                <th class="num">${t(locale, 'estimate.col.qty')}</th>
-                <th class="num">${t(locale, 'estimate.col.unitPrice')}</th>
-                <th class="num">${t(locale, 'estimate.col.hours')}</th>
-                <th class="num">${t(locale, 'estimate.col.amount')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${estimate.lines.map((line) => this._renderLine(line, money))}
-            </tbody>
-          </table>
+            <table>
+              <colgroup>
+                <col class="no" />
+                <col />
+                <col class="pn" />
+                <col class="qty" />
+                <col class="price" />
+                <col class="hours" />
+                <col class="amount" />
+              </colgroup>
+              <thead>
+                <tr>
+                  <th class="num">${t(locale, 'estimate.col.no')}</th>
+                  <th>
+                    ${t(locale, 'estimate.col.operation')} /
+                    ${t(locale, 'estimate.col.description')}
+                  </th>
+                  <th>${t(locale, 'estimate.col.partNumber')}</th>
+                  <th class="num">${t(locale, 'estimate.col.qty')}</th>
+                  <th class="num">${t(locale, 'estimate.col.unitPrice')}</th>
+                  <th class="num">${t(locale, 'estimate.col.hours')}</th>
+                  <th class="num">${t(locale, 'estimate.col.amount')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${estimate.lines.map((line) => this._renderLine(line, money))}
+              </tbody>
+            </table>
           </div>
           <div class="more">
             <span>${tCount(locale, 'invoice.lines', estimate.lines.length)}</span>
             ${this._overflowing ? html`<span>${t(locale, this._atEnd ? 'estimate.scrollUp' : 'estimate.scrollMore')}</span>` : nothing}
           </div>
         </section>
-        <section class="panel totals" data-testid="estimate-totals">${this._renderTotals(estimate, money)}</section>
+        <section class="panel totals" data-testid="estimate-totals">
+          ${this._renderTotals(estimate, money)}
+        </section>
       </div>
       <footer>
         <div class="notes">
-          ${estimate.approximate_taxes
-            ? html`<span class="approx-taxes wide">${t(locale, 'estimate.approxTaxes', {
-                total: money(estimate.approximate_taxes.total),
-                percent: formatRate(estimate.approximate_taxes.percent, locale),
-                federal: money(estimate.approximate_taxes.federal),
-                state: money(estimate.approximate_taxes.state),
-                municipal: money(estimate.approximate_taxes.municipal),
-                source: estimate.approximate_taxes.source,
-              })}</span>`
-            : nothing}
+          ${
+            estimate.approximate_taxes
+              ? html`<span class="approx-taxes wide"
+                  >${t(locale, 'estimate.approxTaxes', {
+                    total: money(estimate.approximate_taxes.total),
+                    percent: formatRate(estimate.approximate_taxes.percent, locale),
+                    federal: money(estimate.approximate_taxes.federal),
+                    state: money(estimate.approximate_taxes.state),
+                    municipal: money(estimate.approximate_taxes.municipal),
+                    source: estimate.approximate_taxes.source,
+                  })}</span
+                >`
+              : nothing
+          }
           ${estimate.notes.map((note) => html`<span>${note}</span>`)}
           <span class="illustrative wide">${t(locale, 'estimate.illustrative')}</span>
         </div>
         <div class="actions">
-          <button class="secondary" ?disabled=${!canSend(s, 'BACK')} @click=${() => this._send('BACK')}>
+          <button
+            class="secondary"
+            ?disabled=${!canSend(s, 'BACK')}
+            @click=${() => this._send('BACK')}
+          >
             ${t(locale, 'action.back')}
           </button>
-          <button data-testid="continue" ?disabled=${!canSend(s, 'CONTINUE')} @click=${() => this._send('CONTINUE')}>
+          <button
+            data-testid="continue"
+            ?disabled=${!canSend(s, 'CONTINUE')}
+            @click=${() => this._send('CONTINUE')}
+          >
             ${t(locale, 'action.continue')}
           </button>
         </div>
@@ -388,9 +430,12 @@ export class EstimateView extends LitElement {
     return html`<tr>
       <td class="num">${line.line_no}</td>
       <td class="desc" title=${line.description}>
-        <span class="op ${line.operation}">${t(locale, `op.${line.operation}`)}</span>${this._describe(line)}
+        <span class="op ${line.operation}">${t(locale, `op.${line.operation}`)}</span
+        >${this._describe(line)}
       </td>
-      <td class="pn" data-testid="part-number">${line.part_number ? formatPartNumber(line.part_number) : '—'}</td>
+      <td class="pn" data-testid="part-number">
+        ${line.part_number ? formatPartNumber(line.part_number) : '—'}
+      </td>
       <td class="num">${line.quantity || '—'}</td>
       <td class="num">${line.unit_price ? money(line.unit_price) : '—'}</td>
       <td class="num">${line.labor_hours ? formatNumber(line.labor_hours, locale, 1) : '—'}</td>
@@ -407,7 +452,9 @@ export class EstimateView extends LitElement {
     const { locale, market } = this.session;
     const description = stripOperation(line.description);
     if (marketLanguage(market) === locale) return description;
-    return html`${componentName(line.component_name, locale)}<span class="original">${description}</span>`;
+    return html`${componentName(line.component_name, locale)}<span class="original"
+        >${description}</span
+      >`;
   }
 
   private _onScroll(event: Event) {
@@ -437,38 +484,54 @@ export class EstimateView extends LitElement {
     };
     return html`
       <div class="breakdown">
-      <div class="row"><span>${t(locale, 'estimate.parts')}</span><span class="num">${money(estimate.parts_total)}</span></div>
-      <div class="row"><span>${t(locale, 'estimate.labor')}</span><span class="num">${money(estimate.labor_total)}</span></div>
-      ${estimate.labor.map(
-        (labor) => html`<div class="row sub">
+        <div class="row">
+          <span>${t(locale, 'estimate.parts')}</span
+          ><span class="num">${money(estimate.parts_total)}</span>
+        </div>
+        <div class="row">
+          <span>${t(locale, 'estimate.labor')}</span
+          ><span class="num">${money(estimate.labor_total)}</span>
+        </div>
+        ${estimate.labor.map(
+          (labor) =>
+            html`<div class="row sub">
+              <span
+                >${t(locale, `labor.${labor.category}`)} ·
+                ${t(locale, 'estimate.laborDetail', { hours: formatNumber(labor.hours, locale, 1), rate: money(labor.rate) })}</span
+              >
+              <span class="num">${money(labor.amount)}</span>
+            </div>`,
+        )}
+        ${Object.entries(estimate.other_totals)
+          .filter(([, amount]) => Number(amount) !== 0)
+          .map(
+            ([key, amount]) =>
+              html`<div class="row">
+                <span>${otherLabel(key)}</span><span class="num">${money(amount)}</span>
+              </div>`,
+          )}
+        <div class="row">
           <span
-            >${t(locale, `labor.${labor.category}`)} ·
-            ${t(locale, 'estimate.laborDetail', { hours: formatNumber(labor.hours, locale, 1), rate: money(labor.rate) })}</span
+            >${t(locale, 'estimate.tax')}
+            ${estimate.prices_include_tax ? html`<small>(${t(locale, 'estimate.taxIncluded')})</small>` : nothing}</span
           >
-          <span class="num">${money(labor.amount)}</span>
-        </div>`,
-      )}
-      ${Object.entries(estimate.other_totals).filter(([, amount]) => Number(amount) !== 0).map(
-        ([key, amount]) => html`<div class="row"><span>${otherLabel(key)}</span><span class="num">${money(amount)}</span></div>`,
-      )}
-      <div class="row">
-        <span
-          >${t(locale, 'estimate.tax')}
-          ${estimate.prices_include_tax ? html`<small>(${t(locale, 'estimate.taxIncluded')})</small>` : nothing}</span
-        >
-        <span class="num">${money(estimate.tax)}</span>
-      </div>
-      ${estimate.tax_lines.map(
-        (tax) => html`<div class="row sub">
-          <span>${tax.name} (${formatRate(tax.rate, locale)})</span><span class="num">${money(tax.amount)}</span>
-        </div>`,
-      )}
+          <span class="num">${money(estimate.tax)}</span>
+        </div>
+        ${estimate.tax_lines.map(
+          (tax) =>
+            html`<div class="row sub">
+              <span>${tax.name} (${formatRate(tax.rate, locale)})</span
+              ><span class="num">${money(tax.amount)}</span>
+            </div>`,
+        )}
       </div>
       <div class="row grand" data-testid="grand-total">
-        <span>${t(locale, 'estimate.grandTotal')}</span><span class="num">${money(estimate.grand_total)}</span>
+        <span>${t(locale, 'estimate.grandTotal')}</span
+        ><span class="num">${money(estimate.grand_total)}</span>
       </div>
       <div class="duration">
-        <span>${t(locale, 'estimate.duration')}</span><strong>${formatDuration(estimate.estimated_duration, locale)}</strong>
+        <span>${t(locale, 'estimate.duration')}</span
+        ><strong>${formatDuration(estimate.estimated_duration, locale)}</strong>
       </div>
     `;
   }

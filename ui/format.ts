@@ -15,7 +15,9 @@ function intlLocale(locale: Locale): string {
 
 /** Formats a decimal-string amount ("1234.50") as currency, e.g. "R$ 1.234,50". Display only. */
 export function formatMoney(amount: string, currency: string, locale: Locale): string {
-  return new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency }).format(Number(amount));
+  return new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency }).format(
+    Number(amount),
+  );
 }
 
 /** Formats a number with a fixed count of decimals in the locale's style ("2,5"). */
@@ -28,7 +30,10 @@ export function formatNumber(value: number, locale: Locale, decimals = 1): strin
 
 /** Formats a 0..1 ratio as "31,5%". */
 export function formatPercent(ratio: number, locale: Locale): string {
-  return new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
+  return new Intl.NumberFormat(intlLocale(locale), {
+    style: 'percent',
+    maximumFractionDigits: 1,
+  }).format(ratio);
 }
 
 /**
@@ -36,7 +41,10 @@ export function formatPercent(ratio: number, locale: Locale): string {
  * `approximate_taxes.percent` ("18.00" → "18%", "0.65" → "0,65%"). Up to two decimals.
  */
 export function formatRate(rate: string, locale: Locale): string {
-  return new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 2 }).format(Number(rate) / 100);
+  return new Intl.NumberFormat(intlLocale(locale), {
+    style: 'percent',
+    maximumFractionDigits: 2,
+  }).format(Number(rate) / 100);
 }
 
 /**
@@ -58,7 +66,9 @@ export function formatPartNumber(partNumber: string | null | undefined): string 
 export function formatDuration(iso: string, locale: Locale): string {
   const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(iso);
   if (!match || iso === 'P' || iso === 'PT') return iso;
-  const [, days, hours, minutes] = match.map((part) => (part === undefined ? 0 : Number(part))) as number[];
+  const [, days, hours, minutes] = match.map((part) =>
+    part === undefined ? 0 : Number(part),
+  ) as number[];
   const parts: string[] = [];
   if (days) parts.push(tCount(locale, 'duration.day', days));
   if (hours) parts.push(t(locale, 'duration.hours', { n: hours }));
@@ -125,7 +135,10 @@ export function dayKey(iso: string): string {
 }
 
 /** Groups items by São Paulo calendar day, in first-seen order. */
-export function groupByDay<T>(items: readonly T[], startOf: (item: T) => string): { day: string; items: T[] }[] {
+export function groupByDay<T>(
+  items: readonly T[],
+  startOf: (item: T) => string,
+): { day: string; items: T[] }[] {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const key = dayKey(startOf(item));
@@ -161,6 +174,9 @@ export function formatOpeningHours(hours: OpeningHours, locale: Locale): string 
   }
   const dayName = (day: Weekday) => t(locale, `day.${day}` as MessageKey);
   return runs
-    .map((run) => `${dayName(run.from)}${run.from === run.to ? '' : `–${dayName(run.to)}`} ${run.span}`)
+    .map(
+      (run) =>
+        `${dayName(run.from)}${run.from === run.to ? '' : `–${dayName(run.to)}`} ${run.span}`,
+    )
     .join(' · ');
 }

@@ -122,7 +122,8 @@ export const ptBR = {
   'estimate.duration': 'Prazo estimado',
   'estimate.scrollMore': 'Deslize para ver mais itens ▼',
   'estimate.scrollUp': 'Fim da lista ▲',
-  'estimate.totalLoss': 'Atenção: possível perda total — reparo em {ratio} do valor do veículo ({value})',
+  'estimate.totalLoss':
+    'Atenção: possível perda total — reparo em {ratio} do valor do veículo ({value})',
   'estimate.approxTaxes':
     'Valor aproximado dos tributos: {total} ({percent}) – Federal {federal} | Estadual {state} | Municipal {municipal} – Fonte: {source}',
   'estimate.illustrative': 'Peças e preços ilustrativos',
@@ -333,7 +334,8 @@ export const en: Record<MessageKey, string> = {
   'estimate.duration': 'Estimated duration',
   'estimate.scrollMore': 'Swipe for more lines ▼',
   'estimate.scrollUp': 'End of list ▲',
-  'estimate.totalLoss': 'Warning: possible total loss — repair at {ratio} of the vehicle value ({value})',
+  'estimate.totalLoss':
+    'Warning: possible total loss — repair at {ratio} of the vehicle value ({value})',
   'estimate.approxTaxes':
     'Approximate taxes: {total} ({percent}) – Federal {federal} | State {state} | Municipal {municipal} – Source: {source}',
   'estimate.illustrative': 'Illustrative parts and prices',
@@ -426,13 +428,23 @@ export const en: Record<MessageKey, string> = {
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { 'pt-BR': ptBR, en };
 
 /** The string for `key` in `locale`, with `{name}` placeholders filled from `params`. */
-export function t(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+export function t(
+  locale: Locale,
+  key: MessageKey,
+  params: Record<string, string | number> = {},
+): string {
   const template = dictionaries[locale][key] ?? ptBR[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 /** Picks the `.one` or `.other` form of a counted message. */
-export function tCount(locale: Locale, base: 'damage.unmapped' | 'duration.day' | 'invoice.lines' | 'manual.selected', n: number): string {
+export function tCount(
+  locale: Locale,
+  base: 'damage.unmapped' | 'duration.day' | 'invoice.lines' | 'manual.selected',
+  n: number,
+): string {
   return t(locale, n === 1 ? `${base}.one` : `${base}.other`, { n });
 }
 

@@ -222,7 +222,12 @@ export class LandingView extends LitElement {
       }
       .meter .fill {
         height: 100%;
-        background: linear-gradient(90deg, var(--sev-light), var(--sev-moderate), var(--sev-severe));
+        background: linear-gradient(
+          90deg,
+          var(--sev-light),
+          var(--sev-moderate),
+          var(--sev-severe)
+        );
         transition: width 300ms ease;
       }
       .meter p {
@@ -286,49 +291,92 @@ export class LandingView extends LitElement {
     const rigOffline = s.rig?.status === 'disconnected';
     return html`
       <div class="main">
-        ${staleAt
-          ? html`<div class="notice" role="status" data-testid="stale-telemetry">⚠ ${t(locale, 'rig.staleTelemetry', { time: formatClock(staleAt, locale) })}</div>`
-          : rigOffline
-            ? html`<div class="notice" role="status" data-testid="rig-offline">⚠ ${t(locale, 'rig.offlineNoTelemetry')}</div>`
-            : nothing}
+        ${
+          staleAt
+            ? html`<div class="notice" role="status" data-testid="stale-telemetry">
+                ⚠ ${t(locale, 'rig.staleTelemetry', { time: formatClock(staleAt, locale) })}
+              </div>`
+            : rigOffline
+              ? html`<div class="notice" role="status" data-testid="rig-offline">
+                  ⚠ ${t(locale, 'rig.offlineNoTelemetry')}
+                </div>`
+              : nothing
+        }
         <div class="eyebrow">${s.station_name}</div>
-        ${crashDetected
-          ? html`<h1 class="crash" data-testid="crash-detected">${t(locale, 'landing.crashCall')}</h1>`
-          : simulating
-            ? html`<h1 class="simulating" data-testid="simulating">${t(locale, 'landing.simulating')}</h1>`
-            : html`<h1>${t(locale, 'landing.waiting')}</h1>`}
-        <div class="vehicle">${t(locale, 'landing.vehicle')}: <strong>${s.vehicle_name}</strong></div>
-        <button class="repair" data-testid="repair" ?disabled=${!canSend(s, 'REPAIR_REQUESTED')} @click=${this._onRepair}>
+        ${
+          crashDetected
+            ? html`<h1 class="crash" data-testid="crash-detected">
+                ${t(locale, 'landing.crashCall')}
+              </h1>`
+            : simulating
+              ? html`<h1 class="simulating" data-testid="simulating">
+                  ${t(locale, 'landing.simulating')}
+                </h1>`
+              : html`<h1>${t(locale, 'landing.waiting')}</h1>`
+        }
+        <div class="vehicle">
+          ${t(locale, 'landing.vehicle')}: <strong>${s.vehicle_name}</strong>
+        </div>
+        <button
+          class="repair"
+          data-testid="repair"
+          ?disabled=${!canSend(s, 'REPAIR_REQUESTED')}
+          @click=${this._onRepair}
+        >
           ${t(locale, 'landing.repair')}
         </button>
-        ${crashDetected
-          ? html`<p class="hint call">${t(locale, 'landing.crashCallAction')}</p>`
-          : html`<p class="hint">${t(locale, 'landing.hint')}</p>`}
+        ${
+          crashDetected
+            ? html`<p class="hint call">${t(locale, 'landing.crashCallAction')}</p>`
+            : html`<p class="hint">${t(locale, 'landing.hint')}</p>`
+        }
       </div>
       <div class="side">
         <section class="meter ${staleAt ? 'stale' : ''}" aria-live="polite">
           <h2>${t(locale, 'landing.liveDamage')}</h2>
-          ${live
-            ? html`<div class="value" data-testid="live-damage">${formatNumber(live.total_damage, locale, 0)}</div>
-                <div class="bar" role="meter" aria-valuemin="0" aria-valuemax=${METER_FULL} aria-valuenow=${live.total_damage}>
-                  <div class="fill" style="width:${(reading.fraction * 100).toFixed(1)}%"></div>
-                  <div class="mark" style="left:${(CRASH_MARK * 100).toFixed(1)}%"></div>
-                </div>
-                <div class="mark-label"><span style="left:${(CRASH_MARK * 100).toFixed(1)}%">${t(locale, 'landing.crashMark')} ▲</span></div>
-                <p class="status ${crashDetected ? 'crashed' : ''}">
-                  ${t(locale, crashDetected ? 'landing.crashDetected' : 'landing.noCrash')}
-                </p>
-                <p>${t(locale, 'landing.rawDamage')}</p>`
-            : html`<div class="value">—</div>
-                <p>${t(locale, 'landing.noTelemetry')}</p>`}
+          ${
+            live
+              ? html`<div class="value" data-testid="live-damage">
+                    ${formatNumber(live.total_damage, locale, 0)}
+                  </div>
+                  <div
+                    class="bar"
+                    role="meter"
+                    aria-valuemin="0"
+                    aria-valuemax=${METER_FULL}
+                    aria-valuenow=${live.total_damage}
+                  >
+                    <div class="fill" style="width:${(reading.fraction * 100).toFixed(1)}%"></div>
+                    <div class="mark" style="left:${(CRASH_MARK * 100).toFixed(1)}%"></div>
+                  </div>
+                  <div class="mark-label">
+                    <span style="left:${(CRASH_MARK * 100).toFixed(1)}%"
+                      >${t(locale, 'landing.crashMark')} ▲</span
+                    >
+                  </div>
+                  <p class="status ${crashDetected ? 'crashed' : ''}">
+                    ${t(locale, crashDetected ? 'landing.crashDetected' : 'landing.noCrash')}
+                  </p>
+                  <p>${t(locale, 'landing.rawDamage')}</p>`
+              : html`<div class="value">—</div>
+                  <p>${t(locale, 'landing.noTelemetry')}</p>`
+          }
         </section>
         <section class="staff" data-testid="staff">
           <span>${t(locale, 'landing.staff')}</span>
           <div class="buttons">
-            <button data-testid="simulate-crash" ?disabled=${simulating || !canSend(s, 'SIMULATE_CRASH')} @click=${this._onSimulate}>
+            <button
+              data-testid="simulate-crash"
+              ?disabled=${simulating || !canSend(s, 'SIMULATE_CRASH')}
+              @click=${this._onSimulate}
+            >
               ${t(locale, simulating ? 'landing.simulating' : 'landing.simulate')}
             </button>
-            <button data-testid="manual-entry" ?disabled=${!acceptsManualDamage(s)} @click=${this._onManual}>
+            <button
+              data-testid="manual-entry"
+              ?disabled=${!acceptsManualDamage(s)}
+              @click=${this._onManual}
+            >
               ${t(locale, 'landing.manualEntry')}
             </button>
           </div>

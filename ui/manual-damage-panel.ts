@@ -206,35 +206,55 @@ export class ManualDamagePanel extends LitElement {
   override render() {
     const locale = this.locale;
     const chosen = manualDamageBody(this._choices).zones;
-    return html`<div class="sheet" role="dialog" aria-modal="true" aria-labelledby="title" data-testid="manual-panel">
+    return html`<div
+      class="sheet"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="title"
+      data-testid="manual-panel"
+    >
       <header>
         <span class="tag">${t(locale, 'manual.staffOnly')}</span>
         <h2 id="title">${t(locale, 'manual.title')}</h2>
         <p>${t(locale, 'manual.hint')}</p>
       </header>
       <div class="car">
-        ${this._renderOutline()}
-        ${ZONE_GRID.map((zone) => this._renderZone(zone))}
+        ${this._renderOutline()} ${ZONE_GRID.map((zone) => this._renderZone(zone))}
       </div>
       <aside>
-        <h3>${chosen.length ? tCount(locale, 'manual.selected', chosen.length) : t(locale, 'manual.none')}</h3>
+        <h3>
+          ${chosen.length ? tCount(locale, 'manual.selected', chosen.length) : t(locale, 'manual.none')}
+        </h3>
         <ul>
           ${chosen.map(
-            ({ zone, severity }) => html`<li style="--c:${severityColour(severity)}">
-              <span>${t(locale, `zone.${zone}`)}</span><strong>${t(locale, `severity.${severity}`)}</strong>
-            </li>`,
+            ({ zone, severity }) =>
+              html`<li style="--c:${severityColour(severity)}">
+                <span>${t(locale, `zone.${zone}`)}</span
+                ><strong>${t(locale, `severity.${severity}`)}</strong>
+              </li>`,
           )}
         </ul>
-        ${this._error
-          ? html`<div class="error-box" role="alert" data-testid="manual-error">
-              <strong>${t(locale, 'manual.refused')}</strong>${this._error.message}
-            </div>`
-          : nothing}
+        ${
+          this._error
+            ? html`<div class="error-box" role="alert" data-testid="manual-error">
+                <strong>${t(locale, 'manual.refused')}</strong>${this._error.message}
+              </div>`
+            : nothing
+        }
         <div class="buttons">
-          <button data-testid="manual-send" ?disabled=${chosen.length === 0 || this._sending} @click=${this._onSend}>
+          <button
+            data-testid="manual-send"
+            ?disabled=${chosen.length === 0 || this._sending}
+            @click=${this._onSend}
+          >
             ${t(locale, this._sending ? 'manual.sending' : 'manual.send')}
           </button>
-          <button class="secondary" data-testid="manual-cancel" ?disabled=${this._sending} @click=${this._onCancel}>
+          <button
+            class="secondary"
+            data-testid="manual-cancel"
+            ?disabled=${this._sending}
+            @click=${this._onCancel}
+          >
             ${t(locale, 'manual.cancel')}
           </button>
         </div>
@@ -254,15 +274,16 @@ export class ManualDamagePanel extends LitElement {
       <span class="name">${t(this.locale, `zone.${zone}`)}</span>
       <div class="levels">
         ${SEVERITIES.map(
-          (severity) => html`<button
-            data-severity=${severity}
-            style="--c:${severityColour(severity)}"
-            aria-pressed=${current === severity ? 'true' : 'false'}
-            ?disabled=${this._sending}
-            @click=${() => this._onChoose(zone, severity)}
-          >
-            ${t(this.locale, `severity.${severity}`)}
-          </button>`,
+          (severity) =>
+            html`<button
+              data-severity=${severity}
+              style="--c:${severityColour(severity)}"
+              aria-pressed=${current === severity ? 'true' : 'false'}
+              ?disabled=${this._sending}
+              @click=${() => this._onChoose(zone, severity)}
+            >
+              ${t(this.locale, `severity.${severity}`)}
+            </button>`,
         )}
       </div>
     </div>`;

@@ -19,9 +19,15 @@ export const CLOSE_MANUAL_DAMAGE_EVENT = 'close-manual-damage';
 
 /** The nine zones as seen from above, front at the top: row by row, left to right. */
 export const ZONE_GRID: readonly ManualZone[] = [
-  'front_left', 'front', 'front_right',
-  'left', 'roof', 'right',
-  'rear_left', 'rear', 'rear_right',
+  'front_left',
+  'front',
+  'front_right',
+  'left',
+  'roof',
+  'right',
+  'rear_left',
+  'rear',
+  'rear_right',
 ];
 
 export const SEVERITIES: readonly ManualSeverity[] = ManualSeverity.options;
@@ -35,7 +41,9 @@ export function acceptsManualDamage(session: Pick<SessionView, 'state' | 'step'>
 }
 
 /** The request body for `choices`, zones in grid order. */
-export function manualDamageBody(choices: ManualChoices): { zones: { zone: ManualZone; severity: ManualSeverity }[] } {
+export function manualDamageBody(choices: ManualChoices): {
+  zones: { zone: ManualZone; severity: ManualSeverity }[];
+} {
   return {
     zones: ZONE_GRID.flatMap((zone) => {
       const severity = choices[zone];
@@ -44,7 +52,8 @@ export function manualDamageBody(choices: ManualChoices): { zones: { zone: Manua
   };
 }
 
-export type ManualDamageResult = { ok: true; damageId: string } | { ok: false; error: SessionError };
+export type ManualDamageResult =
+  { ok: true; damageId: string } | { ok: false; error: SessionError };
 
 /** Sends staff's entry for `stationId`; never throws: a refusal or a network failure is an error value. */
 export async function postManualDamage(
@@ -60,7 +69,10 @@ export async function postManualDamage(
       body: JSON.stringify(manualDamageBody(choices)),
     });
   } catch (err) {
-    return { ok: false, error: { code: 'network', message: err instanceof Error ? err.message : String(err) } };
+    return {
+      ok: false,
+      error: { code: 'network', message: err instanceof Error ? err.message : String(err) },
+    };
   }
   let body: unknown = null;
   try {
@@ -77,7 +89,10 @@ export async function postManualDamage(
     ok: false,
     error: {
       code: typeof error?.code === 'string' ? error.code : `http_${response.status}`,
-      message: typeof error?.message === 'string' ? error.message : `HTTP ${response.status} ${response.statusText}`.trim(),
+      message:
+        typeof error?.message === 'string'
+          ? error.message
+          : `HTTP ${response.status} ${response.statusText}`.trim(),
     },
   };
 }

@@ -69,7 +69,8 @@ export class RigBadge extends LitElement {
     const rig = this.rig;
     if (!rig) return nothing;
     const { tone, label } = rigBadge(rig);
-    const title = rig.status === 'disconnected' && rig.last_error ? rig.last_error.message : rig.address;
+    const title =
+      rig.status === 'disconnected' && rig.last_error ? rig.last_error.message : rig.address;
     return html`<span class="badge ${tone}" role="status" title=${title} data-rig=${rig.status}
       >${t(this.locale, label)}${rig.simulated ? html`<small>· ${t(this.locale, 'rig.simulated')}</small>` : nothing}</span
     >`;

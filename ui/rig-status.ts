@@ -22,9 +22,10 @@ export function rigBadge(rig: Pick<RigStatus, 'status'>): { tone: RigTone; label
  * of that last good reading (the estimate will use it); null otherwise, or when the station has
  * no simulator at all (its telemetry comes by API and "disconnected" means nothing).
  */
-export function staleTelemetryAt(session: Pick<SessionView, 'rig' | 'has_telemetry' | 'live_damage'>): string | null {
+export function staleTelemetryAt(
+  session: Pick<SessionView, 'rig' | 'has_telemetry' | 'live_damage'>,
+): string | null {
   const rig = session.rig;
   if (!rig || rig.status === 'connected' || !session.has_telemetry) return null;
   return session.live_damage?.received_at ?? rig.last_telemetry_at ?? null;
 }
-

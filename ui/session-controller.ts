@@ -57,7 +57,10 @@ export class SessionController implements ReactiveController {
   send(command: ClientCommand): boolean {
     const parsed = ClientCommand.safeParse(command);
     if (!parsed.success) {
-      this._showError({ code: 'invalid_command', message: parsed.error.issues[0]?.message ?? 'invalid command' });
+      this._showError({
+        code: 'invalid_command',
+        message: parsed.error.issues[0]?.message ?? 'invalid command',
+      });
       return false;
     }
     if (this._socket?.readyState !== WebSocket.OPEN) {
@@ -118,7 +121,10 @@ export class SessionController implements ReactiveController {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       console.error('server message does not match the protocol', parsed.error.issues);
-      this._showError({ code: 'bad_message', message: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}` });
+      this._showError({
+        code: 'bad_message',
+        message: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
+      });
       return;
     }
     const message = parsed.data;

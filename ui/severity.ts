@@ -15,7 +15,11 @@ export function severityBand(level: number, type?: ComponentDamage['damage_type'
 /** Label for the overall score's band. */
 export function severityLabel(score: number): MessageKey {
   const band = severityBand(score);
-  return band === 'light' ? 'severity.light' : band === 'moderate' ? 'severity.moderate' : 'severity.severe';
+  return band === 'light'
+    ? 'severity.light'
+    : band === 'moderate'
+      ? 'severity.moderate'
+      : 'severity.severe';
 }
 
 /** CSS colour variable of a band (defined in theme.ts). */

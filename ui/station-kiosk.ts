@@ -9,7 +9,11 @@ import './estimate-view.js';
 import { t } from './i18n.js';
 import './landing-view.js';
 import './manual-damage-panel.js';
-import { CLOSE_MANUAL_DAMAGE_EVENT, OPEN_MANUAL_DAMAGE_EVENT, acceptsManualDamage } from './manual-damage.js';
+import {
+  CLOSE_MANUAL_DAMAGE_EVENT,
+  OPEN_MANUAL_DAMAGE_EVENT,
+  acceptsManualDamage,
+} from './manual-damage.js';
 import { SessionController } from './session-controller.js';
 import './step-header.js';
 import { screenFor } from './steps.js';
@@ -159,18 +163,36 @@ export class StationKiosk extends LitElement {
         ?can-set-locale=${session !== null && this._session.connection === 'open'}
       ></step-header>
       <main>
-        ${session ? this._renderView(session) : html`<div class="progress"><div class="spinner"></div><h1>${t(locale, 'conn.connecting')}</h1></div>`}
-        ${session && this._manualOpen
-          ? html`<manual-damage-panel station-id=${session.station_id} .locale=${locale}></manual-damage-panel>`
-          : nothing}
-        ${error
-          ? html`<div class="toast" role="alert">
-              <strong>${error.code === 'bad_message' ? t(locale, 'error.badMessage') : t(locale, 'error.refused')}</strong>${error.message}
-            </div>`
-          : nothing}
+        ${
+          session
+            ? this._renderView(session)
+            : html`<div class="progress">
+                <div class="spinner"></div>
+                <h1>${t(locale, 'conn.connecting')}</h1>
+              </div>`
+        }
+        ${
+          session && this._manualOpen
+            ? html`<manual-damage-panel
+                station-id=${session.station_id}
+                .locale=${locale}
+              ></manual-damage-panel>`
+            : nothing
+        }
+        ${
+          error
+            ? html`<div class="toast" role="alert">
+                <strong
+                  >${error.code === 'bad_message' ? t(locale, 'error.badMessage') : t(locale, 'error.refused')}</strong
+                >${error.message}
+              </div>`
+            : nothing
+        }
       </main>
       <footer>
-        <span>${t(locale, 'app.illustrative')}${session ? html` · ${session.session_id}` : nothing}</span>
+        <span
+          >${t(locale, 'app.illustrative')}${session ? html` · ${session.session_id}` : nothing}</span
+        >
         <button
           class=${this._resetArmed ? 'armed' : ''}
           ?disabled=${!session || !canSend(session, 'STAFF_RESET')}

@@ -171,25 +171,32 @@ export class StationPicker extends LitElement {
           <h1>${t(locale, 'picker.title')}</h1>
           <p>${t(locale, 'app.title')} · ${t(locale, 'picker.subtitle')}</p>
         </div>
-        <button class="lang" @click=${this._onToggleLocale}>${locale === 'pt-BR' ? 'EN' : 'PT'}</button>
+        <button class="lang" @click=${this._onToggleLocale}>
+          ${locale === 'pt-BR' ? 'EN' : 'PT'}
+        </button>
       </header>
-      ${this._loadError
-        ? html`<p class="message" role="alert">${t(locale, 'picker.loadError')}: ${this._loadError}</p>`
-        : nothing}
+      ${
+        this._loadError
+          ? html`<p class="message" role="alert">
+              ${t(locale, 'picker.loadError')}: ${this._loadError}
+            </p>`
+          : nothing
+      }
       ${this._stations?.length === 0 ? html`<p class="message">${t(locale, 'picker.empty')}</p>` : nothing}
       <ul>
         ${(this._stations ?? []).map(
-          (station) => html`<li>
-            <a data-testid="station-link" href="/station/${encodeURIComponent(station.id)}">
-              <span class="name">${station.name}</span>
-              <span class="vehicle">${station.vehicle_name ?? station.vehicle_model ?? ''}</span>
-              <span class="row">
-                ${station.state ? this._renderState(station) : nothing}
-                <rig-badge .rig=${station.rig ?? null} .locale=${locale}></rig-badge>
-              </span>
-              ${station.rig ? html`<span class="rig">${this._rigDetail(station.rig)}</span>` : nothing}
-            </a>
-          </li>`,
+          (station) =>
+            html`<li>
+              <a data-testid="station-link" href="/station/${encodeURIComponent(station.id)}">
+                <span class="name">${station.name}</span>
+                <span class="vehicle">${station.vehicle_name ?? station.vehicle_model ?? ''}</span>
+                <span class="row">
+                  ${station.state ? this._renderState(station) : nothing}
+                  <rig-badge .rig=${station.rig ?? null} .locale=${locale}></rig-badge>
+                </span>
+                ${station.rig ? html`<span class="rig">${this._rigDetail(station.rig)}</span>` : nothing}
+              </a>
+            </li>`,
         )}
       </ul>
     `;
@@ -198,16 +205,26 @@ export class StationPicker extends LitElement {
   private _renderState(station: Station) {
     // The sub-steps staff must act on get their own words; otherwise the top-level state's.
     const stepKey = `step.${station.step ?? ''}`;
-    if (hasKey(stepKey)) return html`<span class="state alert" data-testid="station-state">${t(this._locale, stepKey)}</span>`;
+    if (hasKey(stepKey))
+      return html`<span class="state alert" data-testid="station-state"
+        >${t(this._locale, stepKey)}</span
+      >`;
     const parsed = TopLevelState.safeParse(station.state);
-    return html`<span class="state" data-testid="station-state">${parsed.success ? t(this._locale, `state.${parsed.data}`) : station.state}</span>`;
+    return html`<span class="state" data-testid="station-state"
+      >${parsed.success ? t(this._locale, `state.${parsed.data}`) : station.state}</span
+    >`;
   }
 
   /** "vw_tcross · 127.0.0.1:64256 · (last error) · last telemetry 14:03:12", as much as is known. */
   private _rigDetail(rig: RigStatus): string {
     const parts = [rig.vehicle ? rig.vehicle.model : null, rig.address];
     if (rig.status === 'disconnected' && rig.last_error) parts.push(rig.last_error.message);
-    if (rig.last_telemetry_at) parts.push(t(this._locale, 'rig.lastTelemetry', { time: formatClock(rig.last_telemetry_at, this._locale) }));
+    if (rig.last_telemetry_at)
+      parts.push(
+        t(this._locale, 'rig.lastTelemetry', {
+          time: formatClock(rig.last_telemetry_at, this._locale),
+        }),
+      );
     return parts.filter(Boolean).join(' · ');
   }
 

@@ -189,16 +189,20 @@ export class StepHeader extends LitElement {
         </div>
       </div>
       <ol aria-label=${t(this.locale, 'app.title')}>
-        ${current < 0
-          ? nothing
-          : STEPS.map(
-              (step, index) => html`<li
-                class=${index < current ? 'done' : index === current ? 'current' : ''}
-                aria-current=${index === current ? 'step' : 'false'}
-              >
-                <span class="dot">${index < current ? '✓' : index + 1}</span>${t(this.locale, step.label)}
-              </li>`,
-            )}
+        ${
+          current < 0
+            ? nothing
+            : STEPS.map(
+                (step, index) =>
+                  html`<li
+                    class=${index < current ? 'done' : index === current ? 'current' : ''}
+                    aria-current=${index === current ? 'step' : 'false'}
+                  >
+                    <span class="dot">${index < current ? '✓' : index + 1}</span
+                    >${t(this.locale, step.label)}
+                  </li>`,
+              )
+        }
       </ol>
       <div class="links">
         <span class="badge ${this.connection}" role="status" data-connection=${this.connection}
@@ -208,14 +212,15 @@ export class StepHeader extends LitElement {
       </div>
       <div class="lang" role="group" aria-label=${t(this.locale, 'lang.label')}>
         ${(['pt-BR', 'en'] as const).map(
-          (locale) => html`<button
-            data-testid="lang-${locale === 'pt-BR' ? 'pt' : 'en'}"
-            aria-pressed=${this.locale === locale ? 'true' : 'false'}
-            ?disabled=${!this.canSetLocale}
-            @click=${() => this._onLocale(locale)}
-          >
-            ${locale === 'pt-BR' ? 'PT' : 'EN'}
-          </button>`,
+          (locale) =>
+            html`<button
+              data-testid="lang-${locale === 'pt-BR' ? 'pt' : 'en'}"
+              aria-pressed=${this.locale === locale ? 'true' : 'false'}
+              ?disabled=${!this.canSetLocale}
+              @click=${() => this._onLocale(locale)}
+            >
+              ${locale === 'pt-BR' ? 'PT' : 'EN'}
+            </button>`,
         )}
       </div>
     `;

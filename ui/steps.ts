@@ -22,7 +22,8 @@ export function screenFor(step: string): ScreenName {
   if (step.startsWith('Crashed')) return 'damage';
   if (step.startsWith('Estimated.reviewingDamage')) return 'damage';
   if (step.startsWith('Estimated.reviewingEstimate')) return 'estimate';
-  if (step.startsWith('Estimated.choosingDealer') || step.startsWith('DealerChosen')) return 'dealer';
+  if (step.startsWith('Estimated.choosingDealer') || step.startsWith('DealerChosen'))
+    return 'dealer';
   if (step.startsWith('Booked')) return 'confirmation';
   // A state path this screen does not know yet: show the screen of its top-level state.
   const top = step.split('.')[0];

@@ -56,7 +56,9 @@ export const theme = css`
     cursor: pointer;
     background: var(--vw-blue);
     color: var(--vw-white);
-    transition: transform 80ms ease, background 120ms ease;
+    transition:
+      transform 80ms ease,
+      background 120ms ease;
   }
   button:active:not(:disabled) {
     transform: scale(0.97);

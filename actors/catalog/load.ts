@@ -29,7 +29,11 @@ export function loadCatalog(dataDir: string = DEFAULT_DATA_DIR): Catalog {
   const componentsFile = readDataFile(componentsPath, ComponentsFile);
   componentsFile.components.forEach((component, i) => {
     if (components.has(component.id)) {
-      throw new DataFileError(display(componentsPath), `components.${i}.id`, `duplicate component id "${component.id}"`);
+      throw new DataFileError(
+        display(componentsPath),
+        `components.${i}.id`,
+        `duplicate component id "${component.id}"`,
+      );
     }
     components.set(component.id, component);
   });
@@ -37,7 +41,11 @@ export function loadCatalog(dataDir: string = DEFAULT_DATA_DIR): Catalog {
     component.adjacent_panels.forEach((adjacent, j) => {
       const target = components.get(adjacent);
       if (!target?.painted) {
-        throw new DataFileError(display(componentsPath), `components.${i}.adjacent_panels.${j}`, `"${adjacent}" is not a painted canonical component`);
+        throw new DataFileError(
+          display(componentsPath),
+          `components.${i}.adjacent_panels.${j}`,
+          `"${adjacent}" is not a painted canonical component`,
+        );
       }
     });
   });
@@ -46,7 +54,8 @@ export function loadCatalog(dataDir: string = DEFAULT_DATA_DIR): Catalog {
   for (const path of jsonFiles(join(dataDir, 'vehicles'))) {
     const vehicle = readDataFile(path, Vehicle);
     checkVehicle(display(path), vehicle, components);
-    if (vehicles.has(vehicle.id)) throw new DataFileError(display(path), 'id', `duplicate vehicle id "${vehicle.id}"`);
+    if (vehicles.has(vehicle.id))
+      throw new DataFileError(display(path), 'id', `duplicate vehicle id "${vehicle.id}"`);
     vehicles.set(vehicle.id, vehicle);
   }
 
@@ -54,13 +63,19 @@ export function loadCatalog(dataDir: string = DEFAULT_DATA_DIR): Catalog {
   for (const path of jsonFiles(join(dataDir, 'markets'))) {
     const market = readDataFile(path, Market);
     checkMarket(display(path), market);
-    if (markets.has(market.id)) throw new DataFileError(display(path), 'id', `duplicate market id "${market.id}"`);
+    if (markets.has(market.id))
+      throw new DataFileError(display(path), 'id', `duplicate market id "${market.id}"`);
     markets.set(market.id, market);
   }
   if (!markets.has(DEFAULT_MARKET)) {
-    throw new DataFileError(display(join(dataDir, 'markets')), 'id', `the default market "${DEFAULT_MARKET}" has no file`);
+    throw new DataFileError(
+      display(join(dataDir, 'markets')),
+      'id',
+      `the default market "${DEFAULT_MARKET}" has no file`,
+    );
   }
-  if (vehicles.size === 0) throw new DataFileError(display(join(dataDir, 'vehicles')), '', 'no vehicle files');
+  if (vehicles.size === 0)
+    throw new DataFileError(display(join(dataDir, 'vehicles')), '', 'no vehicle files');
 
   return { vehicles, markets, components, defaultMarket: DEFAULT_MARKET };
 }
@@ -68,7 +83,8 @@ export function loadCatalog(dataDir: string = DEFAULT_DATA_DIR): Catalog {
 /** The vehicle's components keyed by canonical id (flattening its assemblies). */
 export function vehicleComponents(vehicle: Vehicle): Map<string, VehicleComponent> {
   const byId = new Map<string, VehicleComponent>();
-  for (const assembly of vehicle.assemblies) for (const c of assembly.components) byId.set(c.component, c);
+  for (const assembly of vehicle.assemblies)
+    for (const c of assembly.components) byId.set(c.component, c);
   return byId;
 }
 
@@ -81,32 +97,60 @@ function checkVehicle(file: string, vehicle: Vehicle, components: Map<string, Co
     assembly.components.forEach((vc, c) => {
       const at = `assemblies.${a}.components.${c}`;
       const canonical = components.get(vc.component);
-      if (!canonical) throw new DataFileError(file, `${at}.component`, `"${vc.component}" is not in components.json`);
-      if (seen.has(vc.component)) throw new DataFileError(file, `${at}.component`, `"${vc.component}" appears twice`);
+      if (!canonical)
+        throw new DataFileError(
+          file,
+          `${at}.component`,
+          `"${vc.component}" is not in components.json`,
+        );
+      if (seen.has(vc.component))
+        throw new DataFileError(file, `${at}.component`, `"${vc.component}" appears twice`);
       seen.add(vc.component);
       if (canonical.painted && !vc.labour.refinish) {
-        throw new DataFileError(file, `${at}.labour.refinish`, `"${vc.component}" is painted and needs refinish hours`);
+        throw new DataFileError(
+          file,
+          `${at}.labour.refinish`,
+          `"${vc.component}" is painted and needs refinish hours`,
+        );
       }
       if (!canonical.painted && vc.labour.refinish) {
-        throw new DataFileError(file, `${at}.labour.refinish`, `"${vc.component}" is not painted and takes no refinish`);
+        throw new DataFileError(
+          file,
+          `${at}.labour.refinish`,
+          `"${vc.component}" is not painted and takes no refinish`,
+        );
       }
       if (vc.repairable !== (vc.labour.repair !== null)) {
-        throw new DataFileError(file, `${at}.labour.repair`, `repair hours must be given exactly when "${vc.component}" is repairable`);
+        throw new DataFileError(
+          file,
+          `${at}.labour.repair`,
+          `repair hours must be given exactly when "${vc.component}" is repairable`,
+        );
       }
       vc.access.forEach((access, i) => {
-        if (!components.has(access)) throw new DataFileError(file, `${at}.access.${i}`, `"${access}" is not in components.json`);
+        if (!components.has(access))
+          throw new DataFileError(
+            file,
+            `${at}.access.${i}`,
+            `"${access}" is not in components.json`,
+          );
       });
       vc.parts.forEach((part, p) => {
         const earlier = partsByNumber.get(part.part_number);
         if (earlier && !sameJson(earlier, part)) {
-          throw new DataFileError(file, `${at}.parts.${p}.part_number`, `"${part.part_number}" is used for two different parts`);
+          throw new DataFileError(
+            file,
+            `${at}.parts.${p}.part_number`,
+            `"${part.part_number}" is used for two different parts`,
+          );
         }
         partsByNumber.set(part.part_number, part);
       });
     });
   });
   for (const id of components.keys()) {
-    if (!seen.has(id)) throw new DataFileError(file, 'assemblies', `canonical component "${id}" is missing`);
+    if (!seen.has(id))
+      throw new DataFileError(file, 'assemblies', `canonical component "${id}" is missing`);
   }
   // Access targets are removed & installed, so they need R&I hours.
   const byId = vehicleComponents(vehicle);
@@ -114,7 +158,11 @@ function checkVehicle(file: string, vehicle: Vehicle, components: Map<string, Co
     assembly.components.forEach((vc, c) => {
       vc.access.forEach((access, i) => {
         if (!byId.get(access)?.labour.remove_install) {
-          throw new DataFileError(file, `assemblies.${a}.components.${c}.access.${i}`, `"${access}" has no remove_install hours`);
+          throw new DataFileError(
+            file,
+            `assemblies.${a}.components.${c}.access.${i}`,
+            `"${access}" has no remove_install hours`,
+          );
         }
       });
     });
@@ -124,11 +172,19 @@ function checkVehicle(file: string, vehicle: Vehicle, components: Map<string, Co
 function checkMarket(file: string, market: Market): void {
   if (market.prices_include_tax !== (market.approximate_taxes !== null)) {
     // Lei 12.741 applies to Brazil's tax-included consumer prices only.
-    throw new DataFileError(file, 'approximate_taxes', 'approximate taxes are given exactly when prices include tax');
+    throw new DataFileError(
+      file,
+      'approximate_taxes',
+      'approximate taxes are given exactly when prices include tax',
+    );
   }
   const t = market.thresholds;
   if (t.ignore_below > t.scratch_repair_from || t.ignore_below > t.replace_from) {
-    throw new DataFileError(file, 'thresholds.ignore_below', 'must not exceed the repair and replace thresholds');
+    throw new DataFileError(
+      file,
+      'thresholds.ignore_below',
+      'must not exceed the repair and replace thresholds',
+    );
   }
 }
 
@@ -139,7 +195,10 @@ function jsonFiles(dir: string): string[] {
   } catch (err) {
     throw new DataFileError(display(dir), '', err instanceof Error ? err.message : String(err));
   }
-  return names.filter((n) => n.endsWith('.json')).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 function display(path: string): string {

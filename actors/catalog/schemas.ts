@@ -46,7 +46,12 @@ export type Currency = z.infer<typeof Currency>;
 export const PriceByCurrency = z.object({ BRL: Money, EUR: Money });
 
 export const VehiclePart = z.object({
-  part_number: z.string().regex(VW_PART_NUMBER, 'part numbers follow the VW format "TTT HUU NNN [I] [FFF]", e.g. "5H0 807 221 GRU"'),
+  part_number: z
+    .string()
+    .regex(
+      VW_PART_NUMBER,
+      'part numbers follow the VW format "TTT HUU NNN [I] [FFF]", e.g. "5H0 807 221 GRU"',
+    ),
   name: LocalizedText,
   category: PartCategory,
   price: PriceByCurrency,
@@ -140,7 +145,11 @@ export const Market = z.object({
   labour_rates: z.record(LaborCategory, Money),
   paint_materials_per_hour: Money,
   small_parts_share: Share,
-  sublet_prices: z.object({ front_radar_calibration: Money, front_camera_calibration: Money, wheel_alignment: Money }),
+  sublet_prices: z.object({
+    front_radar_calibration: Money,
+    front_camera_calibration: Money,
+    wheel_alignment: Money,
+  }),
   paint: z.object({
     /** Blend hours as a share of the adjacent panel's refinish hours. */
     blend_share: Share,
@@ -152,7 +161,9 @@ export const Market = z.object({
   }),
   taxes: z.array(MarketTax),
   /** Lei 12.741/2012 approximate-tax shares (percent), Brazil only. */
-  approximate_taxes: z.object({ source: z.string().min(1), parts: TaxSplit, services: TaxSplit }).nullable(),
+  approximate_taxes: z
+    .object({ source: z.string().min(1), parts: TaxSplit, services: TaxSplit })
+    .nullable(),
   total_loss: z.object({ threshold: z.number().positive(), note: LocalizedText }),
   estimate_validity_days: z.number().int().positive(),
   workshop_hours_per_day: z.number().positive(),

@@ -8,11 +8,16 @@
  * The thresholds and the severity formula are documented beside their values in
  * data/part-mapping/common.json.
  */
-import { DamageReport } from '../../machines/schemas.js';
+import { type DamageReport } from '../../machines/schemas.js';
 import type { ComponentDamage, DamageType, UnmappedPart } from '../../machines/schemas.js';
 import { matchPart, modelOfAlias, modelOfPrefix, type PartMatch } from './mapping.js';
 import type { ComponentRef, PartMapping } from './mapping.js';
-import { legacyBrokenParts, legacyPartEntries, parseTelemetry, TelemetryError } from './telemetry.js';
+import {
+  legacyBrokenParts,
+  legacyPartEntries,
+  parseTelemetry,
+  TelemetryError,
+} from './telemetry.js';
 import type { DamageEntry, ParsedTelemetry } from './telemetry.js';
 
 export interface AnalyzeDamageInput {
@@ -54,33 +59,47 @@ export function analyzeDamage(input: AnalyzeDamageInput): DamageReport {
   const t = mapping.common.thresholds;
   const parsed = parseTelemetry(input.telemetry);
 
-  const vehicleModel = input.vehicle_model?.trim() || modelFromParsed(parsed, mapping) || declaredModel(parsed);
+  const vehicleModel =
+    input.vehicle_model?.trim() || modelFromParsed(parsed, mapping) || declaredModel(parsed);
   if (!vehicleModel) {
-    throw new TelemetryError('vehicle_model_unknown', 'the vehicle model was not given and cannot be read from the telemetry', [
-      { path: ['vehicle_model'], message: 'required when the payload does not name the model' },
-    ]);
+    throw new TelemetryError(
+      'vehicle_model_unknown',
+      'the vehicle model was not given and cannot be read from the telemetry',
+      [{ path: ['vehicle_model'], message: 'required when the payload does not name the model' }],
+    );
   }
   // Model-specific overrides apply to a known model, however the caller spelled it.
-  const overrideModel = mapping.models.some((m) => m.model === vehicleModel) ? vehicleModel : modelOfAlias(vehicleModel, mapping);
+  const overrideModel = mapping.models.some((m) => m.model === vehicleModel)
+    ? vehicleModel
+    : modelOfAlias(vehicleModel, mapping);
 
   const { catalogue, componentIds } = indexComponents(input.components);
   const contributions: Contribution[] = [];
   const unmapped = new Map<string, UnmappedPart>();
   const addUnmapped = (id: string, name: string | null, damage: number) => {
     const prev = unmapped.get(id);
-    if (!prev || damage > prev.damage) unmapped.set(id, { id, name: name ?? prev?.name ?? null, damage: round3(damage) });
+    if (!prev || damage > prev.damage)
+      unmapped.set(id, { id, name: name ?? prev?.name ?? null, damage: round3(damage) });
   };
 
   /** Maps one id-bearing entry; `broken` marks the legacy mod's broken parts. */
   const mapEntry = (entry: DamageEntry, broken = false) => {
     if (entry.damage < t.noise) return;
     const match = cachedMatch(entry.id, entry.name, mapping, componentIds, overrideModel);
-    if (!match || match.components.length === 0) return addUnmapped(entry.id, entry.name, entry.damage);
+    if (!match || match.components.length === 0)
+      return addUnmapped(entry.id, entry.name, entry.damage);
     const confidence = mapping.common.confidence[match.kind];
-    const destroyed = broken || (match.breakGroup && match.breakDestroys && entry.damage >= t.break_min);
+    const destroyed =
+      broken || (match.breakGroup && match.breakDestroys && entry.damage >= t.break_min);
     for (const component of match.components) {
       const level = clamp01(entry.damage * match.weight);
-      contributions.push({ component, level: destroyed ? Math.max(level, t.destroyed_at) : level, confidence, source: entry.id, destroyed });
+      contributions.push({
+        component,
+        level: destroyed ? Math.max(level, t.destroyed_at) : level,
+        confidence,
+        source: entry.id,
+        destroyed,
+      });
     }
   };
 
@@ -143,9 +162,14 @@ export function analyzeDamage(input: AnalyzeDamageInput): DamageReport {
   }
 
   const components = mergeContributions(contributions, catalogue, mapping);
-  const unmappedParts = [...unmapped.values()].sort((a, b) => b.damage - a.damage || a.id.localeCompare(b.id));
+  const unmappedParts = [...unmapped.values()].sort(
+    (a, b) => b.damage - a.damage || a.id.localeCompare(b.id),
+  );
   if (components.length === 0 && unmappedParts.length === 0) {
-    throw new TelemetryError('telemetry_empty', `no damage above the noise threshold (${t.noise}) in the ${parsed.shape} telemetry`);
+    throw new TelemetryError(
+      'telemetry_empty',
+      `no damage above the noise threshold (${t.noise}) in the ${parsed.shape} telemetry`,
+    );
   }
 
   // Built to the DamageReport type; not re-parsed here (that doubled the cost of an analysis —
@@ -162,7 +186,10 @@ export function analyzeDamage(input: AnalyzeDamageInput): DamageReport {
   } satisfies DamageReport;
 }
 
-const componentIndexes = new WeakMap<ReadonlyArray<ComponentRef>, { catalogue: Map<string, ComponentRef>; componentIds: Set<string> }>();
+const componentIndexes = new WeakMap<
+  ReadonlyArray<ComponentRef>,
+  { catalogue: Map<string, ComponentRef>; componentIds: Set<string> }
+>();
 
 /** The component list by id, built once per list. */
 function indexComponents(components: ReadonlyArray<ComponentRef>) {
@@ -180,7 +207,13 @@ const matchCaches = new WeakMap<PartMapping, Map<string, PartMatch | null>>();
 const MATCH_CACHE_LIMIT = 20_000;
 
 /** `matchPart`, remembered per mapping: a rig reports the same part ids on every poll. */
-function cachedMatch(id: string, name: string | null, mapping: PartMapping, componentIds: ReadonlySet<string>, model: string | null): PartMatch | null {
+function cachedMatch(
+  id: string,
+  name: string | null,
+  mapping: PartMapping,
+  componentIds: ReadonlySet<string>,
+  model: string | null,
+): PartMatch | null {
   let cache = matchCaches.get(mapping);
   if (!cache) matchCaches.set(mapping, (cache = new Map()));
   const key = `${model ?? ''}\u0000${id}\u0000${name ?? ''}`;
@@ -194,11 +227,31 @@ function cachedMatch(id: string, name: string | null, mapping: PartMapping, comp
 }
 
 /** Merges contributions per component: max level, every source, best confidence; then classifies. */
-function mergeContributions(contributions: Contribution[], catalogue: Map<string, ComponentRef>, mapping: PartMapping): ComponentDamage[] {
+function mergeContributions(
+  contributions: Contribution[],
+  catalogue: Map<string, ComponentRef>,
+  mapping: PartMapping,
+): ComponentDamage[] {
   const t = mapping.common.thresholds;
-  const merged = new Map<string, { level: number; sources: string[]; confidence: number; destroyed: boolean; statedType?: DamageType; statedLevel: number }>();
+  const merged = new Map<
+    string,
+    {
+      level: number;
+      sources: string[];
+      confidence: number;
+      destroyed: boolean;
+      statedType?: DamageType;
+      statedLevel: number;
+    }
+  >();
   for (const c of contributions) {
-    const m = merged.get(c.component) ?? { level: 0, sources: [], confidence: 0, destroyed: false, statedLevel: -1 };
+    const m = merged.get(c.component) ?? {
+      level: 0,
+      sources: [],
+      confidence: 0,
+      destroyed: false,
+      statedLevel: -1,
+    };
     m.level = Math.max(m.level, c.level);
     if (!m.sources.includes(c.source)) m.sources.push(c.source);
     m.confidence = Math.max(m.confidence, c.confidence);
@@ -215,8 +268,16 @@ function mergeContributions(contributions: Contribution[], catalogue: Map<string
     const level = round3(m.level);
     if (level < t.noise) continue;
     const ref = catalogue.get(component);
-    if (!ref) throw new Error(`component "${component}" is mapped but missing from the component catalogue passed to analyzeDamage`);
-    const derived: DamageType = m.destroyed || level >= t.destroyed_at ? 'destroyed' : level < t.scratch_below ? 'scratch' : 'impact';
+    if (!ref)
+      throw new Error(
+        `component "${component}" is mapped but missing from the component catalogue passed to analyzeDamage`,
+      );
+    const derived: DamageType =
+      m.destroyed || level >= t.destroyed_at
+        ? 'destroyed'
+        : level < t.scratch_below
+          ? 'scratch'
+          : 'impact';
     out.push({
       component_name: component,
       damage_level: level,
@@ -226,7 +287,9 @@ function mergeContributions(contributions: Contribution[], catalogue: Map<string
       confidence: m.confidence,
     });
   }
-  return out.sort((a, b) => b.damage_level - a.damage_level || a.component_name.localeCompare(b.component_name));
+  return out.sort(
+    (a, b) => b.damage_level - a.damage_level || a.component_name.localeCompare(b.component_name),
+  );
 }
 
 /**
@@ -242,9 +305,14 @@ function applyLegacyZones(
   addUnmapped: (id: string, name: string | null, damage: number) => void,
 ): void {
   if (!byZone || Array.isArray(byZone)) return;
-  const covered = new Set(contributions.map((c) => catalogue.get(c.component)?.zone).filter((z): z is string => Boolean(z)));
+  const covered = new Set(
+    contributions
+      .map((c) => catalogue.get(c.component)?.zone)
+      .filter((z): z is string => Boolean(z)),
+  );
   for (const [zone, value] of Object.entries(byZone)) {
-    if (value < Math.max(mapping.common.thresholds.noise, mapping.common.legacy_zones.min_level)) continue;
+    if (value < Math.max(mapping.common.thresholds.noise, mapping.common.legacy_zones.min_level))
+      continue;
     const id = `damage_by_zone.${zone}`;
     const rule = mapping.common.legacy_zones.zones[zone];
     if (!rule) {
@@ -257,19 +325,31 @@ function applyLegacyZones(
       continue;
     }
     for (const component of rule.components) {
-      contributions.push({ component, level: clamp01(value), confidence: mapping.common.confidence.zone, source: id, destroyed: false });
+      contributions.push({
+        component,
+        level: clamp01(value),
+        confidence: mapping.common.confidence.zone,
+        source: id,
+        destroyed: false,
+      });
     }
   }
 }
 
 /** Severity 0..1; the formula and its constants are documented in common.json `severity`. */
-function severityScore(components: ComponentDamage[], accumulator: number | null, mapping: PartMapping): number {
+function severityScore(
+  components: ComponentDamage[],
+  accumulator: number | null,
+  mapping: PartMapping,
+): number {
   const s = mapping.common.severity;
   const sum = components.reduce((acc, c) => acc + c.damage_level, 0);
   const fromComponents = 1 - Math.exp(-sum / s.component_scale);
   if (accumulator === null) return round3(clamp01(fromComponents));
   const fromAccumulator = 1 - Math.exp(-Math.max(0, accumulator) / s.accumulator_scale);
-  return round3(clamp01(s.component_weight * fromComponents + s.accumulator_weight * fromAccumulator));
+  return round3(
+    clamp01(s.component_weight * fromComponents + s.accumulator_weight * fromAccumulator),
+  );
 }
 
 /** The legacy mod's time: timestamp_iso when it parses, else `timestamp` (unix seconds; ms tolerated). */
@@ -291,7 +371,10 @@ function partIds(parsed: ParsedTelemetry): string[] {
     case 'beamng_sensor':
       return parsed.payload.part_damage.map((e) => e.id);
     case 'legacy_mod':
-      return [...legacyPartEntries(parsed.event).map((e) => e.id), ...legacyBrokenParts(parsed.event).map((b) => b.id)];
+      return [
+        ...legacyPartEntries(parsed.event).map((e) => e.id),
+        ...legacyBrokenParts(parsed.event).map((b) => b.id),
+      ];
     case 'normalized':
       return parsed.telemetry.components.map((c) => c.component_name);
     case 'manual':
@@ -316,7 +399,8 @@ function modelFromParsed(parsed: ParsedTelemetry, mapping: PartMapping): string 
   const named: string[] = [];
   if (parsed.shape === 'legacy_mod') {
     const v = parsed.event.vehicle;
-    for (const s of [v?.model, v?.name, typeof v?.config === 'string' ? v.config : null]) if (s) named.push(s);
+    for (const s of [v?.model, v?.name, typeof v?.config === 'string' ? v.config : null])
+      if (s) named.push(s);
   } else if (parsed.shape === 'normalized' || parsed.shape === 'manual') {
     if (parsed.telemetry.vehicle_model) named.push(parsed.telemetry.vehicle_model);
   }

@@ -63,11 +63,21 @@ export const CommonMappingFile = z.object({
   display_keywords: z.array(KeywordRule),
   legacy_zones: z.object({
     min_level: Level,
-    zones: z.record(z.string(), z.object({ catalog_zones: z.array(z.string()), components: z.array(ComponentName) })),
+    zones: z.record(
+      z.string(),
+      z.object({ catalog_zones: z.array(z.string()), components: z.array(ComponentName) }),
+    ),
   }),
   manual: z.object({
     severity_levels: z.record(ManualSeverity, Level),
-    zones: z.record(ManualZone, z.array(z.object({ component: ComponentName, from: ManualSeverity, weight: Level.default(1) })).min(1)),
+    zones: z.record(
+      ManualZone,
+      z
+        .array(
+          z.object({ component: ComponentName, from: ManualSeverity, weight: Level.default(1) }),
+        )
+        .min(1),
+    ),
   }),
 });
 export type CommonMappingFile = z.output<typeof CommonMappingFile>;
@@ -125,36 +135,62 @@ export function compact(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-function checkComponentIds(file: string, known: Set<string>, refs: Array<{ field: string; id: string }>): void {
+function checkComponentIds(
+  file: string,
+  known: Set<string>,
+  refs: Array<{ field: string; id: string }>,
+): void {
   for (const { field, id } of refs) {
-    if (!known.has(id)) throw new DataFileError(file, field, `unknown component "${id}" (not in data/components.json)`);
+    if (!known.has(id))
+      throw new DataFileError(
+        file,
+        field,
+        `unknown component "${id}" (not in data/components.json)`,
+      );
   }
 }
 
 function commonRefs(c: CommonMappingFile): Array<{ field: string; id: string }> {
   const refs: Array<{ field: string; id: string }> = [];
-  const list = (field: string, ids: string[]) => ids.forEach((id, i) => refs.push({ field: `${field}.${i}`, id }));
+  const list = (field: string, ids: string[]) =>
+    ids.forEach((id, i) => refs.push({ field: `${field}.${i}`, id }));
   for (const [k, r] of Object.entries(c.exact)) list(`exact.${k}.components`, r.components);
   c.core_names.forEach((r, i) => {
-    for (const [side, ids] of Object.entries(r.sides)) list(`core_names.${i}.sides.${side}`, ids ?? []);
+    for (const [side, ids] of Object.entries(r.sides))
+      list(`core_names.${i}.sides.${side}`, ids ?? []);
   });
   c.display_keywords.forEach((r, i) => list(`display_keywords.${i}.components`, r.components));
-  for (const [z, r] of Object.entries(c.legacy_zones.zones)) list(`legacy_zones.zones.${z}.components`, r.components);
+  for (const [z, r] of Object.entries(c.legacy_zones.zones))
+    list(`legacy_zones.zones.${z}.components`, r.components);
   for (const [z, entries] of Object.entries(c.manual.zones)) {
-    entries.forEach((e, i) => refs.push({ field: `manual.zones.${z}.${i}.component`, id: e.component }));
+    entries.forEach((e, i) =>
+      refs.push({ field: `manual.zones.${z}.${i}.component`, id: e.component }),
+    );
   }
   return refs;
 }
 
 function modelRefs(m: ModelMappingFile): Array<{ field: string; id: string }> {
   const refs: Array<{ field: string; id: string }> = [];
-  for (const [k, r] of Object.entries(m.exact)) r.components.forEach((id, i) => refs.push({ field: `exact.${k}.components.${i}`, id }));
-  m.display_keywords.forEach((r, i) => r.components.forEach((id, j) => refs.push({ field: `display_keywords.${i}.components.${j}`, id })));
+  for (const [k, r] of Object.entries(m.exact))
+    r.components.forEach((id, i) => refs.push({ field: `exact.${k}.components.${i}`, id }));
+  m.display_keywords.forEach((r, i) =>
+    r.components.forEach((id, j) =>
+      refs.push({ field: `display_keywords.${i}.components.${j}`, id }),
+    ),
+  );
   return refs;
 }
 
-function keywordRules(rules: Array<z.output<typeof KeywordRule>>, model: string | null): PartMapping['keywords'] {
-  return rules.map((r) => ({ all: r.all.map((k) => new Set(k.toLowerCase().split('|'))), components: r.components, model }));
+function keywordRules(
+  rules: Array<z.output<typeof KeywordRule>>,
+  model: string | null,
+): PartMapping['keywords'] {
+  return rules.map((r) => ({
+    all: r.all.map((k) => new Set(k.toLowerCase().split('|'))),
+    components: r.components,
+    model,
+  }));
 }
 
 /**
@@ -172,11 +208,14 @@ export function loadPartMapping(dataDir: string = DEFAULT_DATA_DIR): PartMapping
   checkComponentIds(display(commonPath), known, commonRefs(common));
 
   const models: ModelMappingFile[] = [];
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'common.json').sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && f !== 'common.json')
+    .sort()) {
     const path = join(dir, name);
     const model = readDataFile(path, ModelMappingFile);
     checkComponentIds(display(path), known, modelRefs(model));
-    if (models.some((m) => m.model === model.model)) throw new DataFileError(display(path), 'model', `model "${model.model}" is defined twice`);
+    if (models.some((m) => m.model === model.model))
+      throw new DataFileError(display(path), 'model', `model "${model.model}" is defined twice`);
     models.push(model);
   }
 
@@ -184,13 +223,22 @@ export function loadPartMapping(dataDir: string = DEFAULT_DATA_DIR): PartMapping
   common.core_names.forEach((rule, i) => {
     for (const n of rule.names) {
       const key = n.toLowerCase();
-      if (cores.has(key)) throw new DataFileError(display(commonPath), `core_names.${i}.names`, `core name "${n}" is listed twice`);
+      if (cores.has(key))
+        throw new DataFileError(
+          display(commonPath),
+          `core_names.${i}.names`,
+          `core name "${n}" is listed twice`,
+        );
       cores.set(key, rule);
     }
   });
 
-  const lowerKeys = (rec: Record<string, Effect>) => new Map(Object.entries(rec).map(([k, v]) => [k.toLowerCase(), v] as const));
-  const keywords = [...models.flatMap((m) => keywordRules(m.display_keywords, m.model)), ...keywordRules(common.display_keywords, null)];
+  const lowerKeys = (rec: Record<string, Effect>) =>
+    new Map(Object.entries(rec).map(([k, v]) => [k.toLowerCase(), v] as const));
+  const keywords = [
+    ...models.flatMap((m) => keywordRules(m.display_keywords, m.model)),
+    ...keywordRules(common.display_keywords, null),
+  ];
   // Most specific first; the sort is stable, so data order breaks ties.
   keywords.sort((a, b) => b.all.length - a.all.length);
 
@@ -239,7 +287,13 @@ function isBreakId(tokens: string[], mapping: PartMapping): boolean {
  * the model's exact ids, the common exact ids and canonical component ids (also with a known
  * model prefix removed), the core name + side suffix, then display-name keywords.
  */
-export function matchPart(id: string, name: string | null, mapping: PartMapping, componentIds: ReadonlySet<string>, model: string | null): PartMatch | null {
+export function matchPart(
+  id: string,
+  name: string | null,
+  mapping: PartMapping,
+  componentIds: ReadonlySet<string>,
+  model: string | null,
+): PartMatch | null {
   const lower = id.toLowerCase();
   const tokens = id.split(/[^A-Za-z0-9]+/).filter(Boolean);
   const breakGroup = isBreakId(tokens, mapping);
@@ -257,7 +311,8 @@ export function matchPart(id: string, name: string | null, mapping: PartMapping,
   for (const key of stripped === null ? [lower] : [lower, stripped.toLowerCase()]) {
     const common = mapping.exact.get(key);
     if (common) return exactEffect(common);
-    if (componentIds.has(key)) return exactEffect({ components: [key], weight: 1, break_destroys: true });
+    if (componentIds.has(key))
+      return exactEffect({ components: [key], weight: 1, break_destroys: true });
   }
 
   // Core name + side: the side is the last suffix token; the core the nearest known name to the
@@ -268,14 +323,37 @@ export function matchPart(id: string, name: string | null, mapping: PartMapping,
     const rule = mapping.cores.get(tokens[i]!.toLowerCase());
     if (!rule) continue;
     const ids = rule.sides[(side ?? 'none') as Side] ?? rule.sides.any;
-    if (ids) return { kind: 'suffix', components: ids, weight: rule.weight, breakGroup, breakDestroys: rule.break_destroys };
+    if (ids)
+      return {
+        kind: 'suffix',
+        components: ids,
+        weight: rule.weight,
+        breakGroup,
+        breakDestroys: rule.break_destroys,
+      };
     break; // the core is known but this side is not: let the display name decide.
   }
 
   if (name) {
-    const words = new Set(name.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
-    const rule = mapping.keywords.find((r) => (r.model === null || r.model === model) && r.all.every((alts) => [...alts].some((a) => words.has(a))));
-    if (rule) return { kind: 'display_name', components: rule.components, weight: 1, breakGroup, breakDestroys: true };
+    const words = new Set(
+      name
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean),
+    );
+    const rule = mapping.keywords.find(
+      (r) =>
+        (r.model === null || r.model === model) &&
+        r.all.every((alts) => [...alts].some((a) => words.has(a))),
+    );
+    if (rule)
+      return {
+        kind: 'display_name',
+        components: rule.components,
+        weight: 1,
+        breakGroup,
+        breakDestroys: true,
+      };
   }
   return null;
 }
@@ -294,7 +372,8 @@ export function modelOfAlias(text: string, mapping: PartMapping): string | null 
   for (const m of mapping.models) {
     for (const a of [m.model, ...m.aliases]) {
       const ca = compact(a);
-      if (ca && c.includes(ca) && (!best || ca.length > best.len)) best = { model: m.model, len: ca.length };
+      if (ca && c.includes(ca) && (!best || ca.length > best.len))
+        best = { model: m.model, len: ca.length };
     }
   }
   return best?.model ?? null;

@@ -12,7 +12,12 @@ import { parseTelemetry, TelemetryError } from './telemetry.js';
 export const TelemetrySampleEntry = z.object({
   id: Id,
   /** Path relative to data/telemetry/. */
-  file: z.string().regex(/^[a-z0-9][a-z0-9._-]*\.json$/, 'a file name inside data/telemetry, e.g. "tcross-front.json"'),
+  file: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9._-]*\.json$/,
+      'a file name inside data/telemetry, e.g. "tcross-front.json"',
+    ),
   title_pt: z.string().min(1),
   title_en: z.string().min(1),
   /** The model the rig was running (what the caller passes as vehicle_model). */
@@ -24,7 +29,10 @@ export type TelemetrySampleEntry = z.infer<typeof TelemetrySampleEntry>;
 export const TelemetryManifest = z
   .array(TelemetrySampleEntry)
   .min(1)
-  .refine((list) => new Set(list.map((e) => e.id)).size === list.length, 'sample ids must be unique');
+  .refine(
+    (list) => new Set(list.map((e) => e.id)).size === list.length,
+    'sample ids must be unique',
+  );
 
 export interface TelemetrySample extends TelemetrySampleEntry {
   /** The payload as recorded (raw JSON, as it would arrive). */
@@ -45,7 +53,11 @@ export function loadTelemetrySamples(dataDir: string = DEFAULT_DATA_DIR): Teleme
     try {
       const parsed = parseTelemetry(telemetry);
       if (parsed.shape !== entry.shape) {
-        throw new DataFileError(file, '', `declared shape "${entry.shape}" in index.json but the payload is "${parsed.shape}"`);
+        throw new DataFileError(
+          file,
+          '',
+          `declared shape "${entry.shape}" in index.json but the payload is "${parsed.shape}"`,
+        );
       }
     } catch (err) {
       if (err instanceof TelemetryError) {

@@ -19,7 +19,9 @@ import { DamageType, IsoDateTime } from '../../machines/schemas.js';
 import type { TelemetryShape } from '../../machines/schemas.js';
 
 /** A Lua table that was empty and got encoded as a JSON array instead of an object. */
-const EmptyLuaTable = z.array(z.unknown()).max(0, 'expected an object (only an empty array is accepted in its place)');
+const EmptyLuaTable = z
+  .array(z.unknown())
+  .max(0, 'expected an object (only an empty array is accepted in its place)');
 
 /** An id that Lua may send as a float (12.0), an integer, or a string. */
 const LooseId = z.union([z.number(), z.string()]);
@@ -111,13 +113,19 @@ export type BeamngStatePayload = z.infer<typeof BeamngStatePayload>;
 function partEntries(map: z.infer<typeof PartDamageMap> | undefined): DamageEntry[] {
   if (!map || Array.isArray(map)) return [];
   return Object.entries(map).map(([id, v]) =>
-    typeof v === 'number' ? { id, name: null, damage: v } : { id, name: v.name ?? null, damage: v.damage },
+    typeof v === 'number'
+      ? { id, name: null, damage: v }
+      : { id, name: v.name ?? null, damage: v.damage },
   );
 }
 
 function groupEntries(map: z.infer<typeof DeformGroupMap> | undefined): DamageEntry[] {
   if (!map || Array.isArray(map)) return [];
-  return Object.entries(map).map(([id, v]) => ({ id, name: null, damage: typeof v === 'number' ? v : v.damage }));
+  return Object.entries(map).map(([id, v]) => ({
+    id,
+    name: null,
+    damage: typeof v === 'number' ? v : v.damage,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,7 +190,9 @@ export function legacyPartEntries(event: LegacyCrashEvent): DamageEntry[] {
 }
 
 /** The legacy event's broken parts as ids (objects give their id, part or name). */
-export function legacyBrokenParts(event: LegacyCrashEvent): Array<{ id: string; name: string | null }> {
+export function legacyBrokenParts(
+  event: LegacyCrashEvent,
+): Array<{ id: string; name: string | null }> {
   const list = event.damage.broken_parts;
   if (!list || !Array.isArray(list)) return [];
   const out: Array<{ id: string; name: string | null }> = [];
@@ -214,7 +224,17 @@ export const NormalizedTelemetry = z.object({
 });
 export type NormalizedTelemetry = z.infer<typeof NormalizedTelemetry>;
 
-export const ManualZone = z.enum(['front', 'front_left', 'front_right', 'left', 'right', 'rear', 'rear_left', 'rear_right', 'roof']);
+export const ManualZone = z.enum([
+  'front',
+  'front_left',
+  'front_right',
+  'left',
+  'right',
+  'rear',
+  'rear_left',
+  'rear_right',
+  'roof',
+]);
 export type ManualZone = z.infer<typeof ManualZone>;
 export const ManualSeverity = z.enum(['light', 'moderate', 'severe']);
 export type ManualSeverity = z.infer<typeof ManualSeverity>;
@@ -299,13 +319,22 @@ function issuesOf(error: z.ZodError, prefix: Array<string | number> = []): Telem
   }));
 }
 
-function parseWith<S extends z.ZodType>(schema: S, raw: unknown, shape: TelemetryShape, prefix: Array<string | number> = []): z.output<S> {
+function parseWith<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  shape: TelemetryShape,
+  prefix: Array<string | number> = [],
+): z.output<S> {
   const result = schema.safeParse(raw);
   if (!result.success) {
     const issues = issuesOf(result.error, prefix);
     const first = issues[0];
     const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
-    throw new TelemetryError('telemetry_invalid', `invalid ${shape} telemetry${where}: ${first?.message ?? 'invalid'}`, issues);
+    throw new TelemetryError(
+      'telemetry_invalid',
+      `invalid ${shape} telemetry${where}: ${first?.message ?? 'invalid'}`,
+      issues,
+    );
   }
   return result.data;
 }
@@ -315,23 +344,45 @@ function parseWith<S extends z.ZodType>(schema: S, raw: unknown, shape: Telemetr
  * a SensorData reply, `{damage: {...}, state: {...}}`, or a bare payload with State fields
  * beside it.
  */
-function unwrapSensor(raw: Record<string, unknown>): { payload: unknown; payloadPath: Array<string | number>; state: unknown; statePath: Array<string | number> } {
+function unwrapSensor(raw: Record<string, unknown>): {
+  payload: unknown;
+  payloadPath: Array<string | number>;
+  state: unknown;
+  statePath: Array<string | number>;
+} {
   if (raw.type === 'SensorData' && isRecord(raw.data)) {
     const entries = Object.entries(raw.data);
     const damage = entries.find(([, v]) => looksLikeDamagePayload(v));
     const state = entries.find(([, v]) => isRecord(v) && 'pos' in v && v !== damage?.[1]);
     if (!damage) {
-      throw new TelemetryError('telemetry_invalid', 'SensorData reply holds no Damage sensor payload', [
-        { path: ['data'], message: 'no entry with part_damage, deform_group_damage or damage' },
-      ]);
+      throw new TelemetryError(
+        'telemetry_invalid',
+        'SensorData reply holds no Damage sensor payload',
+        [{ path: ['data'], message: 'no entry with part_damage, deform_group_damage or damage' }],
+      );
     }
-    return { payload: damage[1], payloadPath: ['data', damage[0]], state: state?.[1] ?? null, statePath: state ? ['data', state[0]] : [] };
+    return {
+      payload: damage[1],
+      payloadPath: ['data', damage[0]],
+      state: state?.[1] ?? null,
+      statePath: state ? ['data', state[0]] : [],
+    };
   }
   if (isRecord(raw.damage) && looksLikeDamagePayload(raw.damage)) {
-    return { payload: raw.damage, payloadPath: ['damage'], state: raw.state ?? null, statePath: ['state'] };
+    return {
+      payload: raw.damage,
+      payloadPath: ['damage'],
+      state: raw.state ?? null,
+      statePath: ['state'],
+    };
   }
   // A bare payload; State fields may sit beside it.
-  return { payload: raw, payloadPath: [], state: 'pos' in raw ? raw : (raw.state ?? null), statePath: 'pos' in raw ? [] : ['state'] };
+  return {
+    payload: raw,
+    payloadPath: [],
+    state: 'pos' in raw ? raw : (raw.state ?? null),
+    statePath: 'pos' in raw ? [] : ['state'],
+  };
 }
 
 /** Recognises and validates a telemetry payload; throws TelemetryError with field paths. */
@@ -354,7 +405,10 @@ export function parseTelemetry(raw: unknown): ParsedTelemetry {
     case 'beamng_sensor': {
       const found = unwrapSensor(raw);
       const payload = parseWith(BeamngDamagePayload, found.payload, shape, found.payloadPath);
-      const state = found.state === null ? null : parseWith(BeamngStatePayload, found.state, shape, found.statePath);
+      const state =
+        found.state === null
+          ? null
+          : parseWith(BeamngStatePayload, found.state, shape, found.statePath);
       return { shape, payload, state };
     }
   }

@@ -4,17 +4,25 @@ import type { Dealer, DealerHit } from '../../machines/schemas.js';
 const EARTH_RADIUS_KM = 6371.0088;
 
 /** Great-circle distance in km (haversine). */
-export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+export function distanceKm(
+  a: { lat: number; lon: number },
+  b: { lat: number; lon: number },
+): number {
   const rad = Math.PI / 180;
   const dLat = (b.lat - a.lat) * rad;
   const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 /** Folds accents and case so "sao paulo" finds "São Paulo". */
 export function foldText(s: string): string {
-  return s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return s
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 export interface DealerQuery {
@@ -32,7 +40,16 @@ export function searchDealers(dealers: readonly Dealer[], query: DealerQuery): D
     const distance_km = Math.round(distanceKm(query, dealer) * 10) / 10;
     if (query.radius_km !== undefined && distance_km > query.radius_km) continue;
     if (needle) {
-      const haystack = foldText([dealer.name, dealer.city, dealer.state, dealer.cep, dealer.street, ...dealer.services].join(' '));
+      const haystack = foldText(
+        [
+          dealer.name,
+          dealer.city,
+          dealer.state,
+          dealer.cep,
+          dealer.street,
+          ...dealer.services,
+        ].join(' '),
+      );
       if (!haystack.includes(needle)) continue;
     }
     hits.push({ ...dealer, distance_km });

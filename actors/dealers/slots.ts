@@ -41,7 +41,9 @@ export function openSlots(dealer: Dealer, options: SlotOptions): Slot[] {
   const slots: Slot[] = [];
   // Walk local calendar days from today; stop after `days` days that offered something (max 30 days).
   const localToday = new Date(now.getTime() + LOCAL_OFFSET_MIN * 60_000);
-  const dayStartUtc = Date.UTC(localToday.getUTCFullYear(), localToday.getUTCMonth(), localToday.getUTCDate()) - LOCAL_OFFSET_MIN * 60_000;
+  const dayStartUtc =
+    Date.UTC(localToday.getUTCFullYear(), localToday.getUTCMonth(), localToday.getUTCDate()) -
+    LOCAL_OFFSET_MIN * 60_000;
   let daysWithSlots = 0;
   for (let d = 0; d < 30 && daysWithSlots < days; d++) {
     const dayStart = dayStartUtc + d * 86_400_000;

@@ -114,13 +114,16 @@ const TEXT = {
     alignment: 'Alinhamento de direção',
     illustrative: 'Números de peça e preços são ilustrativos (não são de uma tabela VW).',
     unknown: (c: string) => `Componente "${c}" não consta do catálogo deste veículo: ignorado.`,
-    duplicate: (c: string) => `Componente "${c}" informado mais de uma vez: considerado o dano mais grave.`,
+    duplicate: (c: string) =>
+      `Componente "${c}" informado mais de uma vez: considerado o dano mais grave.`,
     ignored: (c: string) => `${c}: dano abaixo do limite, nenhuma operação.`,
     cosmetic: (c: string) => `${c}: risco leve em peça não pintada, sem operação.`,
-    otherModel: (d: string, v: string) => `O laudo de danos é do modelo "${d}", o orçamento usa "${v}".`,
+    otherModel: (d: string, v: string) =>
+      `O laudo de danos é do modelo "${d}", o orçamento usa "${v}".`,
     lead: (d: number) => `Prazo inclui ${d} dia(s) úteis para peças sem estoque.`,
     totalLoss: (pct: string) => `Custo do reparo = ${pct}% do valor do veículo: perda total.`,
-    taxIncluded: 'Preços com impostos incluídos; os impostos contidos são informados (ICMS nas peças, ISS nos serviços).',
+    taxIncluded:
+      'Preços com impostos incluídos; os impostos contidos são informados (ICMS nas peças, ISS nos serviços).',
   },
   en: {
     replace: 'Replace',
@@ -138,10 +141,12 @@ const TEXT = {
     alignment: 'Wheel alignment',
     illustrative: 'Part numbers and prices are illustrative (not from a VW price list).',
     unknown: (c: string) => `Component "${c}" is not in this vehicle's catalogue: skipped.`,
-    duplicate: (c: string) => `Component "${c}" was reported more than once: the worst damage is used.`,
+    duplicate: (c: string) =>
+      `Component "${c}" was reported more than once: the worst damage is used.`,
     ignored: (c: string) => `${c}: damage below the threshold, no operation.`,
     cosmetic: (c: string) => `${c}: light scratch on an unpainted part, no operation.`,
-    otherModel: (d: string, v: string) => `The damage report is for "${d}", the estimate uses "${v}".`,
+    otherModel: (d: string, v: string) =>
+      `The damage report is for "${d}", the estimate uses "${v}".`,
     lead: (d: number) => `Duration includes ${d} working day(s) for parts not in stock.`,
     totalLoss: (pct: string) => `Repair cost is ${pct}% of the vehicle's value: total loss.`,
     taxIncluded: 'Prices include tax; the tax contained is shown.',
@@ -149,14 +154,23 @@ const TEXT = {
 } as const;
 
 /** Builds the repair estimate for one damage report in one market. Never throws on unknown components. */
-export function estimateRepair({ damage, vehicle, market, components, estimate_id, now }: EstimateInput): RepairEstimate {
+export function estimateRepair({
+  damage,
+  vehicle,
+  market,
+  components,
+  estimate_id,
+  now,
+}: EstimateInput): RepairEstimate {
   const text = TEXT[market.locale];
   const locale = market.locale;
   const notes: string[] = [text.illustrative];
-  if (damage.vehicle_model !== vehicle.id) notes.push(text.otherModel(damage.vehicle_model, vehicle.id));
+  if (damage.vehicle_model !== vehicle.id)
+    notes.push(text.otherModel(damage.vehicle_model, vehicle.id));
 
   const byId = new Map<string, VehicleComponent>();
-  for (const assembly of vehicle.assemblies) for (const c of assembly.components) byId.set(c.component, c);
+  for (const assembly of vehicle.assemblies)
+    for (const c of assembly.components) byId.set(c.component, c);
   const nameOf = (id: string): string => components.get(id)?.name[locale] ?? id;
 
   // ---- which operation each damaged component needs
@@ -165,7 +179,8 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
   const lines: EstimateLine[] = [];
   const parts: PartsRequirement[] = [];
   const rate = (category: LaborCategory): Decimal => new Decimal(market.labour_rates[category]);
-  const conf = (c: number, op: Operation): number => Math.round(c * OPERATION_CONFIDENCE[op] * 1000) / 1000;
+  const conf = (c: number, op: Operation): number =>
+    Math.round(c * OPERATION_CONFIDENCE[op] * 1000) / 1000;
   const addLabourLine = (
     operation: Operation,
     component: string,
@@ -207,7 +222,11 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
           unit_price: unit.toFixed(2),
           labor_hours: hours.toNumber(),
           labor_category: d.vc.labour.replace.category,
-          amount: money(unit.times(part.quantity).plus(roundMoney(hours.times(rate(d.vc.labour.replace.category))))),
+          amount: money(
+            unit
+              .times(part.quantity)
+              .plus(roundMoney(hours.times(rate(d.vc.labour.replace.category)))),
+          ),
           confidence,
         });
         parts.push({
@@ -236,7 +255,9 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
   }
 
   // ---- remove & install for access
-  const replaced = new Set(decisions.filter((d) => d.plan === 'replace').map((d) => d.canonical.id));
+  const replaced = new Set(
+    decisions.filter((d) => d.plan === 'replace').map((d) => d.canonical.id),
+  );
   const removed = new Map<string, { confidence: number; for: string[] }>();
   for (const d of decisions) {
     if (d.plan !== 'replace' && d.plan !== 'repair') continue;
@@ -269,7 +290,9 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
     for (let j = i + 1; j < painted.length; j++) {
       const a = painted[i]!;
       const b = painted[j]!;
-      const adjacent = a.canonical.adjacent_panels.includes(b.canonical.id) || b.canonical.adjacent_panels.includes(a.canonical.id);
+      const adjacent =
+        a.canonical.adjacent_panels.includes(b.canonical.id) ||
+        b.canonical.adjacent_panels.includes(a.canonical.id);
       if (!adjacent || overlap.isZero()) continue;
       const smaller = b.vc.labour.refinish!.hours <= a.vc.labour.refinish!.hours ? b : a;
       const other = smaller === a ? b : a;
@@ -285,8 +308,17 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
     const deduction = deductions.get(d.canonical.id);
     const base = roundHours(refinish.hours);
     const hours = Decimal.max(0, base.minus(deduction?.hours ?? 0));
-    const detail = deduction ? ` (${text.hours(base)} ${text.overlap(text.hours(deduction.hours), deduction.with.join(', '))})` : '';
-    addLabourLine('refinish', d.canonical.id, `${text.refinish}: ${nameOf(d.canonical.id)}${detail}`, hours, refinish.category, d.damage.confidence);
+    const detail = deduction
+      ? ` (${text.hours(base)} ${text.overlap(text.hours(deduction.hours), deduction.with.join(', '))})`
+      : '';
+    addLabourLine(
+      'refinish',
+      d.canonical.id,
+      `${text.refinish}: ${nameOf(d.canonical.id)}${detail}`,
+      hours,
+      refinish.category,
+      d.damage.confidence,
+    );
     paintPanels.push({ id: d.canonical.id, hours, confidence: d.damage.confidence });
   }
   const blends = new Map<string, number>();
@@ -299,14 +331,24 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
   for (const [id, confidence] of blends) {
     const refinish = byId.get(id)!.labour.refinish!;
     const hours = roundHours(new Decimal(refinish.hours).times(market.paint.blend_share));
-    addLabourLine('blend', id, `${text.blend}: ${nameOf(id)}`, hours, refinish.category, confidence);
+    addLabourLine(
+      'blend',
+      id,
+      `${text.blend}: ${nameOf(id)}`,
+      hours,
+      refinish.category,
+      confidence,
+    );
     paintPanels.push({ id, hours, confidence });
   }
   if (paintPanels.length > 0) {
     // Stable sort: on equal hours the panel met first stays first.
     const ordered = [...paintPanels].sort((x, y) => y.hours.comparedTo(x.hours));
     const raw = ordered.reduce(
-      (sum, p, i) => sum.plus(p.hours.times(i === 0 ? market.paint.clear_coat_first : market.paint.clear_coat_further)),
+      (sum, p, i) =>
+        sum.plus(
+          p.hours.times(i === 0 ? market.paint.clear_coat_first : market.paint.clear_coat_further),
+        ),
       new Decimal(0),
     );
     const hours = roundHours(Decimal.min(raw, market.paint.clear_coat_cap_hours));
@@ -328,7 +370,12 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
   let adasTotal = new Decimal(0);
   let alignmentTotal = new Decimal(0);
   const calibrated = new Set<string>();
-  const addSublet = (component: string, description: string, price: string, confidence: number): void => {
+  const addSublet = (
+    component: string,
+    description: string,
+    price: string,
+    confidence: number,
+  ): void => {
     lines.push({
       line_no: lines.length + 1,
       operation: 'sublet',
@@ -344,18 +391,25 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
     });
   };
   const touched = [
-    ...decisions.filter((d) => d.plan === 'replace').map((d) => ({ id: d.canonical.id, confidence: d.damage.confidence })),
+    ...decisions
+      .filter((d) => d.plan === 'replace')
+      .map((d) => ({ id: d.canonical.id, confidence: d.damage.confidence })),
     ...[...removed].map(([id, e]) => ({ id, confidence: e.confidence })),
   ];
   for (const t of touched) {
     const adas = byId.get(t.id)?.adas;
     if (!adas || calibrated.has(adas)) continue;
     calibrated.add(adas);
-    const price = market.sublet_prices[adas === 'front_radar' ? 'front_radar_calibration' : 'front_camera_calibration'];
+    const price =
+      market.sublet_prices[
+        adas === 'front_radar' ? 'front_radar_calibration' : 'front_camera_calibration'
+      ];
     addSublet(t.id, text[adas], price, t.confidence);
     adasTotal = adasTotal.plus(roundMoney(price));
   }
-  const needsAlignment = decisions.find((d) => (d.plan === 'replace' || d.plan === 'repair') && d.vc.alignment);
+  const needsAlignment = decisions.find(
+    (d) => (d.plan === 'replace' || d.plan === 'repair') && d.vc.alignment,
+  );
   if (needsAlignment) {
     const price = market.sublet_prices.wheel_alignment;
     addSublet(needsAlignment.canonical.id, text.alignment, price, needsAlignment.damage.confidence);
@@ -373,13 +427,23 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
       .reduce((sum, l) => sum.plus(l.labor_hours), new Decimal(0));
     if (hours.isZero()) continue;
     const amount = roundMoney(hours.times(rate(category)));
-    labor.push({ category, hours: hours.toNumber(), rate: money(rate(category)), amount: amount.toFixed(2) });
+    labor.push({
+      category,
+      hours: hours.toNumber(),
+      rate: money(rate(category)),
+      amount: amount.toFixed(2),
+    });
     laborTotal = laborTotal.plus(amount);
     totalHours = totalHours.plus(hours);
   }
-  for (const l of lines) if (l.operation === 'refinish' || l.operation === 'blend') paintHours = paintHours.plus(l.labor_hours);
+  for (const l of lines)
+    if (l.operation === 'refinish' || l.operation === 'blend')
+      paintHours = paintHours.plus(l.labor_hours);
 
-  const partsTotal = parts.reduce((sum, p) => sum.plus(new Decimal(p.unit_price).times(p.quantity)), new Decimal(0));
+  const partsTotal = parts.reduce(
+    (sum, p) => sum.plus(new Decimal(p.unit_price).times(p.quantity)),
+    new Decimal(0),
+  );
   const smallParts = roundMoney(partsTotal.times(market.small_parts_share));
   const paintMaterials = roundMoney(paintHours.times(market.paint_materials_per_hour));
   const otherTotals = {
@@ -415,14 +479,18 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
   if (market.approximate_taxes) {
     const a = market.approximate_taxes;
     const level = (k: 'federal' | 'state' | 'municipal'): Decimal =>
-      roundMoney(bases.parts.times(a.parts[k]).plus(bases.services.times(a.services[k])).dividedBy(100));
+      roundMoney(
+        bases.parts.times(a.parts[k]).plus(bases.services.times(a.services[k])).dividedBy(100),
+      );
     const federal = level('federal');
     const state = level('state');
     const municipal = level('municipal');
     const total = federal.plus(state).plus(municipal);
     approximate = {
       total: money(total),
-      percent: grandTotal.isZero() ? '0.00' : total.dividedBy(grandTotal).times(100).toFixed(2, Decimal.ROUND_HALF_UP),
+      percent: grandTotal.isZero()
+        ? '0.00'
+        : total.dividedBy(grandTotal).times(100).toFixed(2, Decimal.ROUND_HALF_UP),
       federal: money(federal),
       state: money(state),
       municipal: money(municipal),
@@ -434,7 +502,8 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
   const vehicleValue = roundMoney(vehicle.vehicle_value[market.currency]);
   const threshold = market.total_loss.threshold;
   const ratio = vehicleValue.isZero() ? new Decimal(0) : grandTotal.dividedBy(vehicleValue);
-  const isTotalLoss = !vehicleValue.isZero() && grandTotal.greaterThanOrEqualTo(vehicleValue.times(threshold));
+  const isTotalLoss =
+    !vehicleValue.isZero() && grandTotal.greaterThanOrEqualTo(vehicleValue.times(threshold));
   if (isTotalLoss) {
     notes.push(text.totalLoss(ratio.times(100).toFixed(1, Decimal.ROUND_HALF_UP)));
     notes.push(market.total_loss.note[locale]);
@@ -482,7 +551,11 @@ export function estimateRepair({ damage, vehicle, market, components, estimate_i
 /** Workshop hours as working days of `hoursPerDay` plus lead days, e.g. 10.5 h at 8 h/day + 2 → "P3DT2H30M".
  *  Hours round up to the next half hour, as a workshop plans (9.12 h → 9.5 h). */
 export function isoDuration(hours: Decimal.Value, hoursPerDay: number, leadDays: number): string {
-  const minutes = new Decimal(hours).times(2).toDecimalPlaces(0, Decimal.ROUND_CEIL).times(30).toNumber();
+  const minutes = new Decimal(hours)
+    .times(2)
+    .toDecimalPlaces(0, Decimal.ROUND_CEIL)
+    .times(30)
+    .toNumber();
   const perDay = Math.round(hoursPerDay * 60);
   const days = Math.floor(minutes / perDay) + leadDays;
   const rest = minutes % perDay;
@@ -503,7 +576,10 @@ function decide(
 ): Decision[] {
   // One entry per component: the worst (destroyed, else highest level, impact before scratch).
   const worst = new Map<string, ComponentDamage>();
-  const rank = (d: ComponentDamage): number => (d.damage_type === 'destroyed' ? 10 : 0) + d.damage_level + (d.damage_type === 'impact' ? 1e-9 : 0);
+  const rank = (d: ComponentDamage): number =>
+    (d.damage_type === 'destroyed' ? 10 : 0) +
+    d.damage_level +
+    (d.damage_type === 'impact' ? 1e-9 : 0);
   for (const d of damaged) {
     if (!components.has(d.component_name) || !byId.has(d.component_name)) {
       notes.push(text.unknown(d.component_name));
@@ -541,7 +617,9 @@ function decide(
       // scratch on a repairable component
       if (level >= t.scratch_repair_from) {
         plan = 'repair';
-        repairHours = roundHours(new Decimal(repairMax).times(level).times(t.scratch_repair_factor));
+        repairHours = roundHours(
+          new Decimal(repairMax).times(level).times(t.scratch_repair_factor),
+        );
       } else if (canonical.painted) plan = 'refinish_only';
       else {
         plan = 'none';
@@ -556,7 +634,14 @@ function decide(
       notes.push(text.cosmetic(nameOf(canonical.id)));
     }
     if (plan === 'repair' && repairHours.isZero()) repairHours = new Decimal(0.01);
-    decisions.push({ damage, canonical, vc, plan, repairHours, refinish: canonical.painted && plan !== 'none' });
+    decisions.push({
+      damage,
+      canonical,
+      vc,
+      plan,
+      repairHours,
+      refinish: canonical.painted && plan !== 'none',
+    });
   }
   return decisions;
 }

@@ -13,7 +13,12 @@ import {
   type OpenHooks,
   type RequestOptions,
 } from './connection.js';
-import { BeamNGClosedError, BeamNGLinkError, BeamNGNoVehicleError, BeamNGReplyError } from './errors.js';
+import {
+  BeamNGClosedError,
+  BeamNGLinkError,
+  BeamNGNoVehicleError,
+  BeamNGReplyError,
+} from './errors.js';
 import {
   CurrentVehiclesReply,
   DamageSensorPayload,
@@ -50,20 +55,33 @@ export interface PlayerVehicle extends VehicleInfo {
 }
 
 /** Parses a reply with a schema, turning a mismatch into `BeamNGReplyError`. */
-export function parseReply<S extends z.ZodType>(requestType: string, schema: S, reply: unknown): z.output<S> {
+export function parseReply<S extends z.ZodType>(
+  requestType: string,
+  schema: S,
+  reply: unknown,
+): z.output<S> {
   const parsed = schema.safeParse(reply);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new BeamNGReplyError(requestType, issue ? issue.path.map(String).join('.') : '', issue?.message ?? 'invalid reply');
+  throw new BeamNGReplyError(
+    requestType,
+    issue ? issue.path.map(String).join('.') : '',
+    issue?.message ?? 'invalid reply',
+  );
 }
 
 /** Parses `host:port` (or `host`, or `[v6]:port`) as BEAMNG_ADDR gives it. */
-export function parseBeamNGAddress(address: string, defaultPort = DEFAULT_BEAMNG_PORT): { host: string; port: number } {
+export function parseBeamNGAddress(
+  address: string,
+  defaultPort = DEFAULT_BEAMNG_PORT,
+): { host: string; port: number } {
   const trimmed = address.trim();
   const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(trimmed) ?? /^([^:]+)(?::(\d+))?$/.exec(trimmed);
-  if (!match || !match[1]) throw new Error(`not a BeamNG address: "${address}" (expected host:port)`);
+  if (!match || !match[1])
+    throw new Error(`not a BeamNG address: "${address}" (expected host:port)`);
   const port = match[2] === undefined ? defaultPort : Number(match[2]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`not a TCP port in "${address}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`not a TCP port in "${address}"`);
   return { host: match[1], port };
 }
 
@@ -76,7 +94,10 @@ export class BeamNGClient {
   readonly #abort = new AbortController();
 
   /** Creates a client and connects it (TCP + Hello). */
-  static async connect(options: BeamNGClientOptions, hooks: Pick<OpenHooks, 'onTcpConnected'> = {}): Promise<BeamNGClient> {
+  static async connect(
+    options: BeamNGClientOptions,
+    hooks: Pick<OpenHooks, 'onTcpConnected'> = {},
+  ): Promise<BeamNGClient> {
     const client = new BeamNGClient(options);
     await client.connect(hooks);
     return client;
@@ -97,7 +118,11 @@ export class BeamNGClient {
 
   /** The game connection; throws `BeamNGClosedError` before `connect()` or after close. */
   get game(): BeamNGConnection {
-    if (!this.#game || this.#game.isClosed) throw new BeamNGClosedError('game', this.#game ? 'the game connection is closed' : 'not connected yet');
+    if (!this.#game || this.#game.isClosed)
+      throw new BeamNGClosedError(
+        'game',
+        this.#game ? 'the game connection is closed' : 'not connected yet',
+      );
     return this.#game;
   }
 
@@ -112,13 +137,18 @@ export class BeamNGClient {
    * called meanwhile. A client connects once. `onTcpConnected` runs when the socket is up, before Hello.
    */
   async connect(hooks: Pick<OpenHooks, 'onTcpConnected'> = {}): Promise<void> {
-    if (this.#game || this.#connecting) throw new Error('BeamNGClient.connect() called twice: make a new client to reconnect');
+    if (this.#game || this.#connecting)
+      throw new Error('BeamNGClient.connect() called twice: make a new client to reconnect');
     this.#connecting = true;
     try {
-      const game = await BeamNGConnection.open({ ...this.options, label: 'game' }, { ...hooks, signal: this.#abort.signal });
+      const game = await BeamNGConnection.open(
+        { ...this.options, label: 'game' },
+        { ...hooks, signal: this.#abort.signal },
+      );
       this.#game = game;
       game.onClose((error) => {
-        for (const vehicle of this.#vehicles) vehicle.close(`game connection closed: ${error.reason}`);
+        for (const vehicle of this.#vehicles)
+          vehicle.close(`game connection closed: ${error.reason}`);
       });
     } finally {
       this.#connecting = false;
@@ -142,7 +172,11 @@ export class BeamNGClient {
   }
 
   /** Any request on the game socket, e.g. a custom type answered by the in-game mod. */
-  request(type: string, fields: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<BeamNGReply> {
+  request(
+    type: string,
+    fields: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<BeamNGReply> {
     return this.game.request(type, fields, options);
   }
 
@@ -153,12 +187,22 @@ export class BeamNGClient {
 
   /** Game state (menu or scenario, and the level). */
   async getGameState(options: RequestOptions = {}): Promise<GameState> {
-    return parseReply('GameStateRequest', GameState, await this.game.request('GameStateRequest', {}, options));
+    return parseReply(
+      'GameStateRequest',
+      GameState,
+      await this.game.request('GameStateRequest', {}, options),
+    );
   }
 
   /** Every vehicle in the scene, sorted by id; ids sent as floats come back as integers. */
-  async getCurrentVehicles(options: RequestOptions & { includeConfig?: boolean } = {}): Promise<VehicleInfo[]> {
-    const reply = await this.game.request('GetCurrentVehicles', { include_config: options.includeConfig ?? false }, options);
+  async getCurrentVehicles(
+    options: RequestOptions & { includeConfig?: boolean } = {},
+  ): Promise<VehicleInfo[]> {
+    const reply = await this.game.request(
+      'GetCurrentVehicles',
+      { include_config: options.includeConfig ?? false },
+      options,
+    );
     return parseReply('GetCurrentVehicles', CurrentVehiclesReply, reply);
   }
 
@@ -169,14 +213,26 @@ export class BeamNGClient {
    */
   async getPlayerVehicleId(): Promise<PlayerVehicleId> {
     try {
-      const reply = await this.game.request('GetPlayerVehicleID', {}, { timeoutMs: this.options.playerVehicleTimeoutMs ?? 2_000 });
+      const reply = await this.game.request(
+        'GetPlayerVehicleID',
+        {},
+        { timeoutMs: this.options.playerVehicleTimeoutMs ?? 2_000 },
+      );
       const { id, vid } = parseReply('GetPlayerVehicleID', PlayerVehicleIdReply, reply);
-      if (id >= 0) return { id, vid: typeof vid === 'string' && vid !== '' ? vid : null, via: 'GetPlayerVehicleID' };
+      if (id >= 0)
+        return {
+          id,
+          vid: typeof vid === 'string' && vid !== '' ? vid : null,
+          via: 'GetPlayerVehicleID',
+        };
     } catch (err) {
       if (err instanceof BeamNGClosedError || !(err instanceof BeamNGLinkError)) throw err;
     }
     const first = (await this.getCurrentVehicles())[0];
-    if (!first) throw new BeamNGNoVehicleError('GetPlayerVehicleID gave no vehicle and GetCurrentVehicles lists none');
+    if (!first)
+      throw new BeamNGNoVehicleError(
+        'GetPlayerVehicleID gave no vehicle and GetCurrentVehicles lists none',
+      );
     return { id: first.id, vid: first.vid, via: 'GetCurrentVehicles' };
   }
 
@@ -187,8 +243,12 @@ export class BeamNGClient {
   async findPlayerVehicle(): Promise<PlayerVehicle> {
     const player = await this.getPlayerVehicleId();
     const vehicles = await this.getCurrentVehicles();
-    const match = vehicles.find((v) => v.id === player.id) ?? vehicles.find((v) => v.vid === player.vid) ?? vehicles[0];
-    if (!match) throw new BeamNGNoVehicleError(`vehicle ${player.id} is not listed by GetCurrentVehicles`);
+    const match =
+      vehicles.find((v) => v.id === player.id) ??
+      vehicles.find((v) => v.vid === player.vid) ??
+      vehicles[0];
+    if (!match)
+      throw new BeamNGNoVehicleError(`vehicle ${player.id} is not listed by GetCurrentVehicles`);
     return { ...match, via: player.via };
   }
 
@@ -196,10 +256,23 @@ export class BeamNGClient {
    * Asks the game for the vehicle's socket (StartVehicleConnection), connects to that port on the
    * game's host and performs Hello there. The returned connection is closed with the client.
    */
-  async openVehicle(vid: string | number, options: { extensions?: string[] } = {}): Promise<BeamNGConnection> {
-    const reply = await this.game.request('StartVehicleConnection', { vid, exts: options.extensions });
-    const { result: port } = parseReply('StartVehicleConnection', StartVehicleConnectionReply, reply);
-    const vehicle = await BeamNGConnection.open({ ...this.options, port, label: `vehicle ${vid}` }, { signal: this.#abort.signal });
+  async openVehicle(
+    vid: string | number,
+    options: { extensions?: string[] } = {},
+  ): Promise<BeamNGConnection> {
+    const reply = await this.game.request('StartVehicleConnection', {
+      vid,
+      exts: options.extensions,
+    });
+    const { result: port } = parseReply(
+      'StartVehicleConnection',
+      StartVehicleConnectionReply,
+      reply,
+    );
+    const vehicle = await BeamNGConnection.open(
+      { ...this.options, port, label: `vehicle ${vid}` },
+      { signal: this.#abort.signal },
+    );
     if (!this.isConnected) {
       vehicle.close('game connection closed while opening the vehicle');
       throw new BeamNGClosedError('game', 'closed while opening the vehicle');
@@ -210,8 +283,15 @@ export class BeamNGClient {
   }
 
   /** Reads the Damage and State sensors of an open vehicle, normalised (see schemas.ts). */
-  async readSensors(vehicle: BeamNGConnection, options: RequestOptions = {}): Promise<SensorReading> {
-    const reply = await vehicle.request('SensorRequest', { sensors: { damage: { type: 'Damage' }, state: { type: 'State' } } }, options);
+  async readSensors(
+    vehicle: BeamNGConnection,
+    options: RequestOptions = {},
+  ): Promise<SensorReading> {
+    const reply = await vehicle.request(
+      'SensorRequest',
+      { sensors: { damage: { type: 'Damage' }, state: { type: 'State' } } },
+      options,
+    );
     const { data } = parseReply('SensorRequest', SensorDataReply, reply);
     return {
       damage: parseReply('SensorRequest(Damage)', DamageSensorPayload, data['damage']),

@@ -77,12 +77,22 @@ const EXPIRED_IDS_KEPT = 256;
 /** `_id` as an integer: Lua may send it as a float; strings of digits are accepted too. */
 function replyId(frame: BeamNGReply): number | null {
   const raw = frame['_id'];
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  const n =
+    typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string' && raw.trim() !== ''
+        ? Number(raw)
+        : NaN;
   return Number.isFinite(n) ? Math.round(n) : null;
 }
 
 function isRecord(value: unknown): value is BeamNGReply {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array)
+  );
 }
 
 /** Hooks into `BeamNGConnection.open()`: progress and cancellation. */
@@ -97,11 +107,19 @@ export interface OpenHooks {
 function abortReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   if (typeof reason === 'string') return reason;
-  return reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'aborted by the client';
+  return reason instanceof Error && reason.name !== 'AbortError'
+    ? reason.message
+    : 'aborted by the client';
 }
 
 /** Opens a TCP socket with Nagle off, or fails with `BeamNGConnectError` (refused, timeout…). */
-function connectSocket(host: string, port: number, timeoutMs: number, label: string, signal?: AbortSignal): Promise<Socket> {
+function connectSocket(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  label: string,
+  signal?: AbortSignal,
+): Promise<Socket> {
   const address = `${host}:${port}`;
   if (signal?.aborted) return Promise.reject(new BeamNGClosedError(label, abortReason(signal)));
   return new Promise((resolve, reject) => {
@@ -118,7 +136,9 @@ function connectSocket(host: string, port: number, timeoutMs: number, label: str
     const timer = setTimeout(() => {
       settle();
       socket.destroy();
-      reject(new BeamNGConnectError(address, 'TIMEOUT', `no TCP connection within ${timeoutMs} ms`));
+      reject(
+        new BeamNGConnectError(address, 'TIMEOUT', `no TCP connection within ${timeoutMs} ms`),
+      );
     }, timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => {
@@ -158,10 +178,19 @@ export class BeamNGConnection {
   #resolveClosed!: (error: BeamNGClosedError) => void;
 
   /** Connects, turns Nagle off and performs the Hello handshake; closes the socket on any failure. */
-  static async open(options: BeamNGConnectionOptions, hooks: OpenHooks = {}): Promise<BeamNGConnection> {
+  static async open(
+    options: BeamNGConnectionOptions,
+    hooks: OpenHooks = {},
+  ): Promise<BeamNGConnection> {
     const { signal } = hooks;
     const label = options.label ?? 'game';
-    const socket = await connectSocket(options.host, options.port, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, label, signal);
+    const socket = await connectSocket(
+      options.host,
+      options.port,
+      options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      label,
+      signal,
+    );
     const connection = new BeamNGConnection(socket, options);
     const onAbort = (): void => connection.close(abortReason(signal!));
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -171,7 +200,9 @@ export class BeamNGConnection {
       // An abort inside the hook has already closed the connection: Hello then rejects at once.
       await connection.#hello();
     } catch (err) {
-      connection.close(err instanceof Error ? `handshake failed: ${err.message}` : 'handshake failed');
+      connection.close(
+        err instanceof Error ? `handshake failed: ${err.message}` : 'handshake failed',
+      );
       throw err;
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -186,7 +217,9 @@ export class BeamNGConnection {
     this.label = options.label ?? 'game';
     this.protocolVersion = options.protocolVersion ?? DEFAULT_PROTOCOL_VERSION;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.#decoder = new FrameDecoder(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes });
+    this.#decoder = new FrameDecoder(
+      options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes },
+    );
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -226,8 +259,13 @@ export class BeamNGConnection {
    * Rejects with `BeamNGError`/`BeamNGValueError` (the simulator refused), `BeamNGTimeoutError`
    * (no reply in time; the connection stays usable) or `BeamNGClosedError`.
    */
-  request(type: string, fields: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<BeamNGReply> {
-    if (this.#closeError) return Promise.reject(new BeamNGClosedError(this.label, this.#closeError.reason));
+  request(
+    type: string,
+    fields: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<BeamNGReply> {
+    if (this.#closeError)
+      return Promise.reject(new BeamNGClosedError(this.label, this.#closeError.reason));
     const id = this.#nextId++;
     const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
     let frame: Buffer;
@@ -280,7 +318,8 @@ export class BeamNGConnection {
     const parsed = HelloReply.safeParse(reply);
     const theirs = parsed.success ? (parsed.data.protocolVersion ?? null) : null;
     this.#serverProtocolVersion = theirs;
-    if (theirs !== this.protocolVersion) throw new BeamNGProtocolMismatchError(this.protocolVersion, theirs);
+    if (theirs !== this.protocolVersion)
+      throw new BeamNGProtocolMismatchError(this.protocolVersion, theirs);
   }
 
   #onData(chunk: Buffer): void {
@@ -305,8 +344,10 @@ export class BeamNGConnection {
     }
     this.#pending.delete(id);
     clearTimeout(pending.timer);
-    if ('bngValueError' in frame) pending.reject(new BeamNGValueError(pending.type, String(frame['bngValueError'])));
-    else if ('bngError' in frame) pending.reject(new BeamNGError(pending.type, String(frame['bngError'])));
+    if ('bngValueError' in frame)
+      pending.reject(new BeamNGValueError(pending.type, String(frame['bngValueError'])));
+    else if ('bngError' in frame)
+      pending.reject(new BeamNGError(pending.type, String(frame['bngError'])));
     else pending.resolve(frame);
   }
 

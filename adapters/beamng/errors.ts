@@ -46,7 +46,7 @@ export class BeamNGProtocolMismatchError extends BeamNGLinkError {
   ) {
     super(
       `BeamNG speaks protocol ${actual ?? '(none reported)'} but this client is set to ${expected}: ` +
-        `set the protocol version to ${actual ?? 'the simulator\'s'} or use a matching BeamNG.tech build`,
+        `set the protocol version to ${actual ?? "the simulator's"} or use a matching BeamNG.tech build`,
     );
     this.name = 'BeamNGProtocolMismatchError';
   }
@@ -60,7 +60,9 @@ export class BeamNGTimeoutError extends BeamNGLinkError {
     readonly timeoutMs: number,
     readonly connectionLabel: string,
   ) {
-    super(`BeamNG did not answer ${requestType} on the ${connectionLabel} connection within ${timeoutMs} ms`);
+    super(
+      `BeamNG did not answer ${requestType} on the ${connectionLabel} connection within ${timeoutMs} ms`,
+    );
     this.name = 'BeamNGTimeoutError';
   }
 }
@@ -117,7 +119,9 @@ export class BeamNGReplyError extends BeamNGLinkError {
     readonly field: string,
     detail: string,
   ) {
-    super(`BeamNG reply to ${requestType} is not usable: ${field ? `field "${field}": ` : ''}${detail}`);
+    super(
+      `BeamNG reply to ${requestType} is not usable: ${field ? `field "${field}": ` : ''}${detail}`,
+    );
     this.name = 'BeamNGReplyError';
   }
 }

@@ -22,7 +22,8 @@ const floatEncoder = new Encoder({ ignoreUndefined: true, forceIntegerToFloat: t
 /** One message → one frame (header + MessagePack body). `undefined` fields are left out. */
 export function encodeFrame(message: unknown, options: EncodeFrameOptions = {}): Buffer {
   const body = (options.forceIntegerToFloat ? floatEncoder : plainEncoder).encode(message);
-  if (body.byteLength > UINT32_MAX) throw new BeamNGFrameError(`message of ${body.byteLength} bytes does not fit a frame`);
+  if (body.byteLength > UINT32_MAX)
+    throw new BeamNGFrameError(`message of ${body.byteLength} bytes does not fit a frame`);
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.byteLength);
   frame.writeUInt32BE(body.byteLength, 0);
   frame.set(body, FRAME_HEADER_BYTES);
@@ -105,13 +106,18 @@ export class FrameDecoder {
         return this.#fail(`frame of ${length} bytes exceeds the ${this.maxFrameBytes}-byte limit`);
       }
       if (this.#pending.byteLength - offset - FRAME_HEADER_BYTES < length) break;
-      const body = this.#pending.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + length);
+      const body = this.#pending.subarray(
+        offset + FRAME_HEADER_BYTES,
+        offset + FRAME_HEADER_BYTES + length,
+      );
       offset += FRAME_HEADER_BYTES + length;
       let decoded: unknown;
       try {
         decoded = this.#decoder.decode(body);
       } catch (err) {
-        return this.#fail(`undecodable MessagePack frame of ${length} bytes: ${err instanceof Error ? err.message : String(err)}`);
+        return this.#fail(
+          `undecodable MessagePack frame of ${length} bytes: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
       messages.push(stringifyBinaries(decoded));
     }

@@ -33,7 +33,9 @@ export const RecordingFrame = z.object({
   damage_ext: z.number().nonnegative().optional(),
   lowpressure: z.boolean().optional(),
   /** Merged over the previous frame's parts: `{partId: {name, damage 0..1}}`. */
-  part_damage: z.record(z.string(), z.object({ name: z.string().min(1), damage: z.number().min(0).max(1) })).optional(),
+  part_damage: z
+    .record(z.string(), z.object({ name: z.string().min(1), damage: z.number().min(0).max(1) }))
+    .optional(),
   /** Merged over the previous frame's groups: `{group: damage 0..1}`. */
   deform_group_damage: z.record(z.string(), z.number().min(0).max(1)).optional(),
 });
@@ -60,14 +62,29 @@ export const Recording = z
     let previousT = -Infinity;
     let previousDamage = 0;
     recording.frames.forEach((frame, i) => {
-      if (frame.t < previousT) ctx.addIssue({ code: 'custom', path: ['frames', i, 't'], message: 'frame times must not go back' });
+      if (frame.t < previousT)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['frames', i, 't'],
+          message: 'frame times must not go back',
+        });
       previousT = frame.t;
       if (frame.damage !== undefined) {
-        if (frame.damage < previousDamage) ctx.addIssue({ code: 'custom', path: ['frames', i, 'damage'], message: 'total damage must not go down' });
+        if (frame.damage < previousDamage)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['frames', i, 'damage'],
+            message: 'total damage must not go down',
+          });
         previousDamage = frame.damage;
       }
       for (const group of Object.keys(frame.deform_group_damage ?? {})) {
-        if (!groups.has(group)) ctx.addIssue({ code: 'custom', path: ['frames', i, 'deform_group_damage', group], message: 'group missing from deform_groups' });
+        if (!groups.has(group))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['frames', i, 'deform_group_damage', group],
+            message: 'group missing from deform_groups',
+          });
       }
     });
   });
@@ -81,7 +98,9 @@ export function loadRecording(path: string): Recording {
 /** Every bundled recording in `data/recordings/`, by name. */
 export function loadBundledRecordings(dir = RECORDINGS_DIR): Map<string, Recording> {
   const recordings = new Map<string, Recording>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const recording = loadRecording(join(dir, file));
     recordings.set(recording.name, recording);
   }

@@ -17,7 +17,13 @@
  */
 import { fromCallback } from 'xstate';
 import { loadPartMapping, modelOfAlias, type PartMapping } from '../../actors/damage/mapping.js';
-import type { RigCommand, RigConnectionInput, RigEvent, RigReading, RigVehicle } from '../../machines/link.js';
+import type {
+  RigCommand,
+  RigConnectionInput,
+  RigEvent,
+  RigReading,
+  RigVehicle,
+} from '../../machines/link.js';
 import { BeamNGClient } from './client.js';
 import type { BeamNGConnection } from './connection.js';
 import { BeamNGClosedError, describeBeamNGError } from './errors.js';
@@ -43,8 +49,14 @@ export interface RigConnectionOptions {
 }
 
 /** The ontology model ('tcross', 'golf', …) a simulator vehicle is, from its model or else its name; null when unknown. */
-export function vehicleModelOf(vehicle: { model: string; name?: string | null }, mapping: PartMapping): string | null {
-  return modelOfAlias(vehicle.model, mapping) ?? (vehicle.name ? modelOfAlias(vehicle.name, mapping) : null);
+export function vehicleModelOf(
+  vehicle: { model: string; name?: string | null },
+  mapping: PartMapping,
+): string | null {
+  return (
+    modelOfAlias(vehicle.model, mapping) ??
+    (vehicle.name ? modelOfAlias(vehicle.name, mapping) : null)
+  );
 }
 
 /** A sensor reading as the link machine takes it: the Damage payload as plain JSON, speed, time. */
@@ -95,13 +107,10 @@ export function createRigConnection(options: RigConnectionOptions = {}) {
       // The machine waits for each reading before the next POLL; a stray one joins the read in flight.
       if (!readingInFlight) {
         readingInFlight = true;
-        client.readSensors(open).then(
-          (reading) => {
-            readingInFlight = false;
-            send({ type: 'RIG.READING', reading: rigReadingOf(reading, now()) });
-          },
-          fail,
-        );
+        client.readSensors(open).then((reading) => {
+          readingInFlight = false;
+          send({ type: 'RIG.READING', reading: rigReadingOf(reading, now()) });
+        }, fail);
       }
       if (askRepairButton && !modPollInFlight && now().getTime() >= askModAfter) {
         modPollInFlight = true;
@@ -134,7 +143,11 @@ export function createRigConnection(options: RigConnectionOptions = {}) {
       const opened = await client.openVehicle(player.vid);
       opened.onClose(fail);
       mapping ??= loadPartMapping();
-      const rigVehicle: RigVehicle = { model: player.model, name: player.name, vehicle_model: vehicleModelOf(player, mapping) };
+      const rigVehicle: RigVehicle = {
+        model: player.model,
+        name: player.name,
+        vehicle_model: vehicleModelOf(player, mapping),
+      };
       vehicle = opened;
       send({ type: 'RIG.READY', vehicle: rigVehicle, at: now().toISOString() });
     };

@@ -11,10 +11,14 @@ import { z } from 'zod';
 
 /** An integer id that may arrive as a float (10000.0, or 10000.0000001 after Lua arithmetic) or a digit string. */
 export const WireInt = z.preprocess(
-  (value) => (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value),
+  (value) =>
+    typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value,
   z
     .number()
-    .refine((n) => Number.isFinite(n) && Math.abs(n - Math.round(n)) < 1e-6, 'expected an integer (a float id must be integral)')
+    .refine(
+      (n) => Number.isFinite(n) && Math.abs(n - Math.round(n)) < 1e-6,
+      'expected an integer (a float id must be integral)',
+    )
     .transform((n) => Math.round(n)),
 );
 
@@ -22,7 +26,8 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** An empty Lua table arrives as `[]`: read it as an empty map. */
-const emptyArrayAsMap = (value: unknown): unknown => (Array.isArray(value) && value.length === 0 ? {} : value);
+const emptyArrayAsMap = (value: unknown): unknown =>
+  Array.isArray(value) && value.length === 0 ? {} : value;
 
 /** First defined value among the given keys (snake_case first, then the older camelCase). */
 function pick(source: Record<string, unknown>, ...keys: string[]): unknown {
@@ -79,7 +84,14 @@ function normalisePartDamage(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(map).map(([id, entry]) => {
       if (typeof entry === 'number') return [id, { name: null, damage: entry }];
-      if (isPlainObject(entry)) return [id, { name: typeof entry['name'] === 'string' ? entry['name'] : null, damage: entry['damage'] }];
+      if (isPlainObject(entry))
+        return [
+          id,
+          {
+            name: typeof entry['name'] === 'string' ? entry['name'] : null,
+            damage: entry['damage'],
+          },
+        ];
       return [id, entry];
     }),
   );
@@ -90,7 +102,8 @@ function normaliseDeformGroups(value: unknown): unknown {
   if (!isPlainObject(map)) return map;
   return Object.fromEntries(
     Object.entries(map).map(([group, entry]) => {
-      if (typeof entry === 'number') return [group, { damage: entry, eventCount: 0, maxEvents: 0, invMaxEvents: 0 }];
+      if (typeof entry === 'number')
+        return [group, { damage: entry, eventCount: 0, maxEvents: 0, invMaxEvents: 0 }];
       if (isPlainObject(entry)) {
         return [
           group,
@@ -115,7 +128,9 @@ export const DamageSensorPayload = z.preprocess((raw) => {
     damage_ext: pick(raw, 'damage_ext', 'damageExt') ?? 0,
     lowpressure: pick(raw, 'lowpressure', 'lowPressure', 'low_pressure') ?? false,
     part_damage: normalisePartDamage(pick(raw, 'part_damage', 'partDamage')),
-    deform_group_damage: normaliseDeformGroups(pick(raw, 'deform_group_damage', 'deformGroupDamage')),
+    deform_group_damage: normaliseDeformGroups(
+      pick(raw, 'deform_group_damage', 'deformGroupDamage'),
+    ),
   };
 }, DamageReading);
 
@@ -138,7 +153,8 @@ export type VehicleState = z.infer<typeof VehicleState>;
 /** Lenient wire parser for a State sensor payload → `VehicleState`. */
 export const StateSensorPayload = z.preprocess((raw) => {
   // Some builds wrap the payload as {state: {...}}.
-  const source = isPlainObject(raw) && isPlainObject(raw['state']) && !('pos' in raw) ? raw['state'] : raw;
+  const source =
+    isPlainObject(raw) && isPlainObject(raw['state']) && !('pos' in raw) ? raw['state'] : raw;
   if (!isPlainObject(source)) return source;
   return {
     time: pick(source, 'time') ?? null,
@@ -192,7 +208,12 @@ const WireVehicle = z.object({
 
 /** GetCurrentVehicles reply → vehicles sorted by id. Accepts `result` as a map by name, `[]`, or a list. */
 export const CurrentVehiclesReply = z
-  .object({ result: z.preprocess(emptyArrayAsMap, z.union([z.record(z.string(), WireVehicle), z.array(WireVehicle)])) })
+  .object({
+    result: z.preprocess(
+      emptyArrayAsMap,
+      z.union([z.record(z.string(), WireVehicle), z.array(WireVehicle)]),
+    ),
+  })
   .transform(({ result }): VehicleInfo[] => {
     const entries: Array<[string | null, z.infer<typeof WireVehicle>]> = Array.isArray(result)
       ? result.map((vehicle) => [null, vehicle])
@@ -220,7 +241,9 @@ export const PlayerVehicleIdReply = z.object({
 });
 
 /** StartVehicleConnection reply: `result` is the vehicle socket's port. */
-export const StartVehicleConnectionReply = z.object({ result: WireInt.pipe(z.number().int().min(1).max(65535)) });
+export const StartVehicleConnectionReply = z.object({
+  result: WireInt.pipe(z.number().int().min(1).max(65535)),
+});
 
 /** SensorRequest reply: `{type:"SensorData", data:{<name>: payload}}`. */
 export const SensorDataReply = z.object({ data: z.record(z.string(), z.unknown()) });

@@ -86,7 +86,11 @@ export class ManualClock implements RigClock {
     for (;;) {
       let next: ManualTimer | null = null;
       for (const timer of this.#timers) {
-        if (timer.at <= target && (!next || timer.at < next.at || (timer.at === next.at && timer.seq < next.seq))) next = timer;
+        if (
+          timer.at <= target &&
+          (!next || timer.at < next.at || (timer.at === next.at && timer.seq < next.seq))
+        )
+          next = timer;
       }
       if (!next) break;
       this.#timers.delete(next);
@@ -144,7 +148,11 @@ export interface ReceivedRequest {
   fields: Record<string, unknown>;
 }
 
-export const DEFAULT_SIM_VEHICLE: SimVehicleSpec = { vid: 'thePlayer', id: 10000, model: 'vw_tcross' };
+export const DEFAULT_SIM_VEHICLE: SimVehicleSpec = {
+  vid: 'thePlayer',
+  id: 10000,
+  model: 'vw_tcross',
+};
 
 const DEFAULT_DEFORM_GROUPS = [
   'windshield_break',
@@ -167,7 +175,8 @@ const RECEIVED_KEPT = 1000;
 type Message = Record<string, unknown>;
 type Vec3 = [number, number, number];
 
-const isRecord = (value: unknown): value is Message => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Message =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 // ---------------------------------------------------------------------------------------------
 // One simulated vehicle
@@ -211,23 +220,46 @@ class SimVehicle {
     if (frame.damage_ext !== undefined) this.damageExt = frame.damage_ext;
     if (frame.lowpressure !== undefined) this.lowpressure = frame.lowpressure;
     for (const [id, part] of Object.entries(frame.part_damage ?? {})) this.parts.set(id, part);
-    for (const [group, damage] of Object.entries(frame.deform_group_damage ?? {})) this.groups.set(group, damage);
+    for (const [group, damage] of Object.entries(frame.deform_group_damage ?? {}))
+      this.groups.set(group, damage);
   }
 
   damagePayload(wire: SimWireQuirks): Message {
     const partDamage =
-      this.parts.size === 0 && (wire.emptyPartDamage ?? 'array') === 'array' ? [] : Object.fromEntries(this.parts);
+      this.parts.size === 0 && (wire.emptyPartDamage ?? 'array') === 'array'
+        ? []
+        : Object.fromEntries(this.parts);
     const deformGroupDamage = Object.fromEntries(
       this.deformGroups.map((group) => {
         const damage = this.groups.get(group) ?? 0;
         // glass "…_break" groups break at one event; others accumulate several
         const maxEvents = group.endsWith('_break') ? 1 : 10;
-        return [group, { damage, eventCount: damage > 0 ? Math.ceil(damage * maxEvents) : 0, maxEvents, invMaxEvents: 1 / maxEvents }];
+        return [
+          group,
+          {
+            damage,
+            eventCount: damage > 0 ? Math.ceil(damage * maxEvents) : 0,
+            maxEvents,
+            invMaxEvents: 1 / maxEvents,
+          },
+        ];
       }),
     );
     return wire.damageKeys === 'camel'
-      ? { damage: this.total, damageExt: this.damageExt, lowpressure: this.lowpressure, partDamage, deformGroupDamage }
-      : { damage: this.total, damage_ext: this.damageExt, lowpressure: this.lowpressure, part_damage: partDamage, deform_group_damage: deformGroupDamage };
+      ? {
+          damage: this.total,
+          damageExt: this.damageExt,
+          lowpressure: this.lowpressure,
+          partDamage,
+          deformGroupDamage,
+        }
+      : {
+          damage: this.total,
+          damage_ext: this.damageExt,
+          lowpressure: this.lowpressure,
+          part_damage: partDamage,
+          deform_group_damage: deformGroupDamage,
+        };
   }
 
   statePayload(): Message {
@@ -239,7 +271,11 @@ class SimVehicle {
       dir: this.dir,
       up: [0, 0, 1],
       vel: this.vel,
-      front: [this.pos[0] + 2.1 * this.dir[0], this.pos[1] + 2.1 * this.dir[1], this.pos[2] + 2.1 * this.dir[2]],
+      front: [
+        this.pos[0] + 2.1 * this.dir[0],
+        this.pos[1] + 2.1 * this.dir[1],
+        this.pos[2] + 2.1 * this.dir[2],
+      ],
       rotation: [0, 0, Math.sin(yaw / 2), Math.cos(yaw / 2)],
     };
   }
@@ -282,8 +318,11 @@ export class SimRig {
     this.#wire = options.wire ?? {};
     this.#maxFrameBytes = options.maxFrameBytes;
     this.#protocolVersion = options.protocolVersion ?? DEFAULT_PROTOCOL_VERSION;
-    this.#vehicles = (options.vehicles ?? [DEFAULT_SIM_VEHICLE]).map((spec) => new SimVehicle(spec));
-    this.#playerVid = options.playerVid === undefined ? (this.#vehicles[0]?.spec.vid ?? null) : options.playerVid;
+    this.#vehicles = (options.vehicles ?? [DEFAULT_SIM_VEHICLE]).map(
+      (spec) => new SimVehicle(spec),
+    );
+    this.#playerVid =
+      options.playerVid === undefined ? (this.#vehicles[0]?.spec.vid ?? null) : options.playerVid;
     this.#server = createServer((socket) => this.#serve(socket, null));
   }
 
@@ -351,7 +390,10 @@ export class SimRig {
    * the next ones after their time gaps divided by `speed`, on the rig clock. A new play on the
    * same vehicle cancels the running one. Resolves when the last frame is applied (or cancelled).
    */
-  play(recording: Recording, options: { vid?: string; speed?: number } = {}): Promise<PlaybackResult> {
+  play(
+    recording: Recording,
+    options: { vid?: string; speed?: number } = {},
+  ): Promise<PlaybackResult> {
     const vehicle = this.#vehicle(options.vid);
     const speed = options.speed ?? 1;
     if (!(speed > 0)) throw new Error(`playback speed must be positive, got ${speed}`);
@@ -371,7 +413,10 @@ export class SimRig {
           resolvePlayback('completed');
           return;
         }
-        playback.timer = this.#clock.setTimeout(() => step(index + 1), ((next.t - frame.t) * 1000) / speed);
+        playback.timer = this.#clock.setTimeout(
+          () => step(index + 1),
+          ((next.t - frame.t) * 1000) / speed,
+        );
       };
       step(0);
     });
@@ -403,7 +448,11 @@ export class SimRig {
     const servers = [this.#server, ...this.#vehicles.flatMap((v) => (v.server ? [v.server] : []))];
     this.dropConnections();
     await Promise.all(
-      servers.map((server) => (server.listening ? new Promise<void>((done) => server.close(() => done())) : Promise.resolve())),
+      servers.map((server) =>
+        server.listening
+          ? new Promise<void>((done) => server.close(() => done()))
+          : Promise.resolve(),
+      ),
     );
   }
 
@@ -430,7 +479,9 @@ export class SimRig {
     socket.setNoDelay(true);
     const sockets = vehicle ? vehicle.sockets : this.#gameSockets;
     sockets.add(socket);
-    const decoder = new FrameDecoder(this.#maxFrameBytes === undefined ? {} : { maxFrameBytes: this.#maxFrameBytes });
+    const decoder = new FrameDecoder(
+      this.#maxFrameBytes === undefined ? {} : { maxFrameBytes: this.#maxFrameBytes },
+    );
     socket.on('data', (chunk: Buffer) => {
       let frames: unknown[];
       try {
@@ -460,7 +511,9 @@ export class SimRig {
           ? this.#vehicleReply(vehicle, type, fields)
           : await this.#gameReply(type, fields);
     } catch (err) {
-      reply = { bngError: `sim rig failed on ${type}: ${err instanceof Error ? err.message : String(err)}` };
+      reply = {
+        bngError: `sim rig failed on ${type}: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
     if (reply) this.#send(socket, { ...reply, _id: id });
   }
@@ -472,12 +525,19 @@ export class SimRig {
       case 'Echo':
         return { type: 'Echo', data: fields['data'] };
       case 'GameStateRequest':
-        return { type: 'GameState', state: 'scenario', scenario_state: 'running', level: 'gridmap_v2' };
+        return {
+          type: 'GameState',
+          state: 'scenario',
+          scenario_state: 'running',
+          level: 'gridmap_v2',
+        };
       case 'GetCurrentScenario':
         return { bngValueError: 'No scenario loaded.' };
       case 'GetPlayerVehicleID': {
         const player = this.#vehicles.find((v) => v.spec.vid === this.#playerVid);
-        return player ? { type: 'getPlayerVehicleID', id: player.spec.id, vid: player.spec.vid } : { bngValueError: 'No player vehicle.' };
+        return player
+          ? { type: 'getPlayerVehicleID', id: player.spec.id, vid: player.spec.vid }
+          : { bngValueError: 'No player vehicle.' };
       }
       case 'GetCurrentVehicles': {
         if (this.#vehicles.length === 0) return { type: 'GetCurrentVehicles', result: [] };
@@ -488,8 +548,19 @@ export class SimRig {
               id: v.spec.id,
               model: v.spec.model,
               name: v.spec.vid,
-              options: { color: '0.8 0.8 0.8 1.2', licenseText: 'VW 2026', partConfigFilename: `vehicles/${v.spec.model}/base.pc` },
-              ...(fields['include_config'] ? { config: { model: v.spec.model, partConfigFilename: `vehicles/${v.spec.model}/base.pc` } } : {}),
+              options: {
+                color: '0.8 0.8 0.8 1.2',
+                licenseText: 'VW 2026',
+                partConfigFilename: `vehicles/${v.spec.model}/base.pc`,
+              },
+              ...(fields['include_config']
+                ? {
+                    config: {
+                      model: v.spec.model,
+                      partConfigFilename: `vehicles/${v.spec.model}/base.pc`,
+                    },
+                  }
+                : {}),
               ...(v.port === null ? {} : { port: v.port }),
             },
           ]),
@@ -590,11 +661,15 @@ async function runStandalone(argv: string[]): Promise<void> {
     protocolVersion: values.protocol,
     vehicles: [{ vid: values.vid, id: DEFAULT_SIM_VEHICLE.id, model: values.model }],
   });
-  console.log(`sim-rig listening on ${rig.address} (protocol ${values.protocol}, vehicle ${values.vid} model ${values.model})`);
+  console.log(
+    `sim-rig listening on ${rig.address} (protocol ${values.protocol}, vehicle ${values.vid} model ${values.model})`,
+  );
   const play = (name: string, playSpeed = speed): void => {
     const recording = findRecording(name);
     console.log(`playing ${recording.name} at x${playSpeed}`);
-    void rig.play(recording, { speed: playSpeed }).then((result) => console.log(`${recording.name}: ${result}`));
+    void rig
+      .play(recording, { speed: playSpeed })
+      .then((result) => console.log(`${recording.name}: ${result}`));
   };
   if (values.play) play(values.play);
 
@@ -613,7 +688,8 @@ async function runStandalone(argv: string[]): Promise<void> {
       else if (command === 'drop') rig.dropConnections();
       else if (command === 'recover') rig.recover();
       else if (command === 'quit') void shutdown();
-      else if (command) console.log('commands: play <recording|file> [speed] | press | drop | recover | quit');
+      else if (command)
+        console.log('commands: play <recording|file> [speed] | press | drop | recover | quit');
     } catch (err) {
       console.error(err instanceof Error ? err.message : String(err));
     }

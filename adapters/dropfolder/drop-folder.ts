@@ -52,7 +52,12 @@ class RejectedFile extends Error {}
 export function watchDropFolder(options: DropFolderOptions): DropFolderWatcher {
   const { dir, station_id, floor } = options;
   const pollMs = options.pollMs ?? 1000;
-  const log = options.log ?? ((e: DropFolderEvent) => console.log(`[drop-folder ${e.station_id}] ${e.type} ${e.file ?? ''} ${'reason' in e ? e.reason : 'message' in e ? e.message : ''}`.trim()));
+  const log =
+    options.log ??
+    ((e: DropFolderEvent) =>
+      console.log(
+        `[drop-folder ${e.station_id}] ${e.type} ${e.file ?? ''} ${'reason' in e ? e.reason : 'message' in e ? e.message : ''}`.trim(),
+      ));
   /** Size and mtime seen on the previous scan, per file name. */
   const seen = new Map<string, { size: number; mtimeMs: number }>();
   /** Files already logged as waiting for the station (so a busy station logs once per file). */
@@ -61,7 +66,10 @@ export function watchDropFolder(options: DropFolderOptions): DropFolderWatcher {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  const ready = Promise.all([mkdir(join(dir, 'processed'), { recursive: true }), mkdir(join(dir, 'rejected'), { recursive: true })]);
+  const ready = Promise.all([
+    mkdir(join(dir, 'processed'), { recursive: true }),
+    mkdir(join(dir, 'rejected'), { recursive: true }),
+  ]);
 
   async function scan(): Promise<void> {
     try {
@@ -77,7 +85,8 @@ export function watchDropFolder(options: DropFolderOptions): DropFolderWatcher {
         if (!info) continue;
         const before = seen.get(name);
         seen.set(name, { size: info.size, mtimeMs: info.mtimeMs });
-        if (before && before.size === info.size && before.mtimeMs === info.mtimeMs) complete.push({ name, mtimeMs: info.mtimeMs });
+        if (before && before.size === info.size && before.mtimeMs === info.mtimeMs)
+          complete.push({ name, mtimeMs: info.mtimeMs });
       }
       // Oldest first: the crash that happened first is the one the attendee is waiting for.
       complete.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
@@ -108,11 +117,18 @@ export function watchDropFolder(options: DropFolderOptions): DropFolderWatcher {
         throw err;
       }
       if (view.state !== 'Waiting') {
-        if (!waitingLogged.has(name)) log({ type: 'waiting', file: name, station_id, reason: `station busy (${view.step})` });
+        if (!waitingLogged.has(name))
+          log({ type: 'waiting', file: name, station_id, reason: `station busy (${view.step})` });
         waitingLogged.add(name);
         return;
       }
-      const sent = floor.dispatch(station_id, { type: 'CRASH_REPORTED', request_id, telemetry, vehicle_model, source: 'staff' });
+      const sent = floor.dispatch(station_id, {
+        type: 'CRASH_REPORTED',
+        request_id,
+        telemetry,
+        vehicle_model,
+        source: 'staff',
+      });
       if (!sent.ok) {
         // Refused by the session (it moved on between our look and the send): try again next scan.
         log({ type: 'waiting', file: name, station_id, reason: sent.error.message });
@@ -138,7 +154,11 @@ export function watchDropFolder(options: DropFolderOptions): DropFolderWatcher {
   async function reject(name: string, reason: string): Promise<void> {
     const target = await freeName(join(dir, 'rejected'), name);
     await rename(join(dir, name), target);
-    await writeFile(`${target}.error.txt`, `${name} was not used for station ${station_id}:\n${reason}\n`, 'utf8');
+    await writeFile(
+      `${target}.error.txt`,
+      `${name} was not used for station ${station_id}:\n${reason}\n`,
+      'utf8',
+    );
     seen.delete(name);
     waitingLogged.delete(name);
     log({ type: 'rejected', file: name, station_id, reason });
@@ -170,7 +190,10 @@ export function watchDropFolder(options: DropFolderOptions): DropFolderWatcher {
 
 /** The request id of a dropped file: stable for the same name and mtime, at most 64 characters. */
 export function requestIdFor(name: string, mtimeMs: number): string {
-  const hash = createHash('sha256').update(`${name}\u0000${Math.round(mtimeMs)}`).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(`${name}\u0000${Math.round(mtimeMs)}`)
+    .digest('hex')
+    .slice(0, 16);
   const slug = name.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40);
   return `drop-${slug}-${hash}`;
 }
@@ -200,10 +223,14 @@ function messageOf(err: unknown): string {
 }
 
 /** Domain refusals of the payload itself (bad shape, nothing damaged, unknown model). */
-function isRefusal(err: unknown): err is { code: string; message: string; issues?: unknown; details?: unknown } {
+function isRefusal(
+  err: unknown,
+): err is { code: string; message: string; issues?: unknown; details?: unknown } {
   if (!err || typeof err !== 'object') return false;
   const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && /^(telemetry_|vehicle_model_|unknown_vehicle_model)/.test(code);
+  return (
+    typeof code === 'string' && /^(telemetry_|vehicle_model_|unknown_vehicle_model)/.test(code)
+  );
 }
 
 function describeRefusal(err: { code: string; message: string; issues?: unknown }): string {
@@ -253,18 +280,27 @@ export function csvToTelemetry(text: string): unknown {
   const number = (row: CsvRow, index: number, what: string): number => {
     const cell = (row.cells[index] ?? '').trim();
     const value = Number(row.separator === ';' ? cell.replace(/^(-?\d*),(\d+)$/, '$1.$2') : cell);
-    if (cell === '' || !Number.isFinite(value)) throw new Error(`line ${row.line}: ${what} "${cell}" is not a number`);
+    if (cell === '' || !Number.isFinite(value))
+      throw new Error(`line ${row.line}: ${what} "${cell}" is not a number`);
     return value;
   };
   const text_ = (row: CsvRow, index: number) => (index >= 0 ? (row.cells[index] ?? '').trim() : '');
 
   if (col('component_name') >= 0 && col('damage_level') >= 0) {
-    const [nameAt, levelAt, typeAt] = [col('component_name'), col('damage_level'), col('damage_type')];
+    const [nameAt, levelAt, typeAt] = [
+      col('component_name'),
+      col('damage_level'),
+      col('damage_type'),
+    ];
     const components = rows.map((row) => {
       const component_name = text_(row, nameAt);
       if (!component_name) throw new Error(`line ${row.line}: component_name is empty`);
       const damage_type = text_(row, typeAt);
-      return { component_name, damage_level: number(row, levelAt, 'damage_level'), ...(damage_type ? { damage_type } : {}) };
+      return {
+        component_name,
+        damage_level: number(row, levelAt, 'damage_level'),
+        ...(damage_type ? { damage_type } : {}),
+      };
     });
     return { components };
   }

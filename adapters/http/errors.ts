@@ -65,7 +65,11 @@ export function validationHook(target: 'json' | 'query' | 'param') {
   return (result: { success: boolean; error?: ZodLikeError }, _c: Context) => {
     if (!result.success && result.error) {
       const code = target === 'json' ? 'invalid_body' : 'invalid_query';
-      throw new ApiError(code, `The ${target === 'json' ? 'request body' : target} is not valid`, zodDetails(result.error));
+      throw new ApiError(
+        code,
+        `The ${target === 'json' ? 'request body' : target} is not valid`,
+        zodDetails(result.error),
+      );
     }
   };
 }
@@ -73,20 +77,49 @@ export function validationHook(target: 'json' | 'query' | 'param') {
 /** Maps anything thrown inside a handler to the JSON error answer. */
 export function toErrorResponse(err: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
   if (err instanceof ApiError) {
-    return { status: err.status as ContentfulStatusCode, body: { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } } };
+    return {
+      status: err.status as ContentfulStatusCode,
+      body: {
+        error: {
+          code: err.code,
+          message: err.message,
+          ...(err.details !== undefined ? { details: err.details } : {}),
+        },
+      },
+    };
   }
   if (err instanceof HTTPException) {
     // Hono's own refusals, e.g. a malformed JSON body.
     const code = err.status === 400 ? 'invalid_json' : `http_${err.status}`;
-    return { status: err.status as ContentfulStatusCode, body: { error: { code, message: err.message || 'Bad request' } } };
+    return {
+      status: err.status as ContentfulStatusCode,
+      body: { error: { code, message: err.message || 'Bad request' } },
+    };
   }
   if (err && typeof err === 'object' && typeof (err as { code?: unknown }).code === 'string') {
     const e = err as { code: string; message?: string; details?: unknown; issues?: unknown };
     const status = STATUS_BY_CODE[e.code];
     if (status) {
       const details = e.details ?? e.issues;
-      return { status, body: { error: { code: e.code, message: e.message ?? e.code, ...(details !== undefined ? { details } : {}) } } };
+      return {
+        status,
+        body: {
+          error: {
+            code: e.code,
+            message: e.message ?? e.code,
+            ...(details !== undefined ? { details } : {}),
+          },
+        },
+      };
     }
   }
-  return { status: 500, body: { error: { code: 'internal_error', message: 'Something went wrong on the server; it has been logged' } } };
+  return {
+    status: 500,
+    body: {
+      error: {
+        code: 'internal_error',
+        message: 'Something went wrong on the server; it has been logged',
+      },
+    },
+  };
 }

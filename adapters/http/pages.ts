@@ -22,11 +22,17 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Reads a file under `root`, refusing any path that climbs out of it. */
-async function fileUnder(root: string, relativePath: string): Promise<{ body: Buffer; type: string } | null> {
+async function fileUnder(
+  root: string,
+  relativePath: string,
+): Promise<{ body: Buffer; type: string } | null> {
   const full = normalize(join(root, relativePath));
   if (!full.startsWith(root + sep)) return null;
   try {
-    return { body: await readFile(full), type: CONTENT_TYPES[extname(full)] ?? 'application/octet-stream' };
+    return {
+      body: await readFile(full),
+      type: CONTENT_TYPES[extname(full)] ?? 'application/octet-stream',
+    };
   } catch {
     return null;
   }
@@ -37,17 +43,31 @@ export function pages(opts: { hasStation: (id: string) => boolean; uiDir?: strin
   const page = async () => {
     const file = await fileUnder(uiDir, 'index.html');
     if (!file) throw new ApiError('not_found', 'ui/index.html is missing', undefined, 404);
-    return new Response(new Uint8Array(file.body), { headers: { 'content-type': file.type, 'cache-control': 'no-cache' } });
+    return new Response(new Uint8Array(file.body), {
+      headers: { 'content-type': file.type, 'cache-control': 'no-cache' },
+    });
   };
   const staticFrom = (dir: string, prefix: string) => async (c: { req: { path: string } }) => {
-    const file = await fileUnder(join(uiDir, dir), decodeURIComponent(c.req.path.slice(prefix.length)));
-    if (!file) throw new ApiError('not_found', `No file ${c.req.path}${dir === 'dist' ? ' (did `npm run build:ui` run?)' : ''}`, undefined, 404);
-    return new Response(new Uint8Array(file.body), { headers: { 'content-type': file.type, 'cache-control': 'no-cache' } });
+    const file = await fileUnder(
+      join(uiDir, dir),
+      decodeURIComponent(c.req.path.slice(prefix.length)),
+    );
+    if (!file)
+      throw new ApiError(
+        'not_found',
+        `No file ${c.req.path}${dir === 'dist' ? ' (did `npm run build:ui` run?)' : ''}`,
+        undefined,
+        404,
+      );
+    return new Response(new Uint8Array(file.body), {
+      headers: { 'content-type': file.type, 'cache-control': 'no-cache' },
+    });
   };
   return new Hono()
     .get('/', page)
     .get('/station/:id', (c) => {
-      if (!opts.hasStation(c.req.param('id'))) throw new ApiError('station_not_found', `No station "${c.req.param('id')}"`);
+      if (!opts.hasStation(c.req.param('id')))
+        throw new ApiError('station_not_found', `No station "${c.req.param('id')}"`);
       return page();
     })
     .get('/ui/*', staticFrom('dist', '/ui/'))

@@ -32,7 +32,10 @@ const CrashEventEnvelope = z.looseObject({
 /** `damage.total_damage` of a payload that already passed `vetCrash`; 0 when absent. */
 function totalDamageOf(raw: unknown): number {
   const damage = (raw as { damage?: unknown }).damage;
-  const total = typeof damage === 'object' && damage !== null ? (damage as { total_damage?: unknown }).total_damage : undefined;
+  const total =
+    typeof damage === 'object' && damage !== null
+      ? (damage as { total_damage?: unknown }).total_damage
+      : undefined;
   return typeof total === 'number' ? total : 0;
 }
 
@@ -61,7 +64,11 @@ export function rigRoutes(deps: RigRouteDeps) {
     const named = header?.trim() || (field === undefined ? undefined : String(field));
     if (named) {
       if (!floor.hasStation(named)) {
-        throw new ApiError('station_not_found', `No station "${named}" (stations: ${floor.stations.join(', ')})`, { stations: floor.stations });
+        throw new ApiError(
+          'station_not_found',
+          `No station "${named}" (stations: ${floor.stations.join(', ')})`,
+          { stations: floor.stations },
+        );
       }
       return named;
     }
@@ -74,7 +81,11 @@ export function rigRoutes(deps: RigRouteDeps) {
     );
   }
 
-  const analysed = (view: SessionView) => ({ damage_id: view.damage_id, session_id: view.session_id, report: view.damage });
+  const analysed = (view: SessionView) => ({
+    damage_id: view.damage_id,
+    session_id: view.session_id,
+    report: view.damage,
+  });
 
   return new Hono()
     .post('/v1/beamng/crash-event', async (c) => {
@@ -88,10 +99,18 @@ export function rigRoutes(deps: RigRouteDeps) {
         throw new ApiError('invalid_json', 'The request body is not valid JSON');
       }
       const envelope = CrashEventEnvelope.safeParse(raw);
-      if (!envelope.success) throw new ApiError('invalid_body', 'The request body is not a crash event', zodDetails(envelope.error));
+      if (!envelope.success)
+        throw new ApiError(
+          'invalid_body',
+          'The request body is not a crash event',
+          zodDetails(envelope.error),
+        );
       const { event_type } = envelope.data;
       if (event_type !== 'crash_detected' && event_type !== 'manual_report') {
-        return c.json({ accepted: false, reason: 'ignored event_type', event_type: event_type ?? null }, 202);
+        return c.json(
+          { accepted: false, reason: 'ignored event_type', event_type: event_type ?? null },
+          202,
+        );
       }
       const station_id = stationFor(c.req.header('x-station-id'), envelope.data.station_id);
       const view = floor.view(station_id)!;
@@ -119,7 +138,16 @@ export function rigRoutes(deps: RigRouteDeps) {
           source: 'mod',
         });
         const after = floor.view(station_id)!;
-        return c.json({ accepted: true, station_id, session_id: after.session_id, state: after.state, step: after.step }, 202);
+        return c.json(
+          {
+            accepted: true,
+            station_id,
+            session_id: after.session_id,
+            state: after.state,
+            step: after.step,
+          },
+          202,
+        );
       }
 
       // manual_report: the in-game "Repair My Car", carrying the car's damage at that moment.
@@ -128,36 +156,64 @@ export function rigRoutes(deps: RigRouteDeps) {
       if (view.damage_id === `dmg-${request_id}`) return c.json(analysed(view), 201);
       const vehicle_model = services.vetCrash(raw, view);
       if (view.state !== 'Waiting') {
-        throw new ApiError('not_accepted', `Station ${station_id} is busy with a session in ${view.step}: wait or reset it`, { state: view.state });
-      }
-      floor.dispatchOrThrow(station_id, { type: 'CRASH_REPORTED', request_id, telemetry: raw, vehicle_model, source: 'mod' });
-      return c.json(analysed(await floor.analysisOf(station_id, request_id)), 201);
-    })
-    .post('/stations/:id/manual-damage', zValidator('json', ManualDamageBody, validationHook('json')), async (c) => {
-      const station_id = c.req.param('id');
-      if (!floor.hasStation(station_id)) {
-        throw new ApiError('station_not_found', `No station "${station_id}" (stations: ${floor.stations.join(', ')})`);
-      }
-      const { zones } = c.req.valid('json');
-      const telemetry = { manual: true as const, zones };
-      const request_id = c.req.header('idempotency-key') || randomUUID();
-      const view = floor.view(station_id)!;
-      if (view.damage_id === `dmg-${request_id}`) return c.json(analysed(view), 201);
-      const vehicle_model = services.vetCrash(telemetry, view);
-      if (view.step === 'Crashed.failed') {
-        // The simulator's data could not be analysed: staff's entry replaces it.
-        floor.dispatchOrThrow(station_id, { type: 'MANUAL_DAMAGE_ENTERED', request_id, telemetry, source: 'staff' });
-      } else if (view.state === 'Waiting') {
-        floor.dispatchOrThrow(station_id, { type: 'CRASH_REPORTED', request_id, telemetry, vehicle_model, source: 'staff' });
-      } else {
         throw new ApiError(
           'not_accepted',
-          `Station ${station_id} takes manual damage only while waiting or after a failed analysis (session is in ${view.step})`,
+          `Station ${station_id} is busy with a session in ${view.step}: wait or reset it`,
           { state: view.state },
         );
       }
+      floor.dispatchOrThrow(station_id, {
+        type: 'CRASH_REPORTED',
+        request_id,
+        telemetry: raw,
+        vehicle_model,
+        source: 'mod',
+      });
       return c.json(analysed(await floor.analysisOf(station_id, request_id)), 201);
-    });
+    })
+    .post(
+      '/stations/:id/manual-damage',
+      zValidator('json', ManualDamageBody, validationHook('json')),
+      async (c) => {
+        const station_id = c.req.param('id');
+        if (!floor.hasStation(station_id)) {
+          throw new ApiError(
+            'station_not_found',
+            `No station "${station_id}" (stations: ${floor.stations.join(', ')})`,
+          );
+        }
+        const { zones } = c.req.valid('json');
+        const telemetry = { manual: true as const, zones };
+        const request_id = c.req.header('idempotency-key') || randomUUID();
+        const view = floor.view(station_id)!;
+        if (view.damage_id === `dmg-${request_id}`) return c.json(analysed(view), 201);
+        const vehicle_model = services.vetCrash(telemetry, view);
+        if (view.step === 'Crashed.failed') {
+          // The simulator's data could not be analysed: staff's entry replaces it.
+          floor.dispatchOrThrow(station_id, {
+            type: 'MANUAL_DAMAGE_ENTERED',
+            request_id,
+            telemetry,
+            source: 'staff',
+          });
+        } else if (view.state === 'Waiting') {
+          floor.dispatchOrThrow(station_id, {
+            type: 'CRASH_REPORTED',
+            request_id,
+            telemetry,
+            vehicle_model,
+            source: 'staff',
+          });
+        } else {
+          throw new ApiError(
+            'not_accepted',
+            `Station ${station_id} takes manual damage only while waiting or after a failed analysis (session is in ${view.step})`,
+            { state: view.state },
+          );
+        }
+        return c.json(analysed(await floor.analysisOf(station_id, request_id)), 201);
+      },
+    );
 }
 
 export type RigRoutes = ReturnType<typeof rigRoutes>;

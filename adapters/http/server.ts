@@ -18,7 +18,10 @@ export interface RunningServer {
 }
 
 /** Starts everything; settings default to the environment's, overridden by `overrides`. */
-export async function startServer(overrides: Partial<RuntimeConfig> = {}, options: Omit<RuntimeOptions, 'rigs'> = {}): Promise<RunningServer> {
+export async function startServer(
+  overrides: Partial<RuntimeConfig> = {},
+  options: Omit<RuntimeOptions, 'rigs'> = {},
+): Promise<RunningServer> {
   const config = { ...readConfig(), ...overrides };
   const rigs = await startRigs(config, stationsOf(config));
   let runtime: Runtime;
@@ -31,7 +34,12 @@ export async function startServer(overrides: Partial<RuntimeConfig> = {}, option
   const app = createApp({
     floor: runtime.floor,
     venue: runtime.venue,
-    samples: runtime.samples.map(({ id, vehicle_model, title_pt, title_en }) => ({ id, vehicle_model, title_pt, title_en })),
+    samples: runtime.samples.map(({ id, vehicle_model, title_pt, title_en }) => ({
+      id,
+      vehicle_model,
+      title_pt,
+      title_en,
+    })),
   });
   const dropFolders: DropFolderWatcher[] = [];
   if (config.DROP_DIR) {
@@ -39,13 +47,22 @@ export async function startServer(overrides: Partial<RuntimeConfig> = {}, option
       const dir = join(config.DROP_DIR, station_id);
       mkdirSync(dir, { recursive: true });
       dropFolders.push(
-        watchDropFolder({ dir, station_id, floor: runtime.floor, pollMs: config.DROP_POLL_MS, log: (e) => console.log(`drop folder ${station_id}:`, JSON.stringify(e)) }),
+        watchDropFolder({
+          dir,
+          station_id,
+          floor: runtime.floor,
+          pollMs: config.DROP_POLL_MS,
+          log: (e) => console.log(`drop folder ${station_id}:`, JSON.stringify(e)),
+        }),
       );
     }
   }
   const wss = new WebSocketServer({ noServer: true });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, websocket: { server: wss } }, () => resolve(s));
+    const s = serve(
+      { fetch: app.fetch, port: config.PORT, hostname: config.HOST, websocket: { server: wss } },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;

@@ -32,7 +32,8 @@ export function stationSocket(floor: Floor) {
     async (c, next) => {
       const station = c.req.query('station');
       if (!station) throw new ApiError('invalid_query', 'Say which station: /ws?station={id}');
-      if (!floor.hasStation(station)) throw new ApiError('station_not_found', `No station "${station}"`);
+      if (!floor.hasStation(station))
+        throw new ApiError('station_not_found', `No station "${station}"`);
       await next();
     },
     upgradeWebSocket((c) => {
@@ -48,12 +49,19 @@ export function stationSocket(floor: Floor) {
           try {
             raw = JSON.parse(String(event.data));
           } catch {
-            ws.send(errorMessage('invalid_json', 'Commands are JSON objects, e.g. {"type":"CONTINUE"}'));
+            ws.send(
+              errorMessage('invalid_json', 'Commands are JSON objects, e.g. {"type":"CONTINUE"}'),
+            );
             return;
           }
           const parsed = ClientCommand.safeParse(raw);
           if (!parsed.success) {
-            ws.send(errorMessage('invalid_command', `Unknown or malformed command: ${parsed.error.issues[0]?.message ?? ''}`.trim()));
+            ws.send(
+              errorMessage(
+                'invalid_command',
+                `Unknown or malformed command: ${parsed.error.issues[0]?.message ?? ''}`.trim(),
+              ),
+            );
             return;
           }
           const command = parsed.data;

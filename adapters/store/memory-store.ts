@@ -41,7 +41,8 @@ export class MemoryStore implements RecordStore {
     const known = this.appointments.get(appointment.appointment_id);
     if (known) return known;
     const key = `${appointment.dealer_id}|${Date.parse(appointment.slot_start)}`;
-    if (this.slotHolders.has(key)) throw new SlotTakenError(appointment.dealer_id, appointment.slot_start);
+    if (this.slotHolders.has(key))
+      throw new SlotTakenError(appointment.dealer_id, appointment.slot_start);
     this.slotHolders.set(key, appointment.appointment_id);
     this.appointments.set(appointment.appointment_id, appointment);
     return appointment;
@@ -54,7 +55,8 @@ export class MemoryStore implements RecordStore {
   takenSlots(dealer_id: string): ReadonlySet<number> {
     const taken = new Set<number>();
     const prefix = `${dealer_id}|`;
-    for (const key of this.slotHolders.keys()) if (key.startsWith(prefix)) taken.add(Number(key.slice(prefix.length)));
+    for (const key of this.slotHolders.keys())
+      if (key.startsWith(prefix)) taken.add(Number(key.slice(prefix.length)));
     return taken;
   }
 

@@ -50,7 +50,9 @@ describe('loadCatalog on the real data', () => {
         });
       }
     }
-    expect(vehicleComponents(catalog.vehicles.get('golf')!).get('left_headlight')!.parts[0]!.part_number).toBe('5H0 941 005');
+    expect(
+      vehicleComponents(catalog.vehicles.get('golf')!).get('left_headlight')!.parts[0]!.part_number,
+    ).toBe('5H0 941 005');
   });
 
   it('prices T-Cross parts in the DOMAIN.md ranges and the Golf GTI at 1.5–2 times', () => {
@@ -84,7 +86,15 @@ describe('loadCatalog on the real data', () => {
   it('makes lamps, glass, airbags and radiators replace-only and gives painted panels refinish hours', () => {
     for (const vehicle of catalog.vehicles.values()) {
       const byId = vehicleComponents(vehicle);
-      for (const id of ['left_headlight', 'left_tail_light', 'windscreen', 'rear_window', 'driver_airbag', 'radiator', 'condenser']) {
+      for (const id of [
+        'left_headlight',
+        'left_tail_light',
+        'windscreen',
+        'rear_window',
+        'driver_airbag',
+        'radiator',
+        'condenser',
+      ]) {
         expect(byId.get(id)!.repairable, id).toBe(false);
       }
       for (const [id, component] of catalog.components) {
@@ -102,8 +112,15 @@ describe('loadCatalog on the real data', () => {
     const de = catalog.markets.get('DE')!;
     expect(sp.prices_include_tax).toBe(true);
     expect(de.prices_include_tax).toBe(false);
-    expect(sp.taxes.map((t) => [t.name, t.rate])).toEqual([['ICMS', 18], ['ISS', 5]]);
-    expect(rj.taxes.map((t) => [t.name, t.rate])).toEqual([['ICMS', 20], ['FECP', 2], ['ISS', 5]]);
+    expect(sp.taxes.map((t) => [t.name, t.rate])).toEqual([
+      ['ICMS', 18],
+      ['ISS', 5],
+    ]);
+    expect(rj.taxes.map((t) => [t.name, t.rate])).toEqual([
+      ['ICMS', 20],
+      ['FECP', 2],
+      ['ISS', 5],
+    ]);
     expect(de.taxes.map((t) => [t.rate, t.applies_to])).toEqual([[19, ['parts', 'services']]]);
     for (const category of ['body', 'paint', 'mechanical', 'electrical'] as const) {
       const ratio = Number(rj.labour_rates[category]) / Number(sp.labour_rates[category]);
@@ -127,6 +144,7 @@ describe('loadCatalog on a broken copy', () => {
   });
 
   /** Copies data/ (without dealers or replays) to a temp dir and edits one JSON file there. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form edits of a JSON file
   function brokenCopy(file: string, edit: (json: any) => void): string {
     dir = mkdtempSync(join(tmpdir(), 'catalog-'));
     cpSync(join(DATA_DIR, 'components.json'), join(dir, 'components.json'));
@@ -154,32 +172,54 @@ describe('loadCatalog on a broken copy', () => {
   });
 
   it('names the file and field of a malformed part number', () => {
-    const err = loadError(brokenCopy('vehicles/tcross.json', (v) => (v.assemblies[0].components[0].parts[0].part_number = '2GM-807-221')));
+    const err = loadError(
+      brokenCopy(
+        'vehicles/tcross.json',
+        (v) => (v.assemblies[0].components[0].parts[0].part_number = '2GM-807-221'),
+      ),
+    );
     expect(err.file).toMatch(/vehicles\/tcross\.json$/);
     expect(err.field).toBe('assemblies.0.components.0.parts.0.part_number');
   });
 
   it('names a component that is not canonical', () => {
-    const err = loadError(brokenCopy('vehicles/golf.json', (v) => (v.assemblies[1].components[0].component = 'flux_capacitor')));
+    const err = loadError(
+      brokenCopy(
+        'vehicles/golf.json',
+        (v) => (v.assemblies[1].components[0].component = 'flux_capacitor'),
+      ),
+    );
     expect(err.file).toMatch(/vehicles\/golf\.json$/);
     expect(err.field).toBe('assemblies.1.components.0.component');
     expect(err.message).toContain('flux_capacitor');
   });
 
   it('stops when a canonical component is missing from a vehicle', () => {
-    const err = loadError(brokenCopy('vehicles/golf.json', (v) => v.assemblies[0].components.splice(1, 1)));
+    const err = loadError(
+      brokenCopy('vehicles/golf.json', (v) => v.assemblies[0].components.splice(1, 1)),
+    );
     expect(err.field).toBe('assemblies');
     expect(err.message).toContain('"front_bumper_beam" is missing');
   });
 
   it('stops when a painted panel has no refinish hours', () => {
-    const err = loadError(brokenCopy('vehicles/tcross.json', (v) => (v.assemblies[0].components[0].labour.refinish = null)));
+    const err = loadError(
+      brokenCopy(
+        'vehicles/tcross.json',
+        (v) => (v.assemblies[0].components[0].labour.refinish = null),
+      ),
+    );
     expect(err.field).toBe('assemblies.0.components.0.labour.refinish');
   });
 
   it('stops when one part number names two different parts', () => {
     const err = loadError(
-      brokenCopy('vehicles/tcross.json', (v) => (v.assemblies[0].components[1].parts[0].part_number = v.assemblies[0].components[0].parts[0].part_number)),
+      brokenCopy(
+        'vehicles/tcross.json',
+        (v) =>
+          (v.assemblies[0].components[1].parts[0].part_number =
+            v.assemblies[0].components[0].parts[0].part_number),
+      ),
     );
     expect(err.field).toBe('assemblies.0.components.1.parts.0.part_number');
   });

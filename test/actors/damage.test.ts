@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataFileError } from '../../actors/catalog/read-data-file.js';
 import { analyzeDamage, detectVehicleModel } from '../../actors/damage/analyze.js';
-import { DEFAULT_DATA_DIR, loadComponentRefs, loadPartMapping } from '../../actors/damage/mapping.js';
+import {
+  DEFAULT_DATA_DIR,
+  loadComponentRefs,
+  loadPartMapping,
+} from '../../actors/damage/mapping.js';
 import { loadTelemetrySamples } from '../../actors/damage/samples.js';
 import { detectTelemetryShape, TelemetryError } from '../../actors/damage/telemetry.js';
 import { DamageReport } from '../../machines/schemas.js';
@@ -32,7 +36,10 @@ function levels(report: DamageReport): Record<string, number> {
 }
 function find(report: DamageReport, name: string) {
   const c = report.components.find((x) => x.component_name === name);
-  if (!c) throw new Error(`${name} not in report: ${report.components.map((x) => x.component_name).join(', ')}`);
+  if (!c)
+    throw new Error(
+      `${name} not in report: ${report.components.map((x) => x.component_name).join(', ')}`,
+    );
   return c;
 }
 function catchError(fn: () => unknown): unknown {
@@ -49,7 +56,9 @@ describe('detectTelemetryShape', () => {
     expect(detectTelemetryShape({ damage: 10, part_damage: [] })).toBe('beamng_sensor');
     expect(detectTelemetryShape({ partDamage: {} })).toBe('beamng_sensor');
     expect(detectTelemetryShape({ type: 'SensorData', data: {} })).toBe('beamng_sensor');
-    expect(detectTelemetryShape({ damage: { deform_group_damage: {} }, state: {} })).toBe('beamng_sensor');
+    expect(detectTelemetryShape({ damage: { deform_group_damage: {} }, state: {} })).toBe(
+      'beamng_sensor',
+    );
     expect(detectTelemetryShape({ event_type: 'crash_detected', damage: {} })).toBe('legacy_mod');
     expect(detectTelemetryShape({ damage: { total_damage: 3 } })).toBe('legacy_mod');
     expect(detectTelemetryShape({ components: [] })).toBe('normalized');
@@ -70,24 +79,35 @@ describe('analyzeDamage: BeamNG Damage sensor', () => {
         xyz_fender_FL: { name: 'Whatever', damage: 0.4 },
         someprefix_headlight_R: { name: 'Lamp', damage: 0.3 },
       },
-      deform_group_damage: { windshield_break: { damage: 1, eventCount: 1, maxEvents: 1, invMaxEvents: 1 } },
+      deform_group_damage: {
+        windshield_break: { damage: 1, eventCount: 1, maxEvents: 1, invMaxEvents: 1 },
+      },
     });
     expect(r.source_shape).toBe('beamng_sensor');
     expect(levels(r)).toEqual({ windscreen: 1, left_fender: 0.4, right_headlight: 0.3 });
     expect(find(r, 'left_fender').confidence).toBe(0.85);
-    expect(find(r, 'windscreen')).toMatchObject({ damage_type: 'destroyed', confidence: 0.95, sources: ['windshield_break'] });
+    expect(find(r, 'windscreen')).toMatchObject({
+      damage_type: 'destroyed',
+      confidence: 0.95,
+      sources: ['windshield_break'],
+    });
     expect(find(r, 'left_fender').location).toEqual([-0.8, 1.5, 0.8]);
     expect(r.unmapped_parts).toEqual([]);
   });
 
   it('accepts the camelCase keys of older builds and float counters', () => {
-    const r = analyze({
-      damage: 1200.5,
-      damageExt: 3.0,
-      lowpressure: 0,
-      partDamage: { golf8_door_RR: { name: 'Rear Right Door', damage: 0.47 } },
-      deformGroupDamage: { mirrorsignal_R_break: { damage: 1.0, eventCount: 1.0, maxEvents: 1.0, invMaxEvents: 1.0 } },
-    }, 'golf');
+    const r = analyze(
+      {
+        damage: 1200.5,
+        damageExt: 3.0,
+        lowpressure: 0,
+        partDamage: { golf8_door_RR: { name: 'Rear Right Door', damage: 0.47 } },
+        deformGroupDamage: {
+          mirrorsignal_R_break: { damage: 1.0, eventCount: 1.0, maxEvents: 1.0, invMaxEvents: 1.0 },
+        },
+      },
+      'golf',
+    );
     expect(levels(r)).toEqual({ right_rear_door: 0.47, right_mirror: 0.5 });
     // A broken mirror indicator is a hit on the mirror, not a destroyed mirror (weight 0.5 in data).
     expect(find(r, 'right_mirror').damage_type).toBe('impact');
@@ -97,35 +117,65 @@ describe('analyzeDamage: BeamNG Damage sensor', () => {
     const r = analyze({
       damage: 300,
       part_damage: [],
-      deform_group_damage: { headlightglass_L_break: { damage: 1, eventCount: 1, maxEvents: 1, invMaxEvents: 1 } },
+      deform_group_damage: {
+        headlightglass_L_break: { damage: 1, eventCount: 1, maxEvents: 1, invMaxEvents: 1 },
+      },
     });
     expect(levels(r)).toEqual({ left_headlight: 1 });
   });
 
   it('unwraps a SensorData reply with a State payload and float ids', () => {
-    const r = analyze({
-      type: 'SensorData',
-      _id: 7.0,
-      data: {
-        st: { time: 12.5, pos: [1, 2, 3], dir: [0, 1, 0], up: [0, 0, 1], vel: [0, 0, 0], front: [1, 3, 3], rotation: [0, 0, 0, 1] },
-        dmg: { damage: 2500.75, part_damage: { golf_taillight_L: { name: 'Left Taillight', damage: 0.66 } }, deform_group_damage: [] },
+    const r = analyze(
+      {
+        type: 'SensorData',
+        _id: 7.0,
+        data: {
+          st: {
+            time: 12.5,
+            pos: [1, 2, 3],
+            dir: [0, 1, 0],
+            up: [0, 0, 1],
+            vel: [0, 0, 0],
+            front: [1, 3, 3],
+            rotation: [0, 0, 0, 1],
+          },
+          dmg: {
+            damage: 2500.75,
+            part_damage: { golf_taillight_L: { name: 'Left Taillight', damage: 0.66 } },
+            deform_group_damage: [],
+          },
+        },
       },
-    }, 'golf');
+      'golf',
+    );
     expect(levels(r)).toEqual({ left_tail_light: 0.66 });
   });
 
   it('unwraps {damage: <payload>, state: <payload>}', () => {
-    const r = analyze({ damage: { damage: 900, part_damage: { tcross_hood: { name: 'Hood', damage: 0.33 } } }, state: { pos: [0, 0, 0] } });
+    const r = analyze({
+      damage: { damage: 900, part_damage: { tcross_hood: { name: 'Hood', damage: 0.33 } } },
+      state: { pos: [0, 0, 0] },
+    });
     expect(levels(r)).toEqual({ hood: 0.33 });
   });
 
   it('falls back to the display name when the id says nothing', () => {
-    const r = analyze({ damage: 100, part_damage: { abc_widget_7: { name: 'Left Headlight', damage: 0.5 } } });
-    expect(find(r, 'left_headlight')).toMatchObject({ damage_level: 0.5, confidence: 0.7, sources: ['abc_widget_7'] });
+    const r = analyze({
+      damage: 100,
+      part_damage: { abc_widget_7: { name: 'Left Headlight', damage: 0.5 } },
+    });
+    expect(find(r, 'left_headlight')).toMatchObject({
+      damage_level: 0.5,
+      confidence: 0.7,
+      sources: ['abc_widget_7'],
+    });
   });
 
   it('lets the display name decide when the core is known but its side is missing', () => {
-    const r = analyze({ damage: 100, part_damage: { xyz_door: { name: 'Rear Left Door', damage: 0.4 } } });
+    const r = analyze({
+      damage: 100,
+      part_damage: { xyz_door: { name: 'Rear Left Door', damage: 0.4 } },
+    });
     expect(levels(r)).toEqual({ left_rear_door: 0.4 });
   });
 
@@ -166,7 +216,11 @@ describe('analyzeDamage: BeamNG Damage sensor', () => {
   it('classifies scratch / impact / destroyed by the thresholds in data', () => {
     const r = analyze({
       damage: 100,
-      part_damage: { a_door_FL: { damage: 0.1 }, a_door_FR: { damage: 0.5 }, a_door_RL: { damage: 0.9 } },
+      part_damage: {
+        a_door_FL: { damage: 0.1 },
+        a_door_FR: { damage: 0.5 },
+        a_door_RL: { damage: 0.9 },
+      },
     });
     expect(find(r, 'left_front_door').damage_type).toBe('scratch');
     expect(find(r, 'right_front_door').damage_type).toBe('impact');
@@ -194,7 +248,14 @@ describe('analyzeDamage: legacy mod crash-event', () => {
     event_type: 'crash_detected',
     timestamp: 1760112345,
     timestamp_iso: '2025-10-10T16:05:45Z',
-    vehicle: { id: '42', name: 'Volkswagen Golf GTI', model: 'vw_golf_mk8', brand: 'Volkswagen', year: '2025', config: null },
+    vehicle: {
+      id: '42',
+      name: 'Volkswagen Golf GTI',
+      model: 'vw_golf_mk8',
+      brand: 'Volkswagen',
+      year: '2025',
+      config: null,
+    },
     position: { x: 1, y: 2, z: 3 },
     velocity: { x: 0, y: 0, z: 0, speed_ms: 0, speed_kmh: 0, speed_mph: 0 },
     rotation: { x: 0, y: 0, z: 0, w: 1 },
@@ -216,10 +277,20 @@ describe('analyzeDamage: legacy mod crash-event', () => {
     expect(r.vehicle_model).toBe('golf');
     expect(r.crash_timestamp).toBe('2025-10-10T16:05:45.000Z');
     // front is covered by parts; rear is not, so rear_bumper comes from the zone; left is spill-over.
-    expect(levels(r)).toEqual({ left_headlight: 1, hood: 0.45, left_fender: 0.3, rear_bumper: 0.3 });
+    expect(levels(r)).toEqual({
+      left_headlight: 1,
+      hood: 0.45,
+      left_fender: 0.3,
+      rear_bumper: 0.3,
+    });
     expect(find(r, 'left_headlight').damage_type).toBe('destroyed');
-    expect(find(r, 'rear_bumper')).toMatchObject({ confidence: 0.5, sources: ['damage_by_zone.rear'] });
-    expect(r.unmapped_parts).toEqual([{ id: 'damage_by_zone.bottom', name: 'bottom', damage: 0.2 }]);
+    expect(find(r, 'rear_bumper')).toMatchObject({
+      confidence: 0.5,
+      sources: ['damage_by_zone.rear'],
+    });
+    expect(r.unmapped_parts).toEqual([
+      { id: 'damage_by_zone.bottom', name: 'bottom', damage: 0.2 },
+    ]);
   });
 
   it('uses the unix timestamp when timestamp_iso is missing', () => {
@@ -230,18 +301,32 @@ describe('analyzeDamage: legacy mod crash-event', () => {
 
 describe('analyzeDamage: normalized and manual', () => {
   it('takes a normalized list as it is, keeping stated damage types, locations from the catalogue', () => {
-    const r = analyze({
-      vehicle_model: 'golf',
-      components: [
-        { component_name: 'hood', damage_level: 0.2, damage_type: 'destroyed', location: [9, 9, 9] },
-        { component_name: 'Left Headlight', damage_level: 0.6 },
-        { component_name: 'flux_capacitor', damage_level: 0.7 },
-      ],
-    }, null);
+    const r = analyze(
+      {
+        vehicle_model: 'golf',
+        components: [
+          {
+            component_name: 'hood',
+            damage_level: 0.2,
+            damage_type: 'destroyed',
+            location: [9, 9, 9],
+          },
+          { component_name: 'Left Headlight', damage_level: 0.6 },
+          { component_name: 'flux_capacitor', damage_level: 0.7 },
+        ],
+      },
+      null,
+    );
     expect(r.vehicle_model).toBe('golf');
-    expect(find(r, 'hood')).toMatchObject({ damage_type: 'destroyed', location: [0, 1.5, 0.95], confidence: 0.95 });
+    expect(find(r, 'hood')).toMatchObject({
+      damage_type: 'destroyed',
+      location: [0, 1.5, 0.95],
+      confidence: 0.95,
+    });
     expect(find(r, 'left_headlight').confidence).toBe(0.7);
-    expect(r.unmapped_parts).toEqual([{ id: 'flux_capacitor', name: 'flux_capacitor', damage: 0.7 }]);
+    expect(r.unmapped_parts).toEqual([
+      { id: 'flux_capacitor', name: 'flux_capacitor', damage: 0.7 },
+    ]);
   });
 
   it('expands manual zones to components with levels by severity', () => {
@@ -258,7 +343,11 @@ describe('analyzeDamage: normalized and manual', () => {
       condenser: 0.72,
       hood: 0.63,
     });
-    expect(find(severe, 'front_bumper')).toMatchObject({ damage_type: 'destroyed', confidence: 0.5, sources: ['manual.front.severe'] });
+    expect(find(severe, 'front_bumper')).toMatchObject({
+      damage_type: 'destroyed',
+      confidence: 0.5,
+      sources: ['manual.front.severe'],
+    });
 
     const light = analyze({ manual: true, zones: [{ zone: 'rear_right', severity: 'light' }] });
     expect(levels(light)).toEqual({ rear_bumper: 0.12, right_quarter_panel: 0.12 });
@@ -274,46 +363,90 @@ describe('analyzeDamage: errors', () => {
   });
 
   it('names the bad field of a normalized list', () => {
-    const err = catchError(() => analyze({ components: [{ component_name: 'hood', damage_level: 1.7 }] }));
+    const err = catchError(() =>
+      analyze({ components: [{ component_name: 'hood', damage_level: 1.7 }] }),
+    );
     expect(err).toMatchObject({ code: 'telemetry_invalid' });
-    expect((err as TelemetryError).issues.map((i) => i.path)).toContainEqual(['components', 0, 'damage_level']);
+    expect((err as TelemetryError).issues.map((i) => i.path)).toContainEqual([
+      'components',
+      0,
+      'damage_level',
+    ]);
   });
 
   it('names the bad field inside a SensorData reply, with the sensor name', () => {
     const err = catchError(() =>
-      analyze({ type: 'SensorData', data: { dmg: { damage: 10, part_damage: { x_hood: { name: 'Hood', damage: 'a lot' } } } } }),
+      analyze({
+        type: 'SensorData',
+        data: { dmg: { damage: 10, part_damage: { x_hood: { name: 'Hood', damage: 'a lot' } } } },
+      }),
     );
     expect((err as TelemetryError).issues[0]!.path).toEqual(['data', 'dmg', 'part_damage']);
   });
 
   it('names the bad field of a manual entry and of a legacy event', () => {
-    const manual = catchError(() => analyze({ manual: true, zones: [{ zone: 'underneath', severity: 'light' }] })) as TelemetryError;
+    const manual = catchError(() =>
+      analyze({ manual: true, zones: [{ zone: 'underneath', severity: 'light' }] }),
+    ) as TelemetryError;
     expect(manual.issues[0]!.path).toEqual(['zones', 0, 'zone']);
-    const legacy = catchError(() => analyze({ event_type: 'crash_detected', damage: { total_damage: 'big' } })) as TelemetryError;
+    const legacy = catchError(() =>
+      analyze({ event_type: 'crash_detected', damage: { total_damage: 'big' } }),
+    ) as TelemetryError;
     expect(legacy.issues[0]!.path).toEqual(['damage', 'total_damage']);
   });
 
   it('rejects a non-empty array where part_damage belongs', () => {
-    const err = catchError(() => analyze({ damage: 1, part_damage: [{ id: 'x', damage: 1 }] })) as TelemetryError;
+    const err = catchError(() =>
+      analyze({ damage: 1, part_damage: [{ id: 'x', damage: 1 }] }),
+    ) as TelemetryError;
     expect(err.issues[0]!.path).toEqual(['part_damage']);
   });
 
   it('answers telemetry_empty when nothing is above the noise threshold', () => {
-    const err = catchError(() => analyze({ damage: 0, part_damage: [], deform_group_damage: { windshield_break: { damage: 0 } } }));
+    const err = catchError(() =>
+      analyze({
+        damage: 0,
+        part_damage: [],
+        deform_group_damage: { windshield_break: { damage: 0 } },
+      }),
+    );
     expect(err).toMatchObject({ code: 'telemetry_empty' });
   });
 
   it('answers vehicle_model_unknown when no model is given or readable', () => {
-    const err = catchError(() => analyze({ damage: 10, part_damage: { x_hood: { damage: 0.5 } } }, null));
-    expect(err).toMatchObject({ code: 'vehicle_model_unknown', issues: [{ path: ['vehicle_model'] }] });
+    const err = catchError(() =>
+      analyze({ damage: 10, part_damage: { x_hood: { damage: 0.5 } } }, null),
+    );
+    expect(err).toMatchObject({
+      code: 'vehicle_model_unknown',
+      issues: [{ path: ['vehicle_model'] }],
+    });
   });
 });
 
 describe('detectVehicleModel', () => {
   it('reads the legacy vehicle fields and part-id prefixes', () => {
-    expect(detectVehicleModel({ event_type: 'x', vehicle: { name: 'VW T-Cross Highline' }, damage: {} }, mapping)).toBe('tcross');
-    expect(detectVehicleModel({ event_type: 'x', vehicle: { model: 'golf8' }, damage: {} }, mapping)).toBe('golf');
-    expect(detectVehicleModel({ part_damage: { vw_tcross_hood: { damage: 1 }, tcross_door_FL: { damage: 1 }, golf_x: { damage: 1 } } }, mapping)).toBe('tcross');
+    expect(
+      detectVehicleModel(
+        { event_type: 'x', vehicle: { name: 'VW T-Cross Highline' }, damage: {} },
+        mapping,
+      ),
+    ).toBe('tcross');
+    expect(
+      detectVehicleModel({ event_type: 'x', vehicle: { model: 'golf8' }, damage: {} }, mapping),
+    ).toBe('golf');
+    expect(
+      detectVehicleModel(
+        {
+          part_damage: {
+            vw_tcross_hood: { damage: 1 },
+            tcross_door_FL: { damage: 1 },
+            golf_x: { damage: 1 },
+          },
+        },
+        mapping,
+      ),
+    ).toBe('tcross');
     expect(detectVehicleModel({ part_damage: { etk800_hood: { damage: 1 } } }, mapping)).toBeNull();
     expect(detectVehicleModel({ nonsense: true }, mapping)).toBeNull();
   });
@@ -362,7 +495,13 @@ describe('recorded samples in data/telemetry', () => {
       right_front_wheel: 0.2,
       right_front_door: 0.12,
     },
-    'golf-normalized': { right_headlight: 0.9, front_bumper: 0.7, hood: 0.4, right_fender: 0.3, condenser: 0.25 },
+    'golf-normalized': {
+      right_headlight: 0.9,
+      front_bumper: 0.7,
+      hood: 0.4,
+      right_fender: 0.3,
+      condenser: 0.25,
+    },
     'golf-light-scrape': { left_tail_light: 1, left_mirror: 0.5, left_fender: 0.3 },
     'tcross-manual': {
       front_bumper: 0.5,
@@ -382,23 +521,30 @@ describe('recorded samples in data/telemetry', () => {
 
   it('covers the required shapes and variants', () => {
     expect(samples.length).toBeGreaterThanOrEqual(6);
-    expect(new Set(samples.map((s) => s.shape))).toEqual(new Set(['beamng_sensor', 'legacy_mod', 'normalized', 'manual']));
+    expect(new Set(samples.map((s) => s.shape))).toEqual(
+      new Set(['beamng_sensor', 'legacy_mod', 'normalized', 'manual']),
+    );
     expect(Object.keys(expected).sort()).toEqual(samples.map((s) => s.id).sort());
   });
 
-  it.each(samples.map((s) => [s.id, s] as const))('%s gives a schema-valid report with its components', (id, sample) => {
-    const report = analyze(sample.telemetry, sample.vehicle_model);
-    expect(DamageReport.safeParse(report).success).toBe(true);
-    expect(report.source_shape).toBe(sample.shape);
-    expect(report.vehicle_model).toBe(sample.vehicle_model);
-    expect(levels(report)).toEqual(expected[id]);
-    expect(report.unmapped_parts.map((u) => u.id)).toEqual(expectedUnmapped[id] ?? []);
-    expect(report.severity_score).toBeGreaterThan(0);
-    expect(report.severity_score).toBeLessThan(1);
-  });
+  it.each(samples.map((s) => [s.id, s] as const))(
+    '%s gives a schema-valid report with its components',
+    (id, sample) => {
+      const report = analyze(sample.telemetry, sample.vehicle_model);
+      expect(DamageReport.safeParse(report).success).toBe(true);
+      expect(report.source_shape).toBe(sample.shape);
+      expect(report.vehicle_model).toBe(sample.vehicle_model);
+      expect(levels(report)).toEqual(expected[id]);
+      expect(report.unmapped_parts.map((u) => u.id)).toEqual(expectedUnmapped[id] ?? []);
+      expect(report.severity_score).toBeGreaterThan(0);
+      expect(report.severity_score).toBeLessThan(1);
+    },
+  );
 
   it('reads the model from every sample that carries it', () => {
-    const detected = Object.fromEntries(samples.map((s) => [s.id, detectVehicleModel(s.telemetry, mapping)]));
+    const detected = Object.fromEntries(
+      samples.map((s) => [s.id, detectVehicleModel(s.telemetry, mapping)]),
+    );
     expect(detected).toEqual({
       'tcross-front': 'tcross',
       'golf-side-left': 'golf',

@@ -12,14 +12,16 @@ const NOW = new Date('2026-03-02T13:00:00.000Z');
 type Hit = [component: string, level: number, type?: DamageType, confidence?: number];
 
 function report(hits: Hit[], vehicle_model = 'tcross'): DamageReport {
-  const components: ComponentDamage[] = hits.map(([component_name, damage_level, damage_type = 'impact', confidence = 1]) => ({
-    component_name,
-    damage_level,
-    damage_type,
-    location: [0, 0, 0],
-    sources: [],
-    confidence,
-  }));
+  const components: ComponentDamage[] = hits.map(
+    ([component_name, damage_level, damage_type = 'impact', confidence = 1]) => ({
+      component_name,
+      damage_level,
+      damage_type,
+      location: [0, 0, 0],
+      sources: [],
+      confidence,
+    }),
+  );
   return {
     damage_id: 'dmg-1',
     vehicle_model,
@@ -32,16 +34,33 @@ function report(hits: Hit[], vehicle_model = 'tcross'): DamageReport {
   };
 }
 
-function estimate(hits: Hit[], opts: { vehicle?: string | Vehicle; market?: string | Market } = {}): RepairEstimate {
-  const vehicle = typeof opts.vehicle === 'object' ? opts.vehicle : catalog.vehicles.get(opts.vehicle ?? 'tcross')!;
-  const market = typeof opts.market === 'object' ? opts.market : catalog.markets.get(opts.market ?? 'BR-SP')!;
-  const result = estimateRepair({ damage: report(hits, vehicle.id), vehicle, market, components: catalog.components, estimate_id: 'est-1', now: NOW });
+function estimate(
+  hits: Hit[],
+  opts: { vehicle?: string | Vehicle; market?: string | Market } = {},
+): RepairEstimate {
+  const vehicle =
+    typeof opts.vehicle === 'object'
+      ? opts.vehicle
+      : catalog.vehicles.get(opts.vehicle ?? 'tcross')!;
+  const market =
+    typeof opts.market === 'object' ? opts.market : catalog.markets.get(opts.market ?? 'BR-SP')!;
+  const result = estimateRepair({
+    damage: report(hits, vehicle.id),
+    vehicle,
+    market,
+    components: catalog.components,
+    estimate_id: 'est-1',
+    now: NOW,
+  });
   return RepairEstimate.parse(result);
 }
 
-const sum = (values: Decimal.Value[]): Decimal => values.reduce<Decimal>((s, v) => s.plus(v), new Decimal(0));
+const sum = (values: Decimal.Value[]): Decimal =>
+  values.reduce<Decimal>((s, v) => s.plus(v), new Decimal(0));
 const linesOf = (e: RepairEstimate, operation: string, component?: string) =>
-  e.lines.filter((l) => l.operation === operation && (component === undefined || l.component_name === component));
+  e.lines.filter(
+    (l) => l.operation === operation && (component === undefined || l.component_name === component),
+  );
 
 /** The invariants every estimate must satisfy exactly. */
 function expectInvariants(e: RepairEstimate): void {
@@ -49,13 +68,18 @@ function expectInvariants(e: RepairEstimate): void {
   expect(e.parts_total).toBe(partsTotal.toFixed(2));
   expect(e.labor_total).toBe(sum(e.labor.map((l) => l.amount)).toFixed(2));
   const others = sum(Object.values(e.other_totals));
-  const grand = partsTotal.plus(e.labor_total).plus(others).plus(e.prices_include_tax ? 0 : e.tax);
+  const grand = partsTotal
+    .plus(e.labor_total)
+    .plus(others)
+    .plus(e.prices_include_tax ? 0 : e.tax);
   expect(e.grand_total).toBe(grand.toFixed(2));
   expect(e.tax).toBe(sum(e.tax_lines.map((t) => t.amount)).toFixed(2));
   expect(e.tax_lines.every((t) => t.included === e.prices_include_tax)).toBe(true);
   expect(e.lines.map((l) => l.line_no)).toEqual(e.lines.map((_, i) => i + 1));
   for (const l of e.labor) {
-    const hours = sum(e.lines.filter((x) => x.labor_category === l.category).map((x) => x.labor_hours));
+    const hours = sum(
+      e.lines.filter((x) => x.labor_category === l.category).map((x) => x.labor_hours),
+    );
     expect(new Decimal(l.hours).toFixed(2)).toBe(hours.toFixed(2));
     expect(l.amount).toBe(money(hours.times(l.rate)));
   }
@@ -67,9 +91,12 @@ function expectInvariants(e: RepairEstimate): void {
   }
   // Lines add up to parts + labour + sublet (materials and small parts are totals only).
   const lineSum = sum(e.lines.map((l) => l.amount));
-  const sublet = new Decimal(e.other_totals.adas_calibration ?? 0).plus(e.other_totals.wheel_alignment ?? 0);
+  const sublet = new Decimal(e.other_totals.adas_calibration ?? 0).plus(
+    e.other_totals.wheel_alignment ?? 0,
+  );
   expect(lineSum.toFixed(2)).toBe(partsTotal.plus(e.labor_total).plus(sublet).toFixed(2));
-  for (const l of e.lines) expect(Math.abs(l.labor_hours * 100 - Math.round(l.labor_hours * 100))).toBeLessThan(1e-9);
+  for (const l of e.lines)
+    expect(Math.abs(l.labor_hours * 100 - Math.round(l.labor_hours * 100))).toBeLessThan(1e-9);
   expect(e.total_loss.repair_cost).toBe(e.grand_total);
   expect(e.approximate_taxes === null).toBe(!e.prices_include_tax);
 }
@@ -106,14 +133,19 @@ describe('estimateRepair invariants', () => {
 
   it('holds for random multi-component crashes', () => {
     let seed = 12345;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const ids = [...catalog.components.keys()];
     const types = ['impact', 'scratch', 'destroyed'] as const;
     for (let i = 0; i < 300; i++) {
       const hits: Hit[] = [];
       const n = Math.floor(random() * 12);
       for (let j = 0; j < n; j++) {
-        hits.push([ids[Math.floor(random() * ids.length)]!, Math.round(random() * 1000) / 1000, types[Math.floor(random() * 3)]!, Math.round(random() * 100) / 100]);
+        hits.push([
+          ids[Math.floor(random() * ids.length)]!,
+          Math.round(random() * 1000) / 1000,
+          types[Math.floor(random() * 3)]!,
+          Math.round(random() * 100) / 100,
+        ]);
       }
       const vehicle = random() < 0.5 ? 'tcross' : 'golf';
       const market = ['BR-SP', 'BR-RJ', 'DE'][Math.floor(random() * 3)]!;
@@ -143,7 +175,9 @@ describe('replace or repair by severity', () => {
 
     const replaced = estimate([['front_bumper', 0.6]]);
     expect(linesOf(replaced, 'repair')).toEqual([]);
-    expect(replaced.parts.map((p) => [p.part_number, p.unit_price, p.labor_hours])).toEqual([['2GM 807 221 GRU', '2300.00', 1.2]]);
+    expect(replaced.parts.map((p) => [p.part_number, p.unit_price, p.labor_hours])).toEqual([
+      ['2GM 807 221 GRU', '2300.00', 1.2],
+    ]);
   });
 
   it('replaces anything destroyed, even at a low level', () => {
@@ -176,7 +210,9 @@ describe('replace or repair by severity', () => {
     const light = estimate([['left_tail_light', 0.3, 'scratch']]);
     expect(light.lines).toEqual([]);
     expect(light.notes.some((n) => n.includes('Lanterna traseira esquerda'))).toBe(true);
-    expect(estimate([['left_tail_light', 0.7, 'scratch']]).parts.map((p) => p.part_number)).toEqual(['2GM 945 207']);
+    expect(estimate([['left_tail_light', 0.7, 'scratch']]).parts.map((p) => p.part_number)).toEqual(
+      ['2GM 945 207'],
+    );
   });
 
   it('ignores damage below 0.05 with a note', () => {
@@ -186,7 +222,11 @@ describe('replace or repair by severity', () => {
   });
 
   it('skips unknown components with a note and uses the worst of duplicates', () => {
-    const e = estimate([['flux_capacitor', 1], ['hood', 0.2], ['hood', 0.9]]);
+    const e = estimate([
+      ['flux_capacitor', 1],
+      ['hood', 0.2],
+      ['hood', 0.9],
+    ]);
     expect(e.notes.some((n) => n.includes('flux_capacitor'))).toBe(true);
     expect(e.parts.map((p) => p.part_number)).toEqual(['2GM 823 031']);
   });
@@ -208,7 +248,12 @@ describe('paint: refinish, blend, clear coat and overlap', () => {
       { category: 'body', hours: 2, rate: '240.00', amount: '480.00' },
       { category: 'paint', hours: 7.12, rate: '260.00', amount: '1851.20' },
     ]);
-    expect(e.other_totals).toEqual({ paint_materials: '1068.00', small_parts: '0.00', adas_calibration: '0.00', wheel_alignment: '0.00' });
+    expect(e.other_totals).toEqual({
+      paint_materials: '1068.00',
+      small_parts: '0.00',
+      adas_calibration: '0.00',
+      wheel_alignment: '0.00',
+    });
     expect(e.grand_total).toBe('3399.20');
     // ISS is contained in the tax-included price: 5% of 3399.20.
     expect(e.tax_lines).toEqual([
@@ -231,7 +276,9 @@ describe('paint: refinish, blend, clear coat and overlap', () => {
     const de = estimate([['hood', 0.5]], { market: 'DE' });
     expect(de.labor_total).toBe('1657.20'); // 2 × 170 + 7.12 × 185
     expect(de.other_totals.paint_materials).toBe('299.04'); // 7.12 × 42
-    expect(de.tax_lines).toEqual([{ name: 'USt (VAT)', rate: '19.00', base: '1956.24', amount: '371.69', included: false }]);
+    expect(de.tax_lines).toEqual([
+      { name: 'USt (VAT)', rate: '19.00', base: '1956.24', amount: '371.69', included: false },
+    ]);
     expect(de.grand_total).toBe('2327.93');
     expect(de.approximate_taxes).toBeNull();
 
@@ -241,7 +288,10 @@ describe('paint: refinish, blend, clear coat and overlap', () => {
   });
 
   it('deducts 0.2 h overlap from the smaller of two adjacent refinished panels', () => {
-    const e = estimate([['hood', 0.5], ['left_fender', 0.5]]);
+    const e = estimate([
+      ['hood', 0.5],
+      ['left_fender', 0.5],
+    ]);
     expect(linesOf(e, 'refinish', 'hood')[0]!.labor_hours).toBe(3.2);
     const fender = linesOf(e, 'refinish', 'left_fender')[0]!;
     expect(fender.labor_hours).toBe(2.0);
@@ -257,9 +307,20 @@ describe('paint: refinish, blend, clear coat and overlap', () => {
   });
 
   it('caps clear coat at 2.5 h per paint cycle and deducts overlap once per adjacent pair', () => {
-    const side: Hit[] = ['front_bumper', 'hood', 'left_fender', 'left_front_door', 'left_rear_door', 'left_quarter_panel'].map((id) => [id, 0.3]);
+    const side: Hit[] = [
+      'front_bumper',
+      'hood',
+      'left_fender',
+      'left_front_door',
+      'left_rear_door',
+      'left_quarter_panel',
+    ].map((id) => [id, 0.3]);
     const e = estimate(side);
-    const refinish = Object.fromEntries(linesOf(e, 'refinish').slice(0, 6).map((l) => [l.component_name, l.labor_hours]));
+    const refinish = Object.fromEntries(
+      linesOf(e, 'refinish')
+        .slice(0, 6)
+        .map((l) => [l.component_name, l.labor_hours]),
+    );
     expect(refinish).toEqual({
       front_bumper: 2.3, // 2.5 − 0.2 (pair with hood)
       hood: 3.2,
@@ -278,13 +339,21 @@ describe('R&I and sublet', () => {
   it('removes the front bumper for a grille and calibrates the front radar', () => {
     const e = estimate([['grille', 0.7]]);
     const ri = linesOf(e, 'remove_install', 'front_bumper');
-    expect(ri.map((l) => [l.labor_hours, l.labor_category, l.amount])).toEqual([[0.8, 'body', '192.00']]);
-    expect(linesOf(e, 'sublet').map((l) => [l.component_name, l.amount])).toEqual([['front_bumper', '850.00']]);
+    expect(ri.map((l) => [l.labor_hours, l.labor_category, l.amount])).toEqual([
+      [0.8, 'body', '192.00'],
+    ]);
+    expect(linesOf(e, 'sublet').map((l) => [l.component_name, l.amount])).toEqual([
+      ['front_bumper', '850.00'],
+    ]);
     expect(e.other_totals.adas_calibration).toBe('850.00');
   });
 
   it('calibrates the front radar once when the bumper is replaced, but not for a bumper repair', () => {
-    const replaced = estimate([['front_bumper', 0.9], ['grille', 0.9], ['left_headlight', 0.9]]);
+    const replaced = estimate([
+      ['front_bumper', 0.9],
+      ['grille', 0.9],
+      ['left_headlight', 0.9],
+    ]);
     expect(linesOf(replaced, 'remove_install')).toEqual([]);
     expect(linesOf(replaced, 'sublet').length).toBe(1);
     expect(linesOf(estimate([['front_bumper', 0.3]]), 'sublet')).toEqual([]);
@@ -296,7 +365,9 @@ describe('R&I and sublet', () => {
       ['5H0 845 011', '1250.00', 1.8],
       ['5H0 845 099', '52.00', 0],
     ]);
-    expect(linesOf(e, 'sublet').map((l) => [l.component_name, l.amount])).toEqual([['windscreen', '380.00']]);
+    expect(linesOf(e, 'sublet').map((l) => [l.component_name, l.amount])).toEqual([
+      ['windscreen', '380.00'],
+    ]);
     // 1302 parts + 1.8 × 170 + 26.04 small parts + 380 calibration = 2014.04 net; +19% (382.67) = 2396.71,
     // near the 2,474 € gross of the ADAC 2026 windscreen study.
     expect(e.grand_total).toBe('2396.71');
@@ -305,7 +376,9 @@ describe('R&I and sublet', () => {
   it('removes the wheel for a suspension replacement and sublets an alignment', () => {
     const e = estimate([['left_front_suspension', 0.4]]);
     expect(e.parts.map((p) => p.part_number)).toEqual(['2GM 407 151', '2GM 413 031']);
-    expect(linesOf(e, 'remove_install').map((l) => [l.component_name, l.labor_hours])).toEqual([['left_front_wheel', 0.3]]);
+    expect(linesOf(e, 'remove_install').map((l) => [l.component_name, l.labor_hours])).toEqual([
+      ['left_front_wheel', 0.3],
+    ]);
     expect(e.other_totals.wheel_alignment).toBe('180.00');
   });
 });
@@ -329,7 +402,13 @@ describe('money, rounding and duration', () => {
     const e = estimate([['grille', 1, 'destroyed']], { vehicle });
     expect(e.parts_total).toBe('1234.25');
     expect(e.other_totals.small_parts).toBe('24.69'); // 2% = 24.685
-    expect(e.tax_lines[0]).toEqual({ name: 'ICMS', rate: '18.00', base: '1258.94', amount: '226.61', included: true });
+    expect(e.tax_lines[0]).toEqual({
+      name: 'ICMS',
+      rate: '18.00',
+      base: '1258.94',
+      amount: '226.61',
+      included: true,
+    });
   });
 
   it('writes durations as working days plus lead time', () => {
@@ -363,13 +442,20 @@ describe('total loss', () => {
   });
 
   it('does not declare a front-end crash a total loss', () => {
-    const e = estimate([['front_bumper', 0.9], ['hood', 0.7], ['grille', 0.8], ['radiator', 0.6]]);
+    const e = estimate([
+      ['front_bumper', 0.9],
+      ['hood', 0.7],
+      ['grille', 0.8],
+      ['radiator', 0.6],
+    ]);
     expect(e.total_loss.is_total_loss).toBe(false);
-    expect(e.total_loss.ratio).toBe(Number(new Decimal(e.grand_total).dividedBy('150000').toFixed(4)));
+    expect(e.total_loss.ratio).toBe(
+      Number(new Decimal(e.grand_total).dividedBy('150000').toFixed(4)),
+    );
   });
 
   it('flags total loss from the threshold on, exactly', () => {
-    const e = estimate([['hood', 0.5]]); // 3399.20
+    // hood at 0.5: grand total 3399.20
     const vehicle = structuredClone(catalog.vehicles.get('tcross')!);
     vehicle.vehicle_value.BRL = '4532.27'; // × 0.75 = 3399.2025 > 3399.20
     expect(estimate([['hood', 0.5]], { vehicle }).total_loss.is_total_loss).toBe(false);
@@ -379,6 +465,12 @@ describe('total loss', () => {
     market.total_loss.threshold = 1;
     vehicle.vehicle_value.BRL = '3399.20';
     const atValue = estimate([['hood', 0.5]], { vehicle, market });
-    expect(atValue.total_loss).toEqual({ is_total_loss: true, vehicle_value: '3399.20', repair_cost: '3399.20', ratio: 1, threshold: 1 });
+    expect(atValue.total_loss).toEqual({
+      is_total_loss: true,
+      vehicle_value: '3399.20',
+      repair_cost: '3399.20',
+      ratio: 1,
+      threshold: 1,
+    });
   });
 });

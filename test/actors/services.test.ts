@@ -19,7 +19,10 @@ import { Dealer, type Slot } from '../../machines/schemas.js';
 const catalog = loadCatalog();
 const mapping = loadPartMapping();
 const samples = loadTelemetrySamples();
-const { dealers } = readDataFile(join(DEFAULT_DATA_DIR, 'dealers.json'), z.object({ dealers: z.array(Dealer) }));
+const { dealers } = readDataFile(
+  join(DEFAULT_DATA_DIR, 'dealers.json'),
+  z.object({ dealers: z.array(Dealer) }),
+);
 
 /** Monday 2 March 2026, 10:00 in São Paulo (13:00 UTC). */
 const MONDAY_10H = new Date('2026-03-02T13:00:00.000Z');
@@ -67,27 +70,46 @@ function localWeekday(slot: Slot): number {
 describe('idempotent writes', () => {
   it('analyses a request once: the same request id gives the same damage record', () => {
     const s = services();
-    const req = { request_id: 'r-1', session_id: 'sess-1', telemetry: sample('tcross-front').telemetry, vehicle_model: 'tcross' };
+    const req = {
+      request_id: 'r-1',
+      session_id: 'sess-1',
+      telemetry: sample('tcross-front').telemetry,
+      vehicle_model: 'tcross',
+    };
     const first = s.analyze(req);
     const second = s.analyze(req);
     expect(second.damage_id).toBe('dmg-r-1');
     expect(second).toBe(first);
     expect(second.crash_timestamp).toBe(first.crash_timestamp);
-    expect(s.analyze({ ...req, request_id: 'r-2' }).crash_timestamp).not.toBe(first.crash_timestamp);
+    expect(s.analyze({ ...req, request_id: 'r-2' }).crash_timestamp).not.toBe(
+      first.crash_timestamp,
+    );
   });
 
   it('books a request once and invoices an appointment once, numbering per dealer in sequence', () => {
     const s = services();
-    const damage = s.analyze({ request_id: 'r-1', session_id: null, telemetry: sample('golf-normalized').telemetry });
+    const damage = s.analyze({
+      request_id: 'r-1',
+      session_id: null,
+      telemetry: sample('golf-normalized').telemetry,
+    });
     const estimate = s.estimate(damage);
     const [slotA, slotB] = s.checkDealer('vw-sp-001', null);
-    const booking = { request_id: 'b-1', session_id: null, estimate_id: estimate.estimate_id, dealer_id: 'vw-sp-001', slot_start: slotA!.start };
+    const booking = {
+      request_id: 'b-1',
+      session_id: null,
+      estimate_id: estimate.estimate_id,
+      dealer_id: 'vw-sp-001',
+      slot_start: slotA!.start,
+    };
     const first = s.book(booking);
     const again = s.book(booking);
     expect(again.appointment_id).toBe(first.appointment_id);
     expect(again).toEqual(first);
     // Another request for the same slot loses it.
-    expect(() => s.book({ ...booking, request_id: 'b-2' })).toThrow(expect.objectContaining({ code: 'slot_taken' }));
+    expect(() => s.book({ ...booking, request_id: 'b-2' })).toThrow(
+      expect.objectContaining({ code: 'slot_taken' }),
+    );
 
     const invoice = s.invoice(first);
     expect(invoice.invoice_number).toBe('VW-SP-001-2026-000001');
@@ -103,37 +125,79 @@ describe('resolveVehicleModel: asked > detected > fallback', () => {
   const anonymous = sample('golf-light-scrape').telemetry; // names no model
 
   it('takes the model asked for over the one in the telemetry and the fallback', () => {
-    expect(s.resolveVehicleModel({ telemetry: tcrossTelemetry, vehicle_model: 'golf', fallback_model: 'tcross' })).toBe('golf');
+    expect(
+      s.resolveVehicleModel({
+        telemetry: tcrossTelemetry,
+        vehicle_model: 'golf',
+        fallback_model: 'tcross',
+      }),
+    ).toBe('golf');
   });
 
   it('takes the model detected in the telemetry over the fallback', () => {
-    expect(s.resolveVehicleModel({ telemetry: tcrossTelemetry, vehicle_model: null, fallback_model: 'golf' })).toBe('tcross');
+    expect(
+      s.resolveVehicleModel({
+        telemetry: tcrossTelemetry,
+        vehicle_model: null,
+        fallback_model: 'golf',
+      }),
+    ).toBe('tcross');
   });
 
   it("falls back to the station's model when the telemetry names none", () => {
-    expect(s.resolveVehicleModel({ telemetry: anonymous, vehicle_model: null, fallback_model: 'tcross' })).toBe('tcross');
-    expect(s.resolveVehicleModel({ telemetry: anonymous, vehicle_model: null, fallback_model: 'golf' })).toBe('golf');
+    expect(
+      s.resolveVehicleModel({
+        telemetry: anonymous,
+        vehicle_model: null,
+        fallback_model: 'tcross',
+      }),
+    ).toBe('tcross');
+    expect(
+      s.resolveVehicleModel({ telemetry: anonymous, vehicle_model: null, fallback_model: 'golf' }),
+    ).toBe('golf');
   });
 
   it('refuses an unknown model asked for, naming the supported ones, even when the telemetry names one', () => {
-    expect(codeOf(() => s.resolveVehicleModel({ telemetry: tcrossTelemetry, vehicle_model: 'passat', fallback_model: 'tcross' }))).toBe(
-      'unknown_vehicle_model',
-    );
-    expect(() => s.resolveVehicleModel({ telemetry: tcrossTelemetry, vehicle_model: 'passat' })).toThrow(
-      expect.objectContaining({ message: expect.stringContaining('golf, tcross'), details: { supported: ['golf', 'tcross'] } }),
+    expect(
+      codeOf(() =>
+        s.resolveVehicleModel({
+          telemetry: tcrossTelemetry,
+          vehicle_model: 'passat',
+          fallback_model: 'tcross',
+        }),
+      ),
+    ).toBe('unknown_vehicle_model');
+    expect(() =>
+      s.resolveVehicleModel({ telemetry: tcrossTelemetry, vehicle_model: 'passat' }),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.stringContaining('golf, tcross'),
+        details: { supported: ['golf', 'tcross'] },
+      }),
     );
   });
 
   it('asks for a model when there is none to be had', () => {
-    expect(codeOf(() => s.resolveVehicleModel({ telemetry: anonymous, vehicle_model: null, fallback_model: null }))).toBe('vehicle_model_required');
-    expect(codeOf(() => s.resolveVehicleModel({ telemetry: anonymous, fallback_model: 'beetle' }))).toBe('vehicle_model_required');
+    expect(
+      codeOf(() =>
+        s.resolveVehicleModel({ telemetry: anonymous, vehicle_model: null, fallback_model: null }),
+      ),
+    ).toBe('vehicle_model_required');
+    expect(
+      codeOf(() => s.resolveVehicleModel({ telemetry: anonymous, fallback_model: 'beetle' })),
+    ).toBe('vehicle_model_required');
   });
 });
 
 describe('checkDealer and parts lead time', () => {
   function estimateWith(inventory: Inventory) {
     const s = services({ inventory, now: () => MONDAY_10H });
-    const damage = s.analyze({ request_id: 'r-1', session_id: null, telemetry: sample('tcross-front').telemetry, vehicle_model: 'tcross' });
+    const damage = s.analyze({
+      request_id: 'r-1',
+      session_id: null,
+      telemetry: sample('tcross-front').telemetry,
+      vehicle_model: 'tcross',
+    });
     const estimate = s.estimate(damage);
     expect(estimate.parts.length).toBeGreaterThan(0);
     return { s, estimate };
@@ -143,7 +207,8 @@ describe('checkDealer and parts lead time', () => {
     const { s, estimate } = estimateWith(nothingInStock);
     const slots = s.checkDealer('vw-sp-001', estimate);
     expect(slots.length).toBeGreaterThan(0);
-    for (const slot of slots) expect(Date.parse(slot.start)).toBeGreaterThanOrEqual(MONDAY_10H.getTime() + 2 * DAY);
+    for (const slot of slots)
+      expect(Date.parse(slot.start)).toBeGreaterThanOrEqual(MONDAY_10H.getTime() + 2 * DAY);
     // Monday 10:00 + 2 days: Wednesday 10:00 local is the first slot.
     expect(slots[0]!.start).toBe('2026-03-04T10:00:00-03:00');
   });
@@ -173,10 +238,17 @@ describe('openSlots', () => {
   });
 
   it('offers nothing in the past or within the next hour', () => {
-    for (const now of [MONDAY_10H, new Date('2026-03-06T20:30:00.000Z'), new Date('2026-03-02T10:59:00.000Z')]) {
+    for (const now of [
+      MONDAY_10H,
+      new Date('2026-03-06T20:30:00.000Z'),
+      new Date('2026-03-02T10:59:00.000Z'),
+    ]) {
       const slots = openSlots(dealer, { now });
       expect(slots.length).toBeGreaterThan(0);
-      for (const slot of slots) expect(Date.parse(slot.start), `${now.toISOString()} ${slot.start}`).toBeGreaterThanOrEqual(now.getTime() + HOUR);
+      for (const slot of slots)
+        expect(Date.parse(slot.start), `${now.toISOString()} ${slot.start}`).toBeGreaterThanOrEqual(
+          now.getTime() + HOUR,
+        );
     }
   });
 
@@ -185,6 +257,7 @@ describe('openSlots', () => {
     const taken = new Set([Date.parse(first.start)]);
     expect(openSlots(dealer, { now: MONDAY_10H, taken })[0]!.start).not.toBe(first.start);
     const earliest = new Date(MONDAY_10H.getTime() + 3 * DAY);
-    for (const slot of openSlots(dealer, { now: MONDAY_10H, earliest })) expect(Date.parse(slot.start)).toBeGreaterThanOrEqual(earliest.getTime());
+    for (const slot of openSlots(dealer, { now: MONDAY_10H, earliest }))
+      expect(Date.parse(slot.start)).toBeGreaterThanOrEqual(earliest.getTime());
   });
 });

@@ -25,7 +25,13 @@ function sample(file: string): unknown {
 async function startServer(): Promise<{ url: string; pid: number; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'adapters/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STATIONS: String(SERVER_STATIONS), SIMULATED_RIGS: 'false' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      STATIONS: String(SERVER_STATIONS),
+      SIMULATED_RIGS: 'false',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -88,10 +94,20 @@ async function crashBurst(url: string, first: number): Promise<number[]> {
       const res = await fetch(`${url}/api/damage/analyze`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ station_id: id, vehicle_model: 'tcross', telemetry: telemetry[i % telemetry.length] }),
+        body: JSON.stringify({
+          station_id: id,
+          vehicle_model: 'tcross',
+          telemetry: telemetry[i % telemetry.length],
+        }),
       });
-      if (res.status !== 201) throw new Error(`station ${id}: analyze answered ${res.status} ${await res.text()}`);
-      await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`station ${id}: no Estimated within 10 s`)), 10_000))]);
+      if (res.status !== 201)
+        throw new Error(`station ${id}: analyze answered ${res.status} ${await res.text()}`);
+      await Promise.race([
+        arrived,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`station ${id}: no Estimated within 10 s`)), 10_000),
+        ),
+      ]);
       latencies.push(estimatedAt.get(id)! - t0);
     }),
   );
@@ -99,15 +115,27 @@ async function crashBurst(url: string, first: number): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
-async function throughput(url: string, path: string, body?: unknown, expectRefusal = false): Promise<number> {
+async function throughput(
+  url: string,
+  path: string,
+  body?: unknown,
+  expectRefusal = false,
+): Promise<number> {
   const result = await autocannon({
     url: `${url}${path}`,
     connections: 20,
     duration: DURATION_S,
-    ...(body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    ...(body
+      ? {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }
+      : {}),
   });
   const wrong = expectRefusal ? result['2xx'] : result.non2xx;
-  if (wrong > 0 || result.errors > 0) throw new Error(`${path}: ${wrong} unexpected answers, ${result.errors} errors`);
+  if (wrong > 0 || result.errors > 0)
+    throw new Error(`${path}: ${wrong} unexpected answers, ${result.errors} errors`);
   return result.requests.average;
 }
 
@@ -120,14 +148,24 @@ function report(label: string, latencies: number[]): void {
 
 const server = await startServer();
 try {
-  console.log(`server ${server.url} (pid ${server.pid}), ${SERVER_STATIONS} stations, RSS at start ${rssMiB(server.pid)} MiB`);
+  console.log(
+    `server ${server.url} (pid ${server.pid}), ${SERVER_STATIONS} stations, RSS at start ${rssMiB(server.pid)} MiB`,
+  );
   report('first burst (cold server)', await crashBurst(server.url, STATIONS + 1));
   report('crash burst (warm server)', await crashBurst(server.url, 1));
   const telemetry = sample('tcross-front-sensor.json');
   const health = await throughput(server.url, '/api/health');
   // The floor for a POST of the same size: a body the server refuses at once (400), no analysis.
-  const refused = await throughput(server.url, '/api/stations/1/commands', { type: 'NOT_A_COMMAND', telemetry }, true);
-  const analyze = await throughput(server.url, '/api/damage/analyze', { vehicle_model: 'tcross', telemetry });
+  const refused = await throughput(
+    server.url,
+    '/api/stations/1/commands',
+    { type: 'NOT_A_COMMAND', telemetry },
+    true,
+  );
+  const analyze = await throughput(server.url, '/api/damage/analyze', {
+    vehicle_model: 'tcross',
+    telemetry,
+  });
   console.log(
     `throughput (${DURATION_S} s each, 20 connections): GET /api/health ${Math.round(health)} req/s; ` +
       `same-size POST refused at once ${Math.round(refused)} req/s; POST /api/damage/analyze ${Math.round(analyze)} req/s`,

@@ -29,7 +29,8 @@ async function openPage(path: string, label: string): Promise<Page> {
   page.on('pageerror', (err) => problems.push(`${label}: page error: ${err.message}`));
   page.on('requestfailed', (req) => {
     // Sockets and polls cut short when a page closes at the end are not failures of the app.
-    if (!page.isClosed()) problems.push(`${label}: request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`);
+    if (!page.isClosed())
+      problems.push(`${label}: request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`);
   });
   page.on('response', (res) => {
     if (res.status() >= 400) problems.push(`${label}: HTTP ${res.status()} ${res.url()}`);
@@ -63,7 +64,15 @@ beforeAll(async () => {
   server = await startServer({ PORT: 0, HOST: '127.0.0.1', STATIONS: 2 });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   context = await browser.newContext({ viewport: VIEWPORT });
 });
@@ -79,12 +88,21 @@ describe('kiosk on the real server', () => {
     const page = await openPage('/', 'picker');
     const links = page.locator('station-picker [data-testid="station-link"]');
     await expect.poll(() => links.count()).toBe(2);
-    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['/station/1', '/station/2']);
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      '/station/1',
+      '/station/2',
+    ]);
     await expect.poll(() => links.first().innerText()).toContain('Estação 1');
     // The staff's overview: each station's state in words and its simulator link.
-    await expect.poll(() => links.first().locator('[data-testid="station-state"]').innerText()).toMatch(/Aguardando|Batida detectada/);
-    await expect.poll(() => links.nth(1).locator('rig-badge [data-rig]').getAttribute('data-rig')).toBe('connected');
-    expect(await links.nth(1).locator('rig-badge [data-rig]').innerText()).toContain('Simulador conectado');
+    await expect
+      .poll(() => links.first().locator('[data-testid="station-state"]').innerText())
+      .toMatch(/Aguardando|Batida detectada/);
+    await expect
+      .poll(() => links.nth(1).locator('rig-badge [data-rig]').getAttribute('data-rig'))
+      .toBe('connected');
+    expect(await links.nth(1).locator('rig-badge [data-rig]').innerText()).toContain(
+      'Simulador conectado',
+    );
     await shot(page, '00-picker');
     await links.first().click();
     await page.waitForURL(`${server.url}/station/1`);
@@ -111,9 +129,18 @@ describe('kiosk on the real server', () => {
     // calls for Repair My Car; the attendee taps it and the crash is analysed and priced.
     await kiosk.locator('landing-view [data-testid="simulate-crash"]').click();
     await waitForStep(kiosk, 'Waiting.crashDetected');
-    await expect.poll(() => kiosk.locator('landing-view [data-testid="crash-detected"]').innerText()).toBe('Batida detectada!');
+    await expect
+      .poll(() => kiosk.locator('landing-view [data-testid="crash-detected"]').innerText())
+      .toBe('Batida detectada!');
     await expect.poll(() => repair.isEnabled()).toBe(true);
-    expect(Number((await kiosk.locator('landing-view [data-testid="live-damage"]').innerText()).replace(/\D/g, ''))).toBeGreaterThan(0);
+    expect(
+      Number(
+        (await kiosk.locator('landing-view [data-testid="live-damage"]').innerText()).replace(
+          /\D/g,
+          '',
+        ),
+      ),
+    ).toBeGreaterThan(0);
     await shot(kiosk, '01b-crash-detected');
     await repair.click();
     await expect
@@ -121,7 +148,9 @@ describe('kiosk on the real server', () => {
         async () => {
           const step = (await stepOf(kiosk)) ?? '';
           if (step.startsWith('Crashed.failed')) {
-            throw new Error(`crash analysis failed: ${await kiosk.locator('damage-view .error-box').innerText()}`);
+            throw new Error(
+              `crash analysis failed: ${await kiosk.locator('damage-view .error-box').innerText()}`,
+            );
           }
           return step;
         },
@@ -143,10 +172,14 @@ describe('kiosk on the real server', () => {
     await waitForStep(kiosk, 'Estimated.reviewingEstimate');
     const grand = kiosk.locator('estimate-view [data-testid="grand-total"]');
     await expect.poll(() => grand.innerText()).toMatch(/R\$\s?[\d.]+,\d{2}/);
-    const partNumbers = await kiosk.locator('estimate-view [data-testid="part-number"]').allInnerTexts();
+    const partNumbers = await kiosk
+      .locator('estimate-view [data-testid="part-number"]')
+      .allInnerTexts();
     expect(partNumbers.some((pn) => /^[A-Z0-9]{3}-\d{3}-\d{3}/.test(pn.trim()))).toBe(true);
     await waitForStep(mirror, 'Estimated.reviewingEstimate');
-    expect(await mirror.locator('estimate-view [data-testid="grand-total"]').innerText()).toBe(await grand.innerText());
+    expect(await mirror.locator('estimate-view [data-testid="grand-total"]').innerText()).toBe(
+      await grand.innerText(),
+    );
     await shot(kiosk, '03-estimate');
 
     // 4. Dealer selection, then the first dealer's slots.
@@ -169,15 +202,23 @@ describe('kiosk on the real server', () => {
     await expect.poll(() => appointmentId.innerText()).not.toMatch(/^\s*(—)?\s*$/);
     await expect.poll(() => invoiceNumber.count()).toBe(1);
     expect((await invoiceNumber.innerText()).trim()).not.toBe('');
-    await expect.poll(() => kiosk.locator('confirmation-view h1').innerText()).toBe('Agendamento confirmado!');
+    await expect
+      .poll(() => kiosk.locator('confirmation-view h1').innerText())
+      .toBe('Agendamento confirmado!');
     await shot(kiosk, '06-confirmation-pt');
 
     // The language switch is the session's: both screens of station 1 turn English.
     await kiosk.locator('step-header [data-testid="lang-en"]').click();
     await expect.poll(() => kiosk.locator('station-kiosk').getAttribute('data-locale')).toBe('en');
-    await expect.poll(() => kiosk.locator('confirmation-view h1').innerText()).toBe('Appointment confirmed!');
-    await expect.poll(() => kiosk.locator('confirmation-view [data-testid="next-driver"]').innerText()).toBe('Next driver');
-    await expect.poll(() => mirror.locator('confirmation-view h1').innerText()).toBe('Appointment confirmed!');
+    await expect
+      .poll(() => kiosk.locator('confirmation-view h1').innerText())
+      .toBe('Appointment confirmed!');
+    await expect
+      .poll(() => kiosk.locator('confirmation-view [data-testid="next-driver"]').innerText())
+      .toBe('Next driver');
+    await expect
+      .poll(() => mirror.locator('confirmation-view h1').innerText())
+      .toBe('Appointment confirmed!');
     await shot(kiosk, '07-confirmation-en');
     expect(await stepOf(other)).toMatch(/^Waiting/);
     expect(await other.locator('station-kiosk').getAttribute('data-locale')).toBe('pt-BR');
@@ -186,7 +227,9 @@ describe('kiosk on the real server', () => {
     await kiosk.locator('confirmation-view [data-testid="next-driver"]').click();
     await waitForStep(kiosk, 'Waiting');
     await waitForStep(mirror, 'Waiting');
-    await expect.poll(() => kiosk.locator('landing-view [data-testid="simulate-crash"]').isEnabled()).toBe(true);
+    await expect
+      .poll(() => kiosk.locator('landing-view [data-testid="simulate-crash"]').isEnabled())
+      .toBe(true);
     await shot(kiosk, '08-landing-again');
 
     for (const page of [kiosk, mirror, other]) await page.close();
@@ -200,7 +243,11 @@ describe('kiosk on the real server', () => {
     const send = panel.locator('[data-testid="manual-send"]');
     expect(await send.isDisabled()).toBe(true);
     await panel.locator('[data-zone="front"] [data-severity="severe"]').click();
-    expect(await panel.locator('[data-zone="front"] [data-severity="severe"]').getAttribute('aria-pressed')).toBe('true');
+    expect(
+      await panel
+        .locator('[data-zone="front"] [data-severity="severe"]')
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
     await shot(page, '09-manual-entry');
     await send.click();
     await waitForStep(page, 'Estimated.reviewingDamage', 20_000);

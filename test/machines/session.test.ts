@@ -12,17 +12,32 @@ import {
   type SessionInput,
 } from '../../machines/session.js';
 import { SESSION_EVENT_TYPES, stationMachine, type StationInput } from '../../machines/station.js';
-import type { Appointment, DamageReport, DealerHit, Invoice, RepairEstimate, Slot } from '../../machines/schemas.js';
+import type {
+  Appointment,
+  DamageReport,
+  DealerHit,
+  Invoice,
+  RepairEstimate,
+  Slot,
+} from '../../machines/schemas.js';
 
 // Minimal but schema-shaped records: the machine only carries them.
-const damage = { damage_id: 'dmg-r1', vehicle_model: 'tcross', components: [] } as unknown as DamageReport;
+const damage = {
+  damage_id: 'dmg-r1',
+  vehicle_model: 'tcross',
+  components: [],
+} as unknown as DamageReport;
 const estimate = { estimate_id: 'est-r1', grand_total: '100.00' } as unknown as RepairEstimate;
 const dealer = { dealer_id: 'vw-sp-001', name: 'Dealer', distance_km: 1.2 } as unknown as DealerHit;
 const slots: Slot[] = [
   { start: '2026-11-26T08:00:00-03:00', end: '2026-11-26T09:00:00-03:00' },
   { start: '2026-11-26T09:00:00-03:00', end: '2026-11-26T10:00:00-03:00' },
 ];
-const appointment = { appointment_id: 'apt-b1', estimate_id: 'est-r1', dealer_id: 'vw-sp-001' } as unknown as Appointment;
+const appointment = {
+  appointment_id: 'apt-b1',
+  estimate_id: 'est-r1',
+  dealer_id: 'vw-sp-001',
+} as unknown as Appointment;
 const invoice = { invoice_id: 'inv-b1', invoice_number: 'X-1' } as unknown as Invoice;
 
 const timeouts = { idle_ms: 180_000, confirmation_ms: 60_000 };
@@ -46,8 +61,12 @@ const stationInput: StationInput = {
 
 /** Stub actors; each can be swapped to fail or to hang. */
 function stubs(overrides: Partial<Record<string, () => Promise<unknown>>> = {}) {
-  const calls: { analyze: AnalyzeDamageInput[]; book: BookAppointmentInput[] } = { analyze: [], book: [] };
-  const pick = <T>(name: string, value: T) => (overrides[name] ? (overrides[name]!() as Promise<T>) : Promise.resolve(value));
+  const calls: { analyze: AnalyzeDamageInput[]; book: BookAppointmentInput[] } = {
+    analyze: [],
+    book: [],
+  };
+  const pick = <T>(name: string, value: T) =>
+    overrides[name] ? (overrides[name]!() as Promise<T>) : Promise.resolve(value);
   return {
     calls,
     actors: {
@@ -55,7 +74,9 @@ function stubs(overrides: Partial<Record<string, () => Promise<unknown>>> = {}) 
         calls.analyze.push(input);
         return pick('analyzeDamage', damage);
       }),
-      estimateRepair: fromPromise<RepairEstimate, EstimateRepairInput>(() => pick('estimateRepair', estimate)),
+      estimateRepair: fromPromise<RepairEstimate, EstimateRepairInput>(() =>
+        pick('estimateRepair', estimate),
+      ),
       findDealers: fromPromise<DealerHit[], FindDealersInput>(() => pick('findDealers', [dealer])),
       checkDealer: fromPromise<Slot[], CheckDealerInput>(() => pick('checkDealer', slots)),
       bookAppointment: fromPromise<Appointment, BookAppointmentInput>(async ({ input }) => {
@@ -68,16 +89,20 @@ function stubs(overrides: Partial<Record<string, () => Promise<unknown>>> = {}) 
 }
 
 const hang = () => new Promise<never>(() => {});
-const fail = (code: string) => () => Promise.reject(Object.assign(new Error(`${code} happened`), { code }));
+const fail = (code: string) => () =>
+  Promise.reject(Object.assign(new Error(`${code} happened`), { code }));
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 function startStation(overrides: Parameters<typeof stubs>[0] = {}) {
   const { actors, calls } = stubs(overrides);
   const clock = new SimulatedClock();
-  const station = createActor(stationMachine.provide({ actors: { session: sessionMachine.provide({ actors }) } }), {
-    input: stationInput,
-    clock,
-  }).start();
+  const station = createActor(
+    stationMachine.provide({ actors: { session: sessionMachine.provide({ actors }) } }),
+    {
+      input: stationInput,
+      clock,
+    },
+  ).start();
   const session = () => station.getSnapshot().children.session!;
   const step = () => JSON.stringify(session().getSnapshot().value);
   return { station, session, step, clock, calls };
@@ -97,10 +122,23 @@ async function driveToBooked(s: ReturnType<typeof startStation>) {
 
 describe('session statechart (xstate/graph)', () => {
   const done = (id: string, output: unknown) => ({ type: `xstate.done.actor.${id}`, output });
-  const error = (id: string, code: string) => ({ type: `xstate.error.actor.${id}`, error: { code, message: code } });
+  const error = (id: string, code: string) => ({
+    type: `xstate.error.actor.${id}`,
+    error: { code, message: code },
+  });
   const events = [
-    { type: 'TELEMETRY_RECEIVED', telemetry: { damage: 5 }, total_damage: 5, received_at: '2026-11-25T10:00:00Z' },
-    { type: 'CRASH_DETECTED', telemetry: { damage: 900 }, total_damage: 900, received_at: '2026-11-25T10:00:01Z' },
+    {
+      type: 'TELEMETRY_RECEIVED',
+      telemetry: { damage: 5 },
+      total_damage: 5,
+      received_at: '2026-11-25T10:00:00Z',
+    },
+    {
+      type: 'CRASH_DETECTED',
+      telemetry: { damage: 900 },
+      total_damage: 900,
+      received_at: '2026-11-25T10:00:01Z',
+    },
     { type: 'REPAIR_REQUESTED', request_id: 'r1' },
     { type: 'CRASH_REPORTED', request_id: 'r2', telemetry: { components: [] } },
     done('analyzeDamage', damage),
@@ -129,7 +167,8 @@ describe('session statechart (xstate/graph)', () => {
   const paths = getShortestPaths(sessionMachine, {
     input: sessionInput,
     events,
-    serializeState: (s: unknown) => JSON.stringify((s as SnapshotFrom<typeof sessionMachine>).value),
+    serializeState: (s: unknown) =>
+      JSON.stringify((s as SnapshotFrom<typeof sessionMachine>).value),
   } as never);
   const reached = new Set(paths.map((p) => JSON.stringify(p.state.value)));
 
@@ -138,7 +177,10 @@ describe('session statechart (xstate/graph)', () => {
     const walk = (node: { states: Record<string, unknown>; path: string[] }) => {
       const children = Object.values(node.states) as (typeof node)[];
       if (children.length === 0) {
-        const value = node.path.reduceRight<unknown>((acc, key) => (acc === undefined ? key : { [key]: acc }), undefined);
+        const value = node.path.reduceRight<unknown>(
+          (acc, key) => (acc === undefined ? key : { [key]: acc }),
+          undefined,
+        );
         leaves.push(JSON.stringify(value));
       } else children.forEach(walk);
     };
@@ -153,11 +195,19 @@ describe('session statechart (xstate/graph)', () => {
   });
 
   it('has the top-level states the client named, in order of the attendee flow', () => {
-    expect(Object.keys(sessionMachine.root.states)).toEqual(['Waiting', 'Crashed', 'Estimated', 'DealerChosen', 'Booked']);
+    expect(Object.keys(sessionMachine.root.states)).toEqual([
+      'Waiting',
+      'Crashed',
+      'Estimated',
+      'DealerChosen',
+      'Booked',
+    ]);
   });
 
   it('books by the shortest route: crash → analyse → estimate → review → dealer → slot → book → invoice', () => {
-    const path = paths.find((p) => JSON.stringify(p.state.value) === JSON.stringify({ Booked: 'confirmationShown' }))!;
+    const path = paths.find(
+      (p) => JSON.stringify(p.state.value) === JSON.stringify({ Booked: 'confirmationShown' }),
+    )!;
     expect(path.steps.map((s) => s.event.type)).toEqual([
       'xstate.init',
       'CRASH_REPORTED',
@@ -175,9 +225,16 @@ describe('session statechart (xstate/graph)', () => {
   });
 
   it('shows a booking conflict only when the slot was taken, and a plain failure otherwise', () => {
-    const conflict = paths.find((p) => JSON.stringify(p.state.value) === JSON.stringify({ DealerChosen: 'bookingConflict' }))!;
-    expect(conflict.steps.at(-1)!.event).toMatchObject({ type: 'xstate.error.actor.bookAppointment', error: { code: 'slot_taken' } });
-    const failed = paths.find((p) => JSON.stringify(p.state.value) === JSON.stringify({ DealerChosen: 'bookingFailed' }))!;
+    const conflict = paths.find(
+      (p) => JSON.stringify(p.state.value) === JSON.stringify({ DealerChosen: 'bookingConflict' }),
+    )!;
+    expect(conflict.steps.at(-1)!.event).toMatchObject({
+      type: 'xstate.error.actor.bookAppointment',
+      error: { code: 'slot_taken' },
+    });
+    const failed = paths.find(
+      (p) => JSON.stringify(p.state.value) === JSON.stringify({ DealerChosen: 'bookingFailed' }),
+    )!;
     expect(failed.steps.at(-1)!.event).toMatchObject({ error: { code: 'internal_error' } });
   });
 });
@@ -187,7 +244,9 @@ describe('a session at a station', () => {
     const s = startStation();
     const seen: string[] = [];
     const first = s.session();
-    first.subscribe((snap) => seen.push(Object.keys(snap.value as object)[0] ?? String(snap.value)));
+    first.subscribe((snap) =>
+      seen.push(Object.keys(snap.value as object)[0] ?? String(snap.value)),
+    );
     await driveToBooked(s);
     expect(s.step()).toBe('{"Booked":"confirmationShown"}');
     expect(s.session().getSnapshot().context.invoice).toEqual(invoice);
@@ -206,7 +265,11 @@ describe('a session at a station', () => {
     s.station.send({ type: 'RETRY' });
     await flush();
     expect(s.calls.book.map((b) => b.request_id)).toEqual(['b1', 'b1']);
-    expect(s.calls.analyze[0]).toMatchObject({ request_id: 'r1', session_id: '1-test-1', vehicle_model: 'tcross' });
+    expect(s.calls.analyze[0]).toMatchObject({
+      request_id: 'r1',
+      session_id: '1-test-1',
+      vehicle_model: 'tcross',
+    });
   });
 
   it('ends the confirmation after its timeout on the XState clock', async () => {
@@ -233,10 +296,20 @@ describe('a session at a station', () => {
 
   it('gives up on a crashed car nobody asks to repair, so the next driver gets a fresh session', () => {
     const s = startStation();
-    s.station.send({ type: 'CRASH_DETECTED', telemetry: { damage: 4000 }, total_damage: 4000, received_at: '2026-11-25T10:00:01Z' });
+    s.station.send({
+      type: 'CRASH_DETECTED',
+      telemetry: { damage: 4000 },
+      total_damage: 4000,
+      received_at: '2026-11-25T10:00:01Z',
+    });
     // Live readings keep arriving; they do not count as the attendee being there.
     s.clock.increment(timeouts.idle_ms - 1);
-    s.station.send({ type: 'TELEMETRY_RECEIVED', telemetry: { damage: 4000 }, total_damage: 4000, received_at: '2026-11-25T10:03:00Z' });
+    s.station.send({
+      type: 'TELEMETRY_RECEIVED',
+      telemetry: { damage: 4000 },
+      total_damage: 4000,
+      received_at: '2026-11-25T10:03:00Z',
+    });
     expect(s.step()).toBe('{"Waiting":"crashDetected"}');
     s.clock.increment(1);
     expect(s.step()).toBe('{"Waiting":"driving"}');
@@ -245,9 +318,21 @@ describe('a session at a station', () => {
 
   it('holds the latest telemetry while waiting and uses it when Repair My Car is pressed', async () => {
     const s = startStation();
-    expect(s.session().getSnapshot().can({ type: 'REPAIR_REQUESTED', request_id: 'x' })).toBe(false);
-    s.station.send({ type: 'TELEMETRY_RECEIVED', telemetry: { damage: 10 }, total_damage: 10, received_at: '2026-11-25T10:00:00Z' });
-    s.station.send({ type: 'CRASH_DETECTED', telemetry: { damage: 4000 }, total_damage: 4000, received_at: '2026-11-25T10:00:01Z' });
+    expect(s.session().getSnapshot().can({ type: 'REPAIR_REQUESTED', request_id: 'x' })).toBe(
+      false,
+    );
+    s.station.send({
+      type: 'TELEMETRY_RECEIVED',
+      telemetry: { damage: 10 },
+      total_damage: 10,
+      received_at: '2026-11-25T10:00:00Z',
+    });
+    s.station.send({
+      type: 'CRASH_DETECTED',
+      telemetry: { damage: 4000 },
+      total_damage: 4000,
+      received_at: '2026-11-25T10:00:01Z',
+    });
     expect(s.step()).toBe('{"Waiting":"crashDetected"}');
     s.station.send({ type: 'REPAIR_REQUESTED', request_id: 'r9' });
     await flush();
@@ -259,15 +344,28 @@ describe('a session at a station', () => {
     let estimateFails = true;
     const s = startStation({
       analyzeDamage: fail('telemetry_invalid'),
-      estimateRepair: () => (estimateFails ? Promise.reject(Object.assign(new Error('x'), { code: 'boom' })) : Promise.resolve(estimate)),
+      estimateRepair: () =>
+        estimateFails
+          ? Promise.reject(Object.assign(new Error('x'), { code: 'boom' }))
+          : Promise.resolve(estimate),
     });
     s.station.send({ type: 'CRASH_REPORTED', request_id: 'r1', telemetry: { nonsense: true } });
     await flush();
     expect(s.step()).toBe('{"Crashed":"failed"}');
-    expect(s.session().getSnapshot().context.error).toEqual({ code: 'telemetry_invalid', message: 'telemetry_invalid happened' });
-    expect(s.session().getSnapshot().can({ type: 'MANUAL_DAMAGE_ENTERED', request_id: 'm', telemetry: {} })).toBe(true);
+    expect(s.session().getSnapshot().context.error).toEqual({
+      code: 'telemetry_invalid',
+      message: 'telemetry_invalid happened',
+    });
+    expect(
+      s
+        .session()
+        .getSnapshot()
+        .can({ type: 'MANUAL_DAMAGE_ENTERED', request_id: 'm', telemetry: {} }),
+    ).toBe(true);
     // Analysis now succeeds on the manual entry; the estimate fails once.
-    const s2 = startStation({ estimateRepair: () => (estimateFails ? fail('boom')() : Promise.resolve(estimate)) });
+    const s2 = startStation({
+      estimateRepair: () => (estimateFails ? fail('boom')() : Promise.resolve(estimate)),
+    });
     s2.station.send({ type: 'CRASH_REPORTED', request_id: 'r1', telemetry: {} });
     await flush();
     expect(s2.step()).toBe('{"Crashed":"failed"}');
@@ -280,7 +378,9 @@ describe('a session at a station', () => {
 
   it('offers fresh slots after a booking conflict and books the next one', async () => {
     let taken = true;
-    const s = startStation({ bookAppointment: () => (taken ? fail('slot_taken')() : Promise.resolve(appointment)) });
+    const s = startStation({
+      bookAppointment: () => (taken ? fail('slot_taken')() : Promise.resolve(appointment)),
+    });
     await driveToBooked(s);
     expect(s.step()).toBe('{"DealerChosen":"bookingConflict"}');
     expect(s.session().getSnapshot().context.error?.code).toBe('slot_taken');
@@ -297,18 +397,60 @@ describe('a session at a station', () => {
     s.station.send({ type: 'CONTINUE' });
     s.station.send({ type: 'CONTINUE' });
     await flush();
-    expect(s.session().getSnapshot().can({ type: 'DEALER_CHOSEN', dealer_id: 'nowhere' })).toBe(false);
+    expect(s.session().getSnapshot().can({ type: 'DEALER_CHOSEN', dealer_id: 'nowhere' })).toBe(
+      false,
+    );
     s.station.send({ type: 'DEALER_CHOSEN', dealer_id: 'vw-sp-001' });
     await flush();
-    expect(s.session().getSnapshot().can({ type: 'SLOT_CHOSEN', request_id: 'x', slot_start: '2026-11-29T03:00:00-03:00' })).toBe(false);
+    expect(
+      s
+        .session()
+        .getSnapshot()
+        .can({ type: 'SLOT_CHOSEN', request_id: 'x', slot_start: '2026-11-29T03:00:00-03:00' }),
+    ).toBe(false);
   });
 
   describe('staff reset works from any state', () => {
-    const cases: [string, Parameters<typeof stubs>[0], (s: ReturnType<typeof startStation>) => Promise<void>][] = [
-      ['Waiting.crashDetected', {}, async (s) => void s.station.send({ type: 'CRASH_DETECTED', telemetry: {}, total_damage: 1, received_at: '2026-11-25T10:00:00Z' })],
-      ['Crashed.analysing', { analyzeDamage: hang }, async (s) => void s.station.send({ type: 'CRASH_REPORTED', request_id: 'r', telemetry: {} })],
-      ['Crashed.failed', { analyzeDamage: fail('x') }, async (s) => { s.station.send({ type: 'CRASH_REPORTED', request_id: 'r', telemetry: {} }); await flush(); }],
-      ['Estimated.choosingDealer.loading', { findDealers: hang }, async (s) => { s.station.send({ type: 'CRASH_REPORTED', request_id: 'r', telemetry: {} }); await flush(); s.station.send({ type: 'CONTINUE' }); s.station.send({ type: 'CONTINUE' }); }],
+    const cases: [
+      string,
+      Parameters<typeof stubs>[0],
+      (s: ReturnType<typeof startStation>) => Promise<void>,
+    ][] = [
+      [
+        'Waiting.crashDetected',
+        {},
+        async (s) =>
+          void s.station.send({
+            type: 'CRASH_DETECTED',
+            telemetry: {},
+            total_damage: 1,
+            received_at: '2026-11-25T10:00:00Z',
+          }),
+      ],
+      [
+        'Crashed.analysing',
+        { analyzeDamage: hang },
+        async (s) =>
+          void s.station.send({ type: 'CRASH_REPORTED', request_id: 'r', telemetry: {} }),
+      ],
+      [
+        'Crashed.failed',
+        { analyzeDamage: fail('x') },
+        async (s) => {
+          s.station.send({ type: 'CRASH_REPORTED', request_id: 'r', telemetry: {} });
+          await flush();
+        },
+      ],
+      [
+        'Estimated.choosingDealer.loading',
+        { findDealers: hang },
+        async (s) => {
+          s.station.send({ type: 'CRASH_REPORTED', request_id: 'r', telemetry: {} });
+          await flush();
+          s.station.send({ type: 'CONTINUE' });
+          s.station.send({ type: 'CONTINUE' });
+        },
+      ],
       ['DealerChosen.booking', { bookAppointment: hang }, driveToBooked],
       ['Booked.confirmationShown', {}, driveToBooked],
     ];
@@ -317,7 +459,13 @@ describe('a session at a station', () => {
         const s = startStation(overrides);
         await arrange(s);
         await flush();
-        expect(s.step()).toBe(JSON.stringify(name.split('.').reduceRight<unknown>((acc, k) => (acc === undefined ? k : { [k]: acc }), undefined)));
+        expect(s.step()).toBe(
+          JSON.stringify(
+            name
+              .split('.')
+              .reduceRight<unknown>((acc, k) => (acc === undefined ? k : { [k]: acc }), undefined),
+          ),
+        );
         const before = s.session();
         s.station.send({ type: 'STAFF_RESET', source: 'staff' });
         expect(s.session()).not.toBe(before);

@@ -85,12 +85,22 @@ describe('dates in São Paulo', () => {
 describe('formatOpeningHours', () => {
   const week = (): [string, string] => ['08:00', '18:00'];
   it('compresses runs of equal days and drops closed days', () => {
-    const hours = { mon: week(), tue: week(), wed: week(), thu: week(), fri: week(), sat: ['08:00', '12:00'] as [string, string], sun: null };
+    const hours = {
+      mon: week(),
+      tue: week(),
+      wed: week(),
+      thu: week(),
+      fri: week(),
+      sat: ['08:00', '12:00'] as [string, string],
+      sun: null,
+    };
     expect(formatOpeningHours(hours, 'pt-BR')).toBe('Seg–Sex 08:00–18:00 · Sáb 08:00–12:00');
     expect(formatOpeningHours(hours, 'en')).toBe('Mon–Fri 08:00–18:00 · Sat 08:00–12:00');
   });
   it('does not join days across a closed day', () => {
-    expect(formatOpeningHours({ mon: week(), tue: null, wed: week() }, 'pt-BR')).toBe('Seg 08:00–18:00 · Qua 08:00–18:00');
+    expect(formatOpeningHours({ mon: week(), tue: null, wed: week() }, 'pt-BR')).toBe(
+      'Seg 08:00–18:00 · Qua 08:00–18:00',
+    );
   });
 });
 

@@ -51,7 +51,8 @@ export function buildStoredZip(entries: readonly ZipEntry[]): Buffer {
     const name = Buffer.from(entry.name, 'utf8');
     const data = Buffer.from(entry.data);
     const crc = crc32(data);
-    if (data.length > 0xfffffffe || offset > 0xfffffffe) throw new Error('archive too large for a ZIP without ZIP64');
+    if (data.length > 0xfffffffe || offset > 0xfffffffe)
+      throw new Error('archive too large for a ZIP without ZIP64');
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -107,7 +108,12 @@ export async function collectFiles(dir: string): Promise<ZipEntry[]> {
   };
   await walk(dir);
   found.sort();
-  return Promise.all(found.map(async (path) => ({ name: relative(dir, path).split(sep).join('/'), data: await readFile(path) })));
+  return Promise.all(
+    found.map(async (path) => ({
+      name: relative(dir, path).split(sep).join('/'),
+      data: await readFile(path),
+    })),
+  );
 }
 
 /**
@@ -115,9 +121,15 @@ export async function collectFiles(dir: string): Promise<ZipEntry[]> {
  * a `.zip` path, or a directory to put `vw_crash_to_repair.zip` in; default the cwd.
  * Returns the path written.
  */
-export async function buildModZip(out: string = process.cwd(), modDir: string = MOD_DIR): Promise<string> {
+export async function buildModZip(
+  out: string = process.cwd(),
+  modDir: string = MOD_DIR,
+): Promise<string> {
   const target = out.toLowerCase().endsWith('.zip') ? resolve(out) : resolve(out, ZIP_NAME);
-  const isDir = await stat(target).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(target).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (isDir) throw new Error(`${target} is a directory`);
   await writeFile(target, buildStoredZip(await collectFiles(modDir)));
   return target;

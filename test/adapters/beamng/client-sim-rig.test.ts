@@ -9,7 +9,12 @@ import {
 } from '../../../adapters/beamng/errors.js';
 import { loadBundledRecordings } from '../../../adapters/beamng/recording.js';
 import { speedOf } from '../../../adapters/beamng/schemas.js';
-import { immediateClock, ManualClock, SimRig, type SimRigOptions } from '../../../adapters/beamng/sim-rig.js';
+import {
+  immediateClock,
+  ManualClock,
+  SimRig,
+  type SimRigOptions,
+} from '../../../adapters/beamng/sim-rig.js';
 
 const recordings = loadBundledRecordings();
 const frontCrash = recordings.get('tcross-front-crash')!;
@@ -29,8 +34,19 @@ async function startRig(options: SimRigOptions = {}): Promise<SimRig> {
   return rig;
 }
 
-async function connect(options: { protocolVersion?: string; requestTimeoutMs?: number; playerVehicleTimeoutMs?: number } = {}): Promise<BeamNGClient> {
-  const client = new BeamNGClient({ host: rig!.host, port: rig!.port, requestTimeoutMs: 1_000, ...options });
+async function connect(
+  options: {
+    protocolVersion?: string;
+    requestTimeoutMs?: number;
+    playerVehicleTimeoutMs?: number;
+  } = {},
+): Promise<BeamNGClient> {
+  const client = new BeamNGClient({
+    host: rig!.host,
+    port: rig!.port,
+    requestTimeoutMs: 1_000,
+    ...options,
+  });
   clients.push(client);
   await client.connect();
   return client;
@@ -43,11 +59,18 @@ describe('BeamNGClient against the sim rig', () => {
     expect(client.serverProtocolVersion).toBe('v1.23');
 
     const player = await client.findPlayerVehicle();
-    expect(player).toMatchObject({ vid: 'thePlayer', id: 10000, model: 'vw_tcross', via: 'GetPlayerVehicleID' });
+    expect(player).toMatchObject({
+      vid: 'thePlayer',
+      id: 10000,
+      model: 'vw_tcross',
+      via: 'GetPlayerVehicleID',
+    });
 
     const vehicle = await client.openVehicle(player.vid);
     expect(vehicle.port).not.toBe(rig!.port);
-    expect(rig!.received.filter((r) => r.socket === 'vehicle').map((r) => r.type)).toEqual(['Hello']);
+    expect(rig!.received.filter((r) => r.socket === 'vehicle').map((r) => r.type)).toEqual([
+      'Hello',
+    ]);
 
     const before = await client.readSensors(vehicle);
     expect(before.damage.damage).toBe(0);
@@ -58,9 +81,15 @@ describe('BeamNGClient against the sim rig', () => {
 
     const after = await client.readSensors(vehicle);
     expect(after.damage.damage).toBeGreaterThan(5000);
-    expect(after.damage.part_damage['tcross_bumper_F']).toEqual({ name: 'Front Bumper', damage: 1 });
+    expect(after.damage.part_damage['tcross_bumper_F']).toEqual({
+      name: 'Front Bumper',
+      damage: 1,
+    });
     expect(after.damage.part_damage['tcross_headlight_L']?.name).toBe('Left Headlight');
-    expect(after.damage.deform_group_damage['headlightglass_L_break']).toMatchObject({ damage: 1, eventCount: 1 });
+    expect(after.damage.deform_group_damage['headlightglass_L_break']).toMatchObject({
+      damage: 1,
+      eventCount: 1,
+    });
     expect(after.damage.deform_group_damage['windshield_break']).toMatchObject({ damage: 0 });
     expect(speedOf(after.state)).toBe(0);
 
@@ -90,15 +119,24 @@ describe('BeamNGClient against the sim rig', () => {
     await expect(playing).resolves.toBe('completed');
     const still = await client.readSensors(vehicle);
     expect(speedOf(still.state)).toBe(0);
-    expect(still.damage.damage).toBe(frontCrash.frames.filter((f) => f.damage !== undefined).at(-1)!.damage);
+    expect(still.damage.damage).toBe(
+      frontCrash.frames.filter((f) => f.damage !== undefined).at(-1)!.damage,
+    );
   });
 
   it('falls back to GetCurrentVehicles when GetPlayerVehicleID never answers', async () => {
     await startRig();
     rig!.ignore('GetPlayerVehicleID');
     const client = await connect({ playerVehicleTimeoutMs: 50 });
-    await expect(client.getPlayerVehicleId()).resolves.toEqual({ id: 10000, vid: 'thePlayer', via: 'GetCurrentVehicles' });
-    await expect(client.findPlayerVehicle()).resolves.toMatchObject({ model: 'vw_tcross', via: 'GetCurrentVehicles' });
+    await expect(client.getPlayerVehicleId()).resolves.toEqual({
+      id: 10000,
+      vid: 'thePlayer',
+      via: 'GetCurrentVehicles',
+    });
+    await expect(client.findPlayerVehicle()).resolves.toMatchObject({
+      model: 'vw_tcross',
+      via: 'GetCurrentVehicles',
+    });
   });
 
   it('falls back to GetCurrentVehicles when there is no player vehicle, and picks the lowest id', async () => {
@@ -110,7 +148,12 @@ describe('BeamNGClient against the sim rig', () => {
       playerVid: null,
     });
     const client = await connect();
-    await expect(client.findPlayerVehicle()).resolves.toMatchObject({ vid: 'golf', id: 10007, model: 'golf8', via: 'GetCurrentVehicles' });
+    await expect(client.findPlayerVehicle()).resolves.toMatchObject({
+      vid: 'golf',
+      id: 10007,
+      model: 'golf8',
+      via: 'GetCurrentVehicles',
+    });
   });
 
   it('says so when the scene has no vehicle at all', async () => {
@@ -144,7 +187,10 @@ describe('BeamNGClient against the sim rig', () => {
     expect((await client.readSensors(vehicle)).damage.part_damage).toEqual({});
     await rig!.play(sideCrash, { speed: 1000 });
     const reading = await client.readSensors(vehicle);
-    expect(reading.damage.part_damage['vwgolf_door_FL']).toEqual({ name: 'Front Left Door', damage: 0.86 });
+    expect(reading.damage.part_damage['vwgolf_door_FL']).toEqual({
+      name: 'Front Left Door',
+      damage: 0.86,
+    });
     expect(reading.damage.lowpressure).toBe(true);
     expect(reading.damage.damage_ext).toBeGreaterThan(0);
   });
@@ -161,9 +207,14 @@ describe('BeamNGClient against the sim rig', () => {
   it('times out an unknown request and keeps the connection usable', async () => {
     await startRig();
     const client = await connect();
-    await expect(client.request('QueueLuaCommandGE', { chunk: 'print(1)' }, { timeoutMs: 50 })).rejects.toBeInstanceOf(BeamNGTimeoutError);
+    await expect(
+      client.request('QueueLuaCommandGE', { chunk: 'print(1)' }, { timeoutMs: 50 }),
+    ).rejects.toBeInstanceOf(BeamNGTimeoutError);
     await expect(client.ping()).resolves.toBeUndefined();
-    await expect(client.getGameState()).resolves.toMatchObject({ state: 'scenario', level: 'gridmap_v2' });
+    await expect(client.getGameState()).resolves.toMatchObject({
+      state: 'scenario',
+      level: 'gridmap_v2',
+    });
     await expect(client.request('GetCurrentScenario')).rejects.toBeInstanceOf(BeamNGValueError);
   });
 
@@ -171,7 +222,10 @@ describe('BeamNGClient against the sim rig', () => {
     await startRig();
     rig!.fail('StartVehicleConnection', 'vehicle is being respawned', 'value');
     const client = await connect();
-    await expect(client.openVehicle('thePlayer')).rejects.toMatchObject({ code: 'beamng_value_error', simulatorMessage: 'vehicle is being respawned' });
+    await expect(client.openVehicle('thePlayer')).rejects.toMatchObject({
+      code: 'beamng_value_error',
+      simulatorMessage: 'vehicle is being respawned',
+    });
   });
 
   it('rejects pending requests and closes the vehicle socket when the simulator restarts; a new client reconnects', async () => {

@@ -22,14 +22,23 @@ afterEach(async () => {
   peer = null;
 });
 
-async function open(handler: Parameters<typeof ScriptedPeer.start>[0], options: { protocolVersion?: string; requestTimeoutMs?: number; maxFrameBytes?: number } = {}) {
+async function open(
+  handler: Parameters<typeof ScriptedPeer.start>[0],
+  options: { protocolVersion?: string; requestTimeoutMs?: number; maxFrameBytes?: number } = {},
+) {
   peer = await ScriptedPeer.start(handler);
-  const connection = await BeamNGConnection.open({ host: '127.0.0.1', port: peer.port, requestTimeoutMs: 1_000, ...options });
+  const connection = await BeamNGConnection.open({
+    host: '127.0.0.1',
+    port: peer.port,
+    requestTimeoutMs: 1_000,
+    ...options,
+  });
   connections.push(connection);
   return connection;
 }
 
-const echo = (frame: Frame, p: PeerSocket) => p.reply({ type: 'Echo', data: frame['data'], _id: frame['_id'] });
+const echo = (frame: Frame, p: PeerSocket) =>
+  p.reply({ type: 'Echo', data: frame['data'], _id: frame['_id'] });
 
 describe('handshake', () => {
   it('sends Hello first with _id 0 and our protocol version, and keeps the server version', async () => {
@@ -47,21 +56,31 @@ describe('handshake', () => {
 
   it('refuses a mismatched version with a typed error carrying both versions, and closes the socket', async () => {
     peer = await ScriptedPeer.start(helloThen(echo, 'v1.24'));
-    const error = await BeamNGConnection.open({ host: '127.0.0.1', port: peer.port }).catch((e: unknown) => e);
+    const error = await BeamNGConnection.open({ host: '127.0.0.1', port: peer.port }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(BeamNGProtocolMismatchError);
-    expect(error).toMatchObject({ code: 'beamng_protocol_mismatch', expected: 'v1.23', actual: 'v1.24' });
+    expect(error).toMatchObject({
+      code: 'beamng_protocol_mismatch',
+      expected: 'v1.23',
+      actual: 'v1.24',
+    });
     expect((error as Error).message).toMatch(/v1\.24.*v1\.23/);
     await expect.poll(() => peer!.sockets.size).toBe(0);
   });
 
   it('treats a Hello without a version as a mismatch', async () => {
     peer = await ScriptedPeer.start((frame, p) => p.reply({ type: 'Hello', _id: frame['_id'] }));
-    await expect(BeamNGConnection.open({ host: '127.0.0.1', port: peer.port })).rejects.toMatchObject({ code: 'beamng_protocol_mismatch', actual: null });
+    await expect(
+      BeamNGConnection.open({ host: '127.0.0.1', port: peer.port }),
+    ).rejects.toMatchObject({ code: 'beamng_protocol_mismatch', actual: null });
   });
 
   it('times out a Hello that is never answered', async () => {
     peer = await ScriptedPeer.start(() => {});
-    await expect(BeamNGConnection.open({ host: '127.0.0.1', port: peer.port, requestTimeoutMs: 50 })).rejects.toBeInstanceOf(BeamNGTimeoutError);
+    await expect(
+      BeamNGConnection.open({ host: '127.0.0.1', port: peer.port, requestTimeoutMs: 50 }),
+    ).rejects.toBeInstanceOf(BeamNGTimeoutError);
   });
 
   it('reports a refused connection as unreachable', async () => {
@@ -79,18 +98,35 @@ describe('handshake', () => {
 describe('requests', () => {
   it('numbers requests per connection and resolves with the reply', async () => {
     const connection = await open(helloThen(echo));
-    await expect(connection.request('Echo', { data: 'a' })).resolves.toEqual({ type: 'Echo', data: 'a', _id: 1 });
-    await expect(connection.request('Echo', { data: 'b' })).resolves.toMatchObject({ data: 'b', _id: 2 });
+    await expect(connection.request('Echo', { data: 'a' })).resolves.toEqual({
+      type: 'Echo',
+      data: 'a',
+      _id: 1,
+    });
+    await expect(connection.request('Echo', { data: 'b' })).resolves.toMatchObject({
+      data: 'b',
+      _id: 2,
+    });
     expect(peer!.frames.map((f) => f['_id'])).toEqual([0, 1, 2]);
   });
 
   it('times out a request that is never answered, and the connection stays usable', async () => {
-    const connection = await open(helloThen((frame, p) => (frame['type'] === 'Echo' ? echo(frame, p) : undefined)));
-    const error = await connection.request('NoSuchRequest', {}, { timeoutMs: 50 }).catch((e: unknown) => e);
+    const connection = await open(
+      helloThen((frame, p) => (frame['type'] === 'Echo' ? echo(frame, p) : undefined)),
+    );
+    const error = await connection
+      .request('NoSuchRequest', {}, { timeoutMs: 50 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BeamNGTimeoutError);
-    expect(error).toMatchObject({ code: 'beamng_timeout', requestType: 'NoSuchRequest', timeoutMs: 50 });
+    expect(error).toMatchObject({
+      code: 'beamng_timeout',
+      requestType: 'NoSuchRequest',
+      timeoutMs: 50,
+    });
     expect(connection.pendingCount).toBe(0);
-    await expect(connection.request('Echo', { data: 'still here' })).resolves.toMatchObject({ data: 'still here' });
+    await expect(connection.request('Echo', { data: 'still here' })).resolves.toMatchObject({
+      data: 'still here',
+    });
   });
 
   it('discards a reply that comes after its request timed out, without confusing later requests', async () => {
@@ -104,7 +140,9 @@ describe('requests', () => {
         } else echo(frame, p);
       }),
     );
-    await expect(connection.request('Slow', {}, { timeoutMs: 50 })).rejects.toBeInstanceOf(BeamNGTimeoutError);
+    await expect(connection.request('Slow', {}, { timeoutMs: 50 })).rejects.toBeInstanceOf(
+      BeamNGTimeoutError,
+    );
     const next = connection.request('Echo', { data: 'mine' });
     holder!.reply({ type: 'Slow', data: 'late', _id: held[0]!['_id'] });
     await expect(next).resolves.toMatchObject({ data: 'mine' });
@@ -116,10 +154,14 @@ describe('requests', () => {
     const connection = await open(
       helloThen((frame, p) => {
         held.push(frame);
-        if (held.length === 3) for (const i of [2, 0, 1]) p.reply({ type: 'Echo', data: held[i]!['data'], _id: held[i]!['_id'] });
+        if (held.length === 3)
+          for (const i of [2, 0, 1])
+            p.reply({ type: 'Echo', data: held[i]!['data'], _id: held[i]!['_id'] });
       }),
     );
-    const replies = await Promise.all(['a', 'b', 'c'].map((data) => connection.request('Echo', { data })));
+    const replies = await Promise.all(
+      ['a', 'b', 'c'].map((data) => connection.request('Echo', { data })),
+    );
     expect(replies.map((r) => r['data'])).toEqual(['a', 'b', 'c']);
   });
 
@@ -129,37 +171,54 @@ describe('requests', () => {
       helloThen((frame, p) => {
         held.push(frame);
         if (held.length < 2) return;
-        const bytes = Buffer.concat(held.map((f) => encodeFrame({ type: 'Echo', data: f['data'], _id: f['_id'] })));
+        const bytes = Buffer.concat(
+          held.map((f) => encodeFrame({ type: 'Echo', data: f['data'], _id: f['_id'] })),
+        );
         p.writeRaw(bytes.subarray(0, 3));
         setImmediate(() => p.writeRaw(bytes.subarray(3)));
       }),
     );
-    const replies = await Promise.all(['x', 'y'].map((data) => connection.request('Echo', { data })));
+    const replies = await Promise.all(
+      ['x', 'y'].map((data) => connection.request('Echo', { data })),
+    );
     expect(replies.map((r) => r['data'])).toEqual(['x', 'y']);
   });
 
   it('accepts an _id sent back as a float', async () => {
-    const connection = await open(helloThen((frame, p) => p.writeRaw(encodeFrame({ type: 'Echo', _id: frame['_id'] }, { forceIntegerToFloat: true }))));
+    const connection = await open(
+      helloThen((frame, p) =>
+        p.writeRaw(encodeFrame({ type: 'Echo', _id: frame['_id'] }, { forceIntegerToFloat: true })),
+      ),
+    );
     await expect(connection.request('Echo')).resolves.toMatchObject({ type: 'Echo' });
   });
 
   it('turns bngError and bngValueError into typed errors, and the connection stays usable', async () => {
     const connection = await open(
       helloThen((frame, p) => {
-        if (frame['type'] === 'Broken') p.reply({ bngError: 'Lua error: attempt to index nil', _id: frame['_id'] });
-        else if (frame['type'] === 'GetCurrentScenario') p.reply({ bngValueError: 'No scenario loaded.', _id: frame['_id'] });
+        if (frame['type'] === 'Broken')
+          p.reply({ bngError: 'Lua error: attempt to index nil', _id: frame['_id'] });
+        else if (frame['type'] === 'GetCurrentScenario')
+          p.reply({ bngValueError: 'No scenario loaded.', _id: frame['_id'] });
         else echo(frame, p);
       }),
     );
     const error = await connection.request('Broken').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BeamNGError);
     expect(error).not.toBeInstanceOf(BeamNGValueError);
-    expect(error).toMatchObject({ code: 'beamng_error', requestType: 'Broken', simulatorMessage: 'Lua error: attempt to index nil' });
+    expect(error).toMatchObject({
+      code: 'beamng_error',
+      requestType: 'Broken',
+      simulatorMessage: 'Lua error: attempt to index nil',
+    });
 
     const valueError = await connection.request('GetCurrentScenario').catch((e: unknown) => e);
     expect(valueError).toBeInstanceOf(BeamNGValueError);
     expect(valueError).toBeInstanceOf(BeamNGError);
-    expect(valueError).toMatchObject({ code: 'beamng_value_error', simulatorMessage: 'No scenario loaded.' });
+    expect(valueError).toMatchObject({
+      code: 'beamng_value_error',
+      simulatorMessage: 'No scenario loaded.',
+    });
 
     await expect(connection.request('Echo', { data: 'ok' })).resolves.toMatchObject({ data: 'ok' });
   });
@@ -203,7 +262,10 @@ describe('closing', () => {
     const connection = await open(helloThen(() => {}));
     const pending = connection.request('Never');
     connection.close('station stopped');
-    await expect(pending).rejects.toMatchObject({ code: 'beamng_closed', reason: 'station stopped' });
+    await expect(pending).rejects.toMatchObject({
+      code: 'beamng_closed',
+      reason: 'station stopped',
+    });
     const late: string[] = [];
     connection.onClose((error) => late.push(error.reason));
     expect(late).toEqual(['station stopped']);

@@ -4,7 +4,16 @@ import { BeamNGFrameError } from '../../../adapters/beamng/errors.js';
 
 const messages = [
   { type: 'Hello', protocolVersion: 'v1.23', _id: 0 },
-  { type: 'SensorData', _id: 1, data: { damage: { damage: 7840.6, part_damage: { tcross_bumper_F: { name: 'Front Bumper', damage: 1 } } } } },
+  {
+    type: 'SensorData',
+    _id: 1,
+    data: {
+      damage: {
+        damage: 7840.6,
+        part_damage: { tcross_bumper_F: { name: 'Front Bumper', damage: 1 } },
+      },
+    },
+  },
   { type: 'Echo', _id: 2, data: 'ünïcødé ✓' },
 ];
 
@@ -24,9 +33,11 @@ describe('encodeFrame', () => {
   });
 
   it('leaves undefined fields out', () => {
-    expect(new FrameDecoder().push(encodeFrame({ type: 'StartVehicleConnection', vid: 'a', exts: undefined }))).toEqual([
-      { type: 'StartVehicleConnection', vid: 'a' },
-    ]);
+    expect(
+      new FrameDecoder().push(
+        encodeFrame({ type: 'StartVehicleConnection', vid: 'a', exts: undefined }),
+      ),
+    ).toEqual([{ type: 'StartVehicleConnection', vid: 'a' }]);
   });
 
   it('can send integers as floats (as Lua does) and they decode to the same integers', () => {
@@ -73,7 +84,9 @@ describe('FrameDecoder', () => {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(1025, 0);
     expect(() => decoder.push(header)).toThrow(BeamNGFrameError);
-    expect(() => decoder.push(encodeFrame({ type: 'Echo' }))).toThrow(/exceeds the 1024-byte limit/);
+    expect(() => decoder.push(encodeFrame({ type: 'Echo' }))).toThrow(
+      /exceeds the 1024-byte limit/,
+    );
   });
 
   it('accepts a frame of exactly the maximum size', () => {
@@ -89,7 +102,20 @@ describe('FrameDecoder', () => {
   it('decodes binary values as UTF-8 strings where they decode, and keeps other bytes', () => {
     // {"part": bin "Front Bumper", "raw": bin ff fe}
     const name = [...Buffer.from('Front Bumper')];
-    const body = [0x82, 0xa4, ...Buffer.from('part'), 0xc4, name.length, ...name, 0xa3, ...Buffer.from('raw'), 0xc4, 2, 0xff, 0xfe];
+    const body = [
+      0x82,
+      0xa4,
+      ...Buffer.from('part'),
+      0xc4,
+      name.length,
+      ...name,
+      0xa3,
+      ...Buffer.from('raw'),
+      0xc4,
+      2,
+      0xff,
+      0xfe,
+    ];
     const [decoded] = new FrameDecoder().push(rawFrame(body)) as Array<Record<string, unknown>>;
     expect(decoded!['part']).toBe('Front Bumper');
     expect(decoded!['raw']).toEqual(Uint8Array.of(0xff, 0xfe));
@@ -97,7 +123,22 @@ describe('FrameDecoder', () => {
 
   it('accepts integer and binary map keys', () => {
     // {1: "a", 2: "b", bin "pos": [1, 2, 3]}
-    const body = [0x83, 0x01, 0xa1, 0x61, 0x02, 0xa1, 0x62, 0xc4, 3, ...Buffer.from('pos'), 0x93, 1, 2, 3];
+    const body = [
+      0x83,
+      0x01,
+      0xa1,
+      0x61,
+      0x02,
+      0xa1,
+      0x62,
+      0xc4,
+      3,
+      ...Buffer.from('pos'),
+      0x93,
+      1,
+      2,
+      3,
+    ];
     expect(new FrameDecoder().push(rawFrame(body))).toEqual([{ 1: 'a', 2: 'b', pos: [1, 2, 3] }]);
   });
 });

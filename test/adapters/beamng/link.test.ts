@@ -17,7 +17,10 @@ import {
 } from 'xstate';
 import { loadPartMapping } from '../../../actors/damage/mapping.js';
 import { loadBundledRecordings } from '../../../adapters/beamng/recording.js';
-import { createRigConnection, type RigConnectionOptions } from '../../../adapters/beamng/rig-connection.js';
+import {
+  createRigConnection,
+  type RigConnectionOptions,
+} from '../../../adapters/beamng/rig-connection.js';
 import { SimRig, type SimRigOptions } from '../../../adapters/beamng/sim-rig.js';
 import {
   backoffMs,
@@ -48,7 +51,11 @@ type LinkRef = ActorRefFrom<typeof linkMachine>;
 type LinkSnapshot = SnapshotFrom<typeof linkMachine>;
 
 /** A station with id "1" that records what its link tells it, and the link beside it in one actor system. */
-function startFloor(rigConnection: CallbackActorLogic<RigCommand, RigConnectionInput>, input: Partial<LinkInput> & Pick<LinkInput, 'address'>, clock?: SimulatedClock) {
+function startFloor(
+  rigConnection: CallbackActorLogic<RigCommand, RigConnectionInput>,
+  input: Partial<LinkInput> & Pick<LinkInput, 'address'>,
+  clock?: SimulatedClock,
+) {
   const received: AnyEventObject[] = [];
   const floor = setup({
     actors: {
@@ -66,7 +73,14 @@ function startFloor(rigConnection: CallbackActorLogic<RigCommand, RigConnectionI
         id: 'link',
         systemId: 'link-1',
         src: 'link',
-        input: { station_id: '1', simulated: true, protocol_version: 'v1.23', config: baseConfig, id_base: 'test', ...input },
+        input: {
+          station_id: '1',
+          simulated: true,
+          protocol_version: 'v1.23',
+          config: baseConfig,
+          id_base: 'test',
+          ...input,
+        },
       },
     ],
   });
@@ -98,7 +112,14 @@ async function startRig(options: SimRigOptions = {}): Promise<SimRig> {
 }
 
 const fastRig = (extra: RigConnectionOptions = {}) =>
-  createRigConnection({ mapping, connectTimeoutMs: 500, requestTimeoutMs: 300, playerVehicleTimeoutMs: 200, repairPollTimeoutMs: 50, ...extra });
+  createRigConnection({
+    mapping,
+    connectTimeoutMs: 500,
+    requestTimeoutMs: 300,
+    playerVehicleTimeoutMs: 200,
+    repairPollTimeoutMs: 50,
+    ...extra,
+  });
 
 const isPolling = (s: LinkSnapshot) => s.matches({ online: 'polling' });
 const WAIT = { timeout: 5_000 };
@@ -119,10 +140,16 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
     ['etk800', null],
   ])('reaches polling and maps the model %s to %s', async (model, vehicleModel) => {
     const rig = await startRig({ vehicles: [{ vid: 'thePlayer', id: 10000, model }] });
-    const { link, statuses } = startFloor(fastRig(), { address: { host: rig.host, port: rig.port } });
+    const { link, statuses } = startFloor(fastRig(), {
+      address: { host: rig.host, port: rig.port },
+    });
     const snapshot = await waitFor(link, isPolling, WAIT);
     expect(linkStatusOf(snapshot.value)).toBe('connected');
-    expect(snapshot.context.vehicle).toEqual({ model, name: 'thePlayer', vehicle_model: vehicleModel });
+    expect(snapshot.context.vehicle).toEqual({
+      model,
+      name: 'thePlayer',
+      vehicle_model: vehicleModel,
+    });
     expect(snapshot.context.connected_at).not.toBeNull();
     expect(statuses).toEqual(['connecting', 'handshaking', 'connected']);
   });
@@ -135,10 +162,16 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
     await eventually(() => ofType('CRASH_DETECTED').length > 0);
     const live = ofType('TELEMETRY_RECEIVED');
     expect(live.length).toBeGreaterThan(0);
-    expect(live.every((e) => e['total_damage'] === 0 && e['vehicle_model'] === 'tcross')).toBe(true);
+    expect(live.every((e) => e['total_damage'] === 0 && e['vehicle_model'] === 'tcross')).toBe(
+      true,
+    );
     const crash = ofType('CRASH_DETECTED')[0]!;
     expect(crash['total_damage']).toBeGreaterThanOrEqual(500);
-    expect(crash).toMatchObject({ vehicle_model: 'tcross', source: 'simulator', telemetry: { damage: crash['total_damage'] } });
+    expect(crash).toMatchObject({
+      vehicle_model: 'tcross',
+      source: 'simulator',
+      telemetry: { damage: crash['total_damage'] },
+    });
     expect(link.getSnapshot().context.crashed).toBe(true);
     await playing;
   });
@@ -149,7 +182,9 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
     await waitFor(link, isPolling, WAIT);
     rig.pressRepair();
     await eventually(() => ofType('REPAIR_REQUESTED').length > 0);
-    expect(ofType('REPAIR_REQUESTED')).toEqual([expect.objectContaining({ source: 'mod', request_id: expect.stringMatching(/^rig-1-test-/) })]);
+    expect(ofType('REPAIR_REQUESTED')).toEqual([
+      expect.objectContaining({ source: 'mod', request_id: expect.stringMatching(/^rig-1-test-/) }),
+    ]);
   });
 
   it('asks for the repair when the crashed car stands still long enough', async () => {
@@ -181,11 +216,17 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
   it('on a protocol mismatch stays disconnected with growing, capped backoff, and connects once the versions match', async () => {
     const rig = await startRig({ protocolVersion: 'v1.24' });
     const { link } = startFloor(fastRig(), { address: { host: rig.host, port: rig.port } });
-    const failing = await waitFor(link, (s) => s.value === 'disconnected' && s.context.attempt >= 6, WAIT);
+    const failing = await waitFor(
+      link,
+      (s) => s.value === 'disconnected' && s.context.attempt >= 6,
+      WAIT,
+    );
     expect(linkStatusOf(failing.value)).toBe('disconnected');
     expect(failing.context.last_error?.code).toBe('beamng_protocol_mismatch');
     expect(failing.context.last_error?.message).toMatch(/v1\.24/);
-    expect([1, 2, 3, 4, 5, failing.context.attempt].map((n) => backoffMs(baseConfig, n))).toEqual([20, 40, 80, 160, 200, 200]);
+    expect([1, 2, 3, 4, 5, failing.context.attempt].map((n) => backoffMs(baseConfig, n))).toEqual([
+      20, 40, 80, 160, 200, 200,
+    ]);
 
     rig.setProtocolVersion('v1.23');
     // The backoff resets at the first good reading after the handshake.
@@ -195,13 +236,20 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
 
   it('goes disconnected when the rig drops its sockets and comes back to polling on its own', async () => {
     const rig = await startRig();
-    const { link, statuses } = startFloor(fastRig(), { address: { host: rig.host, port: rig.port } });
+    const { link, statuses } = startFloor(fastRig(), {
+      address: { host: rig.host, port: rig.port },
+    });
     await waitFor(link, isPolling, WAIT);
     const dropped = waitFor(link, (s) => s.value === 'disconnected', WAIT);
     rig.dropConnections();
     expect((await dropped).context.last_error?.code).toBe('beamng_closed');
     await waitFor(link, isPolling, WAIT);
-    expect(statuses.slice(0, 4)).toEqual(['connecting', 'handshaking', 'connected', 'disconnected']);
+    expect(statuses.slice(0, 4)).toEqual([
+      'connecting',
+      'handshaking',
+      'connected',
+      'disconnected',
+    ]);
     expect(statuses.at(-1)).toBe('connected');
   });
 
@@ -211,7 +259,14 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
     const { link } = startFloor(fastRig(), { address: { host: first.host, port } });
     await waitFor(link, isPolling, WAIT);
     await first.close();
-    const down = await waitFor(link, (s) => s.value === 'disconnected' && s.context.last_error?.code === 'beamng_unreachable' && s.context.attempt >= 3, WAIT);
+    const down = await waitFor(
+      link,
+      (s) =>
+        s.value === 'disconnected' &&
+        s.context.last_error?.code === 'beamng_unreachable' &&
+        s.context.attempt >= 3,
+      WAIT,
+    );
     expect(down.context.vehicle).not.toBeNull(); // the last known vehicle stays on the status
 
     await startRig({ port });
@@ -221,11 +276,16 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
 
   it('fails the link when a sensor read is never answered, reconnects, and polls again once the rig answers', async () => {
     const rig = await startRig();
-    const { link, statuses, ofType } = startFloor(fastRig({ requestTimeoutMs: 100 }), { address: { host: rig.host, port: rig.port } });
+    const { link, statuses, ofType } = startFloor(fastRig({ requestTimeoutMs: 100 }), {
+      address: { host: rig.host, port: rig.port },
+    });
     await waitFor(link, isPolling, WAIT);
     rig.ignore('SensorRequest');
     const timedOut = await waitFor(link, (s) => s.value === 'disconnected', WAIT);
-    expect(timedOut.context.last_error).toMatchObject({ code: 'beamng_timeout', message: expect.stringMatching(/SensorRequest/) });
+    expect(timedOut.context.last_error).toMatchObject({
+      code: 'beamng_timeout',
+      message: expect.stringMatching(/SensorRequest/),
+    });
     await waitFor(link, isPolling, WAIT); // reconnected: Hello and the vehicle socket work, reads still hang
     expect(statuses).toContain('disconnected');
 
@@ -239,9 +299,12 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
     const rig = await startRig();
     rig.ignore('VWRepairPressed');
     const missing: string[] = [];
-    const { link, statuses, ofType } = startFloor(fastRig({ onModMissing: (_address, error) => missing.push(error.code) }), {
-      address: { host: rig.host, port: rig.port },
-    });
+    const { link, statuses, ofType } = startFloor(
+      fastRig({ onModMissing: (_address, error) => missing.push(error.code) }),
+      {
+        address: { host: rig.host, port: rig.port },
+      },
+    );
     await waitFor(link, isPolling, WAIT);
     await eventually(() => ofType('TELEMETRY_RECEIVED').length >= 25);
     expect(statuses).toEqual(['connecting', 'handshaking', 'connected']);
@@ -262,7 +325,9 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
   it('closes a half-open socket when the link actor stops during the handshake', async () => {
     const rig = await startRig();
     rig.ignore('Hello');
-    const { root, link } = startFloor(fastRig({ requestTimeoutMs: 60_000 }), { address: { host: rig.host, port: rig.port } });
+    const { root, link } = startFloor(fastRig({ requestTimeoutMs: 60_000 }), {
+      address: { host: rig.host, port: rig.port },
+    });
     await waitFor(link, (s) => linkStatusOf(s.value) === 'handshaking', WAIT);
     await eventually(() => rig.connectionCount === 1);
     root.stop();
@@ -296,14 +361,25 @@ class ScriptedRig {
   }
 }
 
-const unreachable: RigEvent = { type: 'RIG.FAILED', error: { code: 'beamng_unreachable', message: 'refused' } };
+const unreachable: RigEvent = {
+  type: 'RIG.FAILED',
+  error: { code: 'beamng_unreachable', message: 'refused' },
+};
 const tcross = { model: 'vw_tcross', name: 'thePlayer', vehicle_model: 'tcross' };
 
 describe('link machine on a simulated clock with a scripted rig', () => {
   function startScripted(config: Partial<LinkConfig> = {}) {
     const clock = new SimulatedClock();
     const rig = new ScriptedRig();
-    const floor = { rig, clock, ...startFloor(rig.logic, { address: { host: 'rig', port: 1 }, config: { ...baseConfig, ...config } }, clock) };
+    const floor = {
+      rig,
+      clock,
+      ...startFloor(
+        rig.logic,
+        { address: { host: 'rig', port: 1 }, config: { ...baseConfig, ...config } },
+        clock,
+      ),
+    };
     /** Brings the scripted rig to polling. */
     const connect = () => {
       rig.emit({ type: 'RIG.TCP_CONNECTED' });
@@ -314,7 +390,10 @@ describe('link machine on a simulated clock with a scripted rig', () => {
       const polls = rig.commands.filter((c) => c.type === 'POLL').length;
       clock.increment(baseConfig.poll_ms);
       expect(rig.commands.filter((c) => c.type === 'POLL')).toHaveLength(polls + 1);
-      rig.emit({ type: 'RIG.READING', reading: { damage: { damage }, speed_ms, received_at: new Date(clock.now()).toISOString() } });
+      rig.emit({
+        type: 'RIG.READING',
+        reading: { damage: { damage }, speed_ms, received_at: new Date(clock.now()).toISOString() },
+      });
       return floor.received.at(-1);
     };
     return { ...floor, connect, answer };
@@ -346,19 +425,38 @@ describe('link machine on a simulated clock with a scripted rig', () => {
     expect(linkStatusOf(link.getSnapshot().value)).toBe('handshaking');
     rig.emit({ type: 'RIG.READY', vehicle: tcross, at: '2026-01-01T00:00:00.000Z' });
     // Handshaken but not yet proven: the backoff resets only at the first good reading.
-    expect(link.getSnapshot().context).toMatchObject({ attempt: 7, last_error: null, vehicle: tcross });
-    rig.emit({ type: 'RIG.READING', reading: { damage: { damage: 0 }, speed_ms: 0, received_at: '2026-01-01T00:00:00.100Z' } });
+    expect(link.getSnapshot().context).toMatchObject({
+      attempt: 7,
+      last_error: null,
+      vehicle: tcross,
+    });
+    rig.emit({
+      type: 'RIG.READING',
+      reading: { damage: { damage: 0 }, speed_ms: 0, received_at: '2026-01-01T00:00:00.100Z' },
+    });
     expect(link.getSnapshot().context.attempt).toBe(0);
   });
 
   it('detects a crash at the threshold, not just below it', () => {
     const { connect, answer } = startScripted();
     connect();
-    expect(answer(0)).toMatchObject({ type: 'TELEMETRY_RECEIVED', total_damage: 0, vehicle_model: 'tcross' });
+    expect(answer(0)).toMatchObject({
+      type: 'TELEMETRY_RECEIVED',
+      total_damage: 0,
+      vehicle_model: 'tcross',
+    });
     expect(answer(499, 10)).toMatchObject({ type: 'TELEMETRY_RECEIVED', total_damage: 499 });
-    expect(answer(500, 3)).toMatchObject({ type: 'CRASH_DETECTED', total_damage: 500, telemetry: { damage: 500 } });
+    expect(answer(500, 3)).toMatchObject({
+      type: 'CRASH_DETECTED',
+      total_damage: 500,
+      telemetry: { damage: 500 },
+    });
     // Reported once: further readings of the crashed car are live telemetry.
-    expect(answer(7840)).toMatchObject({ type: 'TELEMETRY_RECEIVED', total_damage: 7840, telemetry: { damage: 7840 } });
+    expect(answer(7840)).toMatchObject({
+      type: 'TELEMETRY_RECEIVED',
+      total_damage: 7840,
+      telemetry: { damage: 7840 },
+    });
   });
 
   it('starts a new baseline when the car is recovered', () => {
@@ -384,7 +482,9 @@ describe('link machine on a simulated clock with a scripted rig', () => {
     for (let i = 0; i < 3; i++) answer(5000, 0);
     expect(ofType('REPAIR_REQUESTED')).toHaveLength(0);
     answer(5000, 0); // fifth still poll: 5 × 20 ms = 100 ms
-    expect(ofType('REPAIR_REQUESTED')).toEqual([expect.objectContaining({ source: 'timer', request_id: 'rig-1-test-1' })]);
+    expect(ofType('REPAIR_REQUESTED')).toEqual([
+      expect.objectContaining({ source: 'timer', request_id: 'rig-1-test-1' }),
+    ]);
     for (let i = 0; i < 10; i++) answer(5000, 0);
     expect(ofType('REPAIR_REQUESTED')).toHaveLength(1);
   });
@@ -395,7 +495,11 @@ describe('link machine on a simulated clock with a scripted rig', () => {
     answer(0, 10);
     rig.emit({ type: 'RIG.FAILED', error: { code: 'beamng_closed', message: 'socket closed' } });
     expect(link.getSnapshot().value).toBe('disconnected');
-    expect(link.getSnapshot().context).toMatchObject({ attempt: 1, vehicle: tcross, last_error: { code: 'beamng_closed' } });
+    expect(link.getSnapshot().context).toMatchObject({
+      attempt: 1,
+      vehicle: tcross,
+      last_error: { code: 'beamng_closed' },
+    });
     clock.increment(20);
     expect(rig.starts).toBe(2);
   });
@@ -420,7 +524,10 @@ describe('link machine when the rig connection actor itself crashes', () => {
     }).start();
     expect(link.getSnapshot().status).toBe('active');
     expect(link.getSnapshot().value).toBe('disconnected');
-    expect(link.getSnapshot().context.last_error).toEqual({ code: 'rig_connection_crashed', message: 'Error: adapter bug' });
+    expect(link.getSnapshot().context.last_error).toEqual({
+      code: 'rig_connection_crashed',
+      message: 'Error: adapter bug',
+    });
     link.stop();
   });
 });

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildModZip, buildStoredZip, collectFiles, crc32, MOD_DIR } from '../../../adapters/beamng/mod/build-zip.js';
+import {
+  buildModZip,
+  buildStoredZip,
+  collectFiles,
+  crc32,
+  MOD_DIR,
+} from '../../../adapters/beamng/mod/build-zip.js';
 
 const run = promisify(execFile);
 const temps: string[] = [];
@@ -95,7 +101,8 @@ describe('build-zip', () => {
     expect(lua).toContain('VWRepairPressed');
     expect(lua).toContain('request:sendResponse');
     // The JSON files in the mod are valid JSON (BeamNG reads them leniently; we keep them strict).
-    for (const entry of entries.filter((e) => e.name.endsWith('.json'))) expect(() => JSON.parse(data(entry).toString('utf8'))).not.toThrow();
+    for (const entry of entries.filter((e) => e.name.endsWith('.json')))
+      expect(() => JSON.parse(data(entry).toString('utf8'))).not.toThrow();
   });
 
   it('is reproducible: the same sources give the same bytes', async () => {
@@ -106,7 +113,10 @@ describe('build-zip', () => {
   it('is read by unzip when the machine has it', async () => {
     const dir = await tempDir();
     const path = await buildModZip(join(dir, 'mod.zip'));
-    const has = await run('unzip', ['-v']).then(() => true, () => false);
+    const has = await run('unzip', ['-v']).then(
+      () => true,
+      () => false,
+    );
     if (!has) return; // parsing the central directory above covers this machine
     const listed = (await run('unzip', ['-l', path])).stdout;
     expect(listed).toContain('lua/ge/extensions/vwCrashToRepair/repairButton.lua');

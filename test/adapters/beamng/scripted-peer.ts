@@ -19,7 +19,8 @@ export type PeerHandler = (frame: Frame, peer: PeerSocket) => void;
 /** Answers Hello with `version` and passes every other frame to `handler`. */
 export function helloThen(handler: PeerHandler, version = 'v1.23'): PeerHandler {
   return (frame, peer) => {
-    if (frame['type'] === 'Hello') peer.reply({ type: 'Hello', protocolVersion: version, _id: frame['_id'] });
+    if (frame['type'] === 'Hello')
+      peer.reply({ type: 'Hello', protocolVersion: version, _id: frame['_id'] });
     else handler(frame, peer);
   };
 }

@@ -22,10 +22,14 @@ afterEach(async () => {
 
 describe('sim-rig standalone', () => {
   it('prints its address and serves a client there', async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'adapters/beamng/sim-rig.ts', '--port', '0', '--model', 'golf8'], {
-      cwd: root,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'adapters/beamng/sim-rig.ts', '--port', '0', '--model', 'golf8'],
+      {
+        cwd: root,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     const lines = createInterface({ input: child.stdout! });
     const [firstLine] = (await once(lines, 'line')) as [string];
     const match = /listening on (\S+)/.exec(firstLine);

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../../adapters/config.js';
-import { csvToTelemetry, watchDropFolder, type DropFolderEvent, type DropFolderWatcher } from '../../../adapters/dropfolder/drop-folder.js';
+import {
+  csvToTelemetry,
+  watchDropFolder,
+  type DropFolderEvent,
+  type DropFolderWatcher,
+} from '../../../adapters/dropfolder/drop-folder.js';
 import { createRuntime, type Runtime } from '../../../adapters/runtime.js';
 import { parseTelemetry } from '../../../actors/damage/telemetry.js';
 
@@ -22,7 +27,13 @@ async function setup() {
   const dir = await mkdtemp(join(tmpdir(), 'drop-folder-'));
   const runtime: Runtime = createRuntime(readConfig({ STATIONS: '2' }));
   const events: DropFolderEvent[] = [];
-  const watcher: DropFolderWatcher = watchDropFolder({ dir, station_id: '1', floor: runtime.floor, pollMs: 60_000, log: (e) => events.push(e) });
+  const watcher: DropFolderWatcher = watchDropFolder({
+    dir,
+    station_id: '1',
+    floor: runtime.floor,
+    pollMs: 60_000,
+    log: (e) => events.push(e),
+  });
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
   cleanup.push(() => runtime.floor.stop());
   cleanup.push(() => watcher.stop());
@@ -39,7 +50,10 @@ const ls = async (dir: string) => (await readdir(dir)).sort();
 const legacy = {
   event_type: 'manual_report',
   vehicle: { id: 7.0, name: 'VW T-Cross', model: 'tcross' },
-  damage: { total_damage: 8200, part_damage: { tcross_bumper_F: 0.7, tcross_hood: { name: 'Hood', damage: 0.4 } } },
+  damage: {
+    total_damage: 8200,
+    part_damage: { tcross_bumper_F: 0.7, tcross_hood: { name: 'Hood', damage: 0.4 } },
+  },
 };
 
 describe('watchDropFolder', () => {
@@ -51,7 +65,9 @@ describe('watchDropFolder', () => {
     expect(t.floor.view('1')!.state).toBe('Waiting');
     await t.watcher.scanNow();
     const view = await t.floor.waitFor('1', (v) => v.state === 'Estimated');
-    expect(view.damage?.components.map((c) => c.component_name)).toEqual(expect.arrayContaining(['front_bumper', 'hood']));
+    expect(view.damage?.components.map((c) => c.component_name)).toEqual(
+      expect.arrayContaining(['front_bumper', 'hood']),
+    );
     expect(await ls(join(t.dir, 'processed'))).toEqual(['crash-1.json']);
     expect(await ls(t.dir)).toEqual(['processed', 'rejected']);
     expect(t.events.map((e) => e.type)).toEqual(['processed']);
@@ -59,21 +75,29 @@ describe('watchDropFolder', () => {
 
   it('reads the component_name,damage_level,damage_type CSV (semicolons, BOM, quotes, decimal commas)', async () => {
     const t = await setup();
-    const csv = '\uFEFFcomponent_name;damage_level;damage_type\r\nfront_bumper;0,7;impact\r\n"hood";"0.4";\r\n\r\n"right_headlight";0.9;destroyed\r\n';
+    const csv =
+      '\uFEFFcomponent_name;damage_level;damage_type\r\nfront_bumper;0,7;impact\r\n"hood";"0.4";\r\n\r\n"right_headlight";0.9;destroyed\r\n';
     await writeFile(join(t.dir, 'workshop.csv'), csv);
     await t.settle();
     const view = await t.floor.waitFor('1', (v) => v.state === 'Estimated');
     const byName = new Map(view.damage!.components.map((c) => [c.component_name, c]));
-    expect([...byName.keys()]).toEqual(expect.arrayContaining(['front_bumper', 'hood', 'right_headlight']));
+    expect([...byName.keys()]).toEqual(
+      expect.arrayContaining(['front_bumper', 'hood', 'right_headlight']),
+    );
     expect(await ls(join(t.dir, 'processed'))).toEqual(['workshop.csv']);
   });
 
   it('reads the part,damage,name CSV as BeamNG part damage', async () => {
     const t = await setup();
-    await writeFile(join(t.dir, 'export.csv'), 'part,damage,name\ntcross_bumper_F,0.74,"Front Bumper, painted"\ntcross_fender_R,0.58,\n');
+    await writeFile(
+      join(t.dir, 'export.csv'),
+      'part,damage,name\ntcross_bumper_F,0.74,"Front Bumper, painted"\ntcross_fender_R,0.58,\n',
+    );
     await t.settle();
     const view = await t.floor.waitFor('1', (v) => v.state === 'Estimated');
-    expect(view.damage!.components.map((c) => c.component_name)).toEqual(expect.arrayContaining(['front_bumper']));
+    expect(view.damage!.components.map((c) => c.component_name)).toEqual(
+      expect.arrayContaining(['front_bumper']),
+    );
   });
 
   it('rejects a broken file with the reason beside it, and the station does not move', async () => {
@@ -90,15 +114,24 @@ describe('watchDropFolder', () => {
       'wrong.csv',
       'wrong.csv.error.txt',
     ]);
-    expect(await readFile(join(t.dir, 'rejected', 'half.json.error.txt'), 'utf8')).toContain('not valid JSON');
-    expect(await readFile(join(t.dir, 'rejected', 'wrong.csv.error.txt'), 'utf8')).toContain('unknown CSV header');
-    expect(await readFile(join(t.dir, 'rejected', 'bad-level.csv.error.txt'), 'utf8')).toContain('line 2: damage_level "lots" is not a number');
+    expect(await readFile(join(t.dir, 'rejected', 'half.json.error.txt'), 'utf8')).toContain(
+      'not valid JSON',
+    );
+    expect(await readFile(join(t.dir, 'rejected', 'wrong.csv.error.txt'), 'utf8')).toContain(
+      'unknown CSV header',
+    );
+    expect(await readFile(join(t.dir, 'rejected', 'bad-level.csv.error.txt'), 'utf8')).toContain(
+      'line 2: damage_level "lots" is not a number',
+    );
     expect(t.floor.view('1')!.step).toBe('Waiting.driving');
   });
 
   it('rejects valid JSON that is not telemetry, naming the field', async () => {
     const t = await setup();
-    await writeFile(join(t.dir, 'odd.json'), JSON.stringify({ components: [{ component_name: 'hood', damage_level: 3 }] }));
+    await writeFile(
+      join(t.dir, 'odd.json'),
+      JSON.stringify({ components: [{ component_name: 'hood', damage_level: 3 }] }),
+    );
     await t.settle();
     const reason = await readFile(join(t.dir, 'rejected', 'odd.json.error.txt'), 'utf8');
     expect(reason).toContain('telemetry_invalid');
@@ -158,18 +191,29 @@ describe('watchDropFolder', () => {
     await t.settle();
     await t.settle();
     expect(t.floor.view('1')!.damage_id).toBe(first.damage_id);
-    expect(t.events.filter((e) => e.type === 'processed').map((e) => (e as { request_id: string }).request_id)).toEqual([
-      first.damage_id!.replace(/^dmg-/, ''),
-      first.damage_id!.replace(/^dmg-/, ''),
-    ]);
+    expect(
+      t.events
+        .filter((e) => e.type === 'processed')
+        .map((e) => (e as { request_id: string }).request_id),
+    ).toEqual([first.damage_id!.replace(/^dmg-/, ''), first.damage_id!.replace(/^dmg-/, '')]);
     expect(await ls(join(t.dir, 'processed'))).toEqual(['crash-1.json', 'crash.json']);
   });
 
   it('picks files up on its own with the polling timer', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'drop-folder-'));
     const runtime = createRuntime(readConfig({ STATIONS: '1' }));
-    const watcher = watchDropFolder({ dir, station_id: '1', floor: runtime.floor, pollMs: 20, log: () => {} });
-    cleanup.push(() => rm(dir, { recursive: true, force: true }), () => runtime.floor.stop(), () => watcher.stop());
+    const watcher = watchDropFolder({
+      dir,
+      station_id: '1',
+      floor: runtime.floor,
+      pollMs: 20,
+      log: () => {},
+    });
+    cleanup.push(
+      () => rm(dir, { recursive: true, force: true }),
+      () => runtime.floor.stop(),
+      () => watcher.stop(),
+    );
     await writeFile(join(dir, 'auto.json'), JSON.stringify(legacy));
     await runtime.floor.waitFor('1', (v) => v.state === 'Estimated', 5000);
   });
@@ -184,15 +228,24 @@ describe('watchDropFolder', () => {
 
 describe('csvToTelemetry', () => {
   it('gives telemetry the analysis accepts for both layouts', () => {
-    expect(parseTelemetry(csvToTelemetry('component_name,damage_level,damage_type\nhood,0.4,scratch\n')).shape).toBe('normalized');
+    expect(
+      parseTelemetry(csvToTelemetry('component_name,damage_level,damage_type\nhood,0.4,scratch\n'))
+        .shape,
+    ).toBe('normalized');
     const parts = csvToTelemetry('Part;Damage;Name\n"wheel_FL_5";0,2;"Roda; dianteira"\n');
-    expect(parts).toEqual({ part_damage: { wheel_FL_5: { name: 'Roda; dianteira', damage: 0.2 } } });
+    expect(parts).toEqual({
+      part_damage: { wheel_FL_5: { name: 'Roda; dianteira', damage: 0.2 } },
+    });
     expect(parseTelemetry(parts).shape).toBe('beamng_sensor');
   });
 
   it('keeps "" escapes inside quoted fields and names the line of a bad value', () => {
-    expect(csvToTelemetry('part,damage,name\nx_hood,0.1,"the ""big"" one"\n')).toEqual({ part_damage: { x_hood: { name: 'the "big" one', damage: 0.1 } } });
-    expect(() => csvToTelemetry('part,damage\n\nx_hood,\n')).toThrow('line 3: damage "" is not a number');
+    expect(csvToTelemetry('part,damage,name\nx_hood,0.1,"the ""big"" one"\n')).toEqual({
+      part_damage: { x_hood: { name: 'the "big" one', damage: 0.1 } },
+    });
+    expect(() => csvToTelemetry('part,damage\n\nx_hood,\n')).toThrow(
+      'line 3: damage "" is not a number',
+    );
     expect(() => csvToTelemetry('')).toThrow('empty');
   });
 });

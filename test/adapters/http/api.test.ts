@@ -28,7 +28,11 @@ import {
 const live: TestApp[] = [];
 afterEach(() => stopAll(live));
 
-const AnalyzeAnswer = z.object({ damage_id: z.string(), session_id: z.string().optional(), report: DamageReport });
+const AnalyzeAnswer = z.object({
+  damage_id: z.string(),
+  session_id: z.string().optional(),
+  report: DamageReport,
+});
 const StationAnswer = z.object({ session: SessionView });
 const DealersAnswer = z.object({ dealers: z.array(DealerHit) });
 const SlotsAnswer = z.object({ dealer_id: z.string(), slots: z.array(Slot) });
@@ -36,7 +40,9 @@ const SlotsAnswer = z.object({ dealer_id: z.string(), slots: z.array(Slot) });
 type App = TestApp['app'];
 
 function sampleFor(t: TestApp, model: string) {
-  const sample = t.runtime.samples.find((s) => s.vehicle_model === model && s.shape === 'beamng_sensor');
+  const sample = t.runtime.samples.find(
+    (s) => s.vehicle_model === model && s.shape === 'beamng_sensor',
+  );
   if (!sample) throw new Error(`no beamng_sensor sample for ${model}`);
   return sample;
 }
@@ -49,7 +55,9 @@ async function analyze(app: App, body: object, headers: Record<string, string> =
 }
 
 async function estimateOf(app: App, damage_id: string, market?: string): Promise<RepairEstimate> {
-  const res = await app.request(`/api/parts/estimate/${damage_id}${market ? `?market=${market}` : ''}`);
+  const res = await app.request(
+    `/api/parts/estimate/${damage_id}${market ? `?market=${market}` : ''}`,
+  );
   const text = await res.text();
   expect(res.status, text).toBe(200);
   return RepairEstimate.parse(JSON.parse(text));
@@ -61,7 +69,12 @@ async function stationView(app: App, id: string): Promise<SessionView> {
   return StationAnswer.parse(await res.json()).session;
 }
 
-async function command(app: App, station: string, body: object, headers: Record<string, string> = {}) {
+async function command(
+  app: App,
+  station: string,
+  body: object,
+  headers: Record<string, string> = {},
+) {
   const res = await app.request(`/api/stations/${station}/commands`, post(body, headers));
   const text = await res.text();
   expect(res.status, text).toBe(202);
@@ -119,7 +132,11 @@ describe('GET /api/health, /api/vehicles, /api/stations', () => {
     const res = await app.request('/api/vehicles');
     expect(res.status).toBe(200);
     const { vehicles } = z
-      .object({ vehicles: z.array(z.object({ id: z.string(), name: z.string().min(1), components: z.number() })) })
+      .object({
+        vehicles: z.array(
+          z.object({ id: z.string(), name: z.string().min(1), components: z.number() }),
+        ),
+      })
       .parse(await res.json());
     expect(vehicles.map((v) => v.id).sort()).toEqual(['golf', 'tcross']);
     for (const v of vehicles) expect(v.components).toBeGreaterThanOrEqual(25);
@@ -130,7 +147,16 @@ describe('GET /api/health, /api/vehicles, /api/stations', () => {
     const res = await app.request('/api/stations');
     expect(res.status).toBe(200);
     const { stations } = z
-      .object({ stations: z.array(z.object({ id: z.string(), session_id: z.string(), state: z.string(), vehicle_model: z.string() })) })
+      .object({
+        stations: z.array(
+          z.object({
+            id: z.string(),
+            session_id: z.string(),
+            state: z.string(),
+            vehicle_model: z.string(),
+          }),
+        ),
+      })
       .parse(await res.json());
     expect(stations.map((s) => s.id)).toEqual(['1', '2', '3']);
     expect(stations.map((s) => s.state)).toEqual(['Waiting', 'Waiting', 'Waiting']);
@@ -141,7 +167,13 @@ describe('GET /api/health, /api/vehicles, /api/stations', () => {
   it('GET /api/stations/{id} gives the session view; an unknown station is a 404', async () => {
     const { app } = buildApp(live);
     const view = await stationView(app, '2');
-    expect(view).toMatchObject({ station_id: '2', state: 'Waiting', vehicle_model: 'golf', damage_id: null, has_telemetry: false });
+    expect(view).toMatchObject({
+      station_id: '2',
+      state: 'Waiting',
+      vehicle_model: 'golf',
+      damage_id: null,
+      has_telemetry: false,
+    });
     await expectError(await app.request('/api/stations/99'), 404, 'station_not_found');
   });
 });
@@ -151,7 +183,10 @@ describe('POST /api/damage/analyze without a station', () => {
     const t = buildApp(live);
     expect(t.runtime.samples.length).toBeGreaterThanOrEqual(5);
     for (const sample of t.runtime.samples) {
-      const answer = await analyze(t.app, { telemetry: sample.telemetry, vehicle_model: sample.vehicle_model });
+      const answer = await analyze(t.app, {
+        telemetry: sample.telemetry,
+        vehicle_model: sample.vehicle_model,
+      });
       expect(answer.report.damage_id, sample.id).toBe(answer.damage_id);
       expect(answer.report.vehicle_model, sample.id).toBe(sample.vehicle_model);
       expect(answer.report.source_shape, sample.id).toBe(sample.shape);
@@ -171,7 +206,11 @@ describe('POST /api/damage/analyze without a station', () => {
   it('asks for vehicle_model (422, naming the models) when the telemetry does not say which car it is', async () => {
     const t = buildApp(live);
     const scrape = t.runtime.samples.find((s) => s.id === 'golf-light-scrape')!;
-    const error = await expectError(await t.app.request('/api/damage/analyze', post({ telemetry: scrape.telemetry })), 422, 'vehicle_model_required');
+    const error = await expectError(
+      await t.app.request('/api/damage/analyze', post({ telemetry: scrape.telemetry })),
+      422,
+      'vehicle_model_required',
+    );
     expect(error.message).toContain('golf');
     expect(error.message).toContain('tcross');
   });
@@ -179,7 +218,10 @@ describe('POST /api/damage/analyze without a station', () => {
   it('answers an unknown vehicle_model with 422 naming the supported models', async () => {
     const t = buildApp(live);
     const error = await expectError(
-      await t.app.request('/api/damage/analyze', post({ telemetry: sampleFor(t, 'tcross').telemetry, vehicle_model: 'polo' })),
+      await t.app.request(
+        '/api/damage/analyze',
+        post({ telemetry: sampleFor(t, 'tcross').telemetry, vehicle_model: 'polo' }),
+      ),
       422,
       'unknown_vehicle_model',
     );
@@ -189,23 +231,46 @@ describe('POST /api/damage/analyze without a station', () => {
 
   it('answers a missing telemetry with 400 naming the field', async () => {
     const { app } = buildApp(live);
-    const error = await expectError(await app.request('/api/damage/analyze', post({ vehicle_model: 'golf' })), 400, 'invalid_body');
+    const error = await expectError(
+      await app.request('/api/damage/analyze', post({ vehicle_model: 'golf' })),
+      400,
+      'invalid_body',
+    );
     expect(detailPaths(error)).toContain('telemetry');
-    const nullTelemetry = await expectError(await app.request('/api/damage/analyze', post({ telemetry: null })), 400, 'invalid_body');
+    const nullTelemetry = await expectError(
+      await app.request('/api/damage/analyze', post({ telemetry: null })),
+      400,
+      'invalid_body',
+    );
     expect(detailPaths(nullTelemetry)).toContain('telemetry');
   });
 
   it('answers malformed JSON with a 400 JSON error', async () => {
     const { app } = buildApp(live);
-    await expectError(await app.request('/api/damage/analyze', post('{"telemetry": {')), 400, 'invalid_json');
+    await expectError(
+      await app.request('/api/damage/analyze', post('{"telemetry": {')),
+      400,
+      'invalid_json',
+    );
   });
 
   it('answers garbage and empty telemetry with 422', async () => {
     const { app } = buildApp(live);
-    await expectError(await app.request('/api/damage/analyze', post({ telemetry: { foo: 1 } })), 422, 'telemetry_invalid');
-    await expectError(await app.request('/api/damage/analyze', post({ telemetry: 'crash!' })), 422, 'telemetry_invalid');
     await expectError(
-      await app.request('/api/damage/analyze', post({ telemetry: { part_damage: {} }, vehicle_model: 'golf' })),
+      await app.request('/api/damage/analyze', post({ telemetry: { foo: 1 } })),
+      422,
+      'telemetry_invalid',
+    );
+    await expectError(
+      await app.request('/api/damage/analyze', post({ telemetry: 'crash!' })),
+      422,
+      'telemetry_invalid',
+    );
+    await expectError(
+      await app.request(
+        '/api/damage/analyze',
+        post({ telemetry: { part_damage: {} }, vehicle_model: 'golf' }),
+      ),
       422,
       'telemetry_empty',
     );
@@ -234,7 +299,11 @@ describe('POST /api/damage/analyze with station_id', () => {
     expect(answer.session_id).toBe(before.session_id);
     expect(answer.report.session_id).toBe(before.session_id);
     const after = await stationView(t.app, '1');
-    expect(after).toMatchObject({ state: 'Estimated', session_id: before.session_id, damage_id: answer.damage_id });
+    expect(after).toMatchObject({
+      state: 'Estimated',
+      session_id: before.session_id,
+      damage_id: answer.damage_id,
+    });
     expect(after.estimate_id).not.toBeNull();
     // The other stations are untouched.
     expect((await stationView(t.app, '2')).state).toBe('Waiting');
@@ -244,7 +313,11 @@ describe('POST /api/damage/analyze with station_id', () => {
     const t = buildApp(live);
     const telemetry = sampleFor(t, 'tcross').telemetry;
     const first = await analyze(t.app, { station_id: '1', telemetry });
-    await expectError(await t.app.request('/api/damage/analyze', post({ station_id: '1', telemetry })), 409, 'not_accepted');
+    await expectError(
+      await t.app.request('/api/damage/analyze', post({ station_id: '1', telemetry })),
+      409,
+      'not_accepted',
+    );
     expect((await stationView(t.app, '1')).damage_id).toBe(first.damage_id);
   });
 
@@ -260,7 +333,10 @@ describe('POST /api/damage/analyze with station_id', () => {
   it('answers an unknown station with 404', async () => {
     const t = buildApp(live);
     await expectError(
-      await t.app.request('/api/damage/analyze', post({ station_id: '42', telemetry: sampleFor(t, 'tcross').telemetry })),
+      await t.app.request(
+        '/api/damage/analyze',
+        post({ station_id: '42', telemetry: sampleFor(t, 'tcross').telemetry }),
+      ),
       404,
       'station_not_found',
     );
@@ -269,31 +345,64 @@ describe('POST /api/damage/analyze with station_id', () => {
   it('refuses garbage telemetry or an unknown model with 422 and leaves the station in Waiting', async () => {
     const t = buildApp(live);
     const before = await stationView(t.app, '1');
-    await expectError(await t.app.request('/api/damage/analyze', post({ station_id: '1', telemetry: { foo: 1 } })), 422, 'telemetry_invalid');
+    await expectError(
+      await t.app.request('/api/damage/analyze', post({ station_id: '1', telemetry: { foo: 1 } })),
+      422,
+      'telemetry_invalid',
+    );
     const error = await expectError(
-      await t.app.request('/api/damage/analyze', post({ station_id: '1', vehicle_model: 'amarok', telemetry: sampleFor(t, 'tcross').telemetry })),
+      await t.app.request(
+        '/api/damage/analyze',
+        post({
+          station_id: '1',
+          vehicle_model: 'amarok',
+          telemetry: sampleFor(t, 'tcross').telemetry,
+        }),
+      ),
       422,
       'unknown_vehicle_model',
     );
     expect(error.message).toContain('tcross');
     const after = await stationView(t.app, '1');
-    expect(after).toMatchObject({ state: 'Waiting', step: before.step, session_id: before.session_id, has_telemetry: false, damage_id: null });
+    expect(after).toMatchObject({
+      state: 'Waiting',
+      step: before.step,
+      session_id: before.session_id,
+      has_telemetry: false,
+      damage_id: null,
+    });
   });
 });
 
 describe('POST /api/stations/{id}/repair', () => {
   it('answers 409 no_telemetry when the station holds none, and 404 for an unknown station', async () => {
     const { app } = buildApp(live);
-    await expectError(await app.request('/api/stations/1/repair', { method: 'POST' }), 409, 'no_telemetry');
+    await expectError(
+      await app.request('/api/stations/1/repair', { method: 'POST' }),
+      409,
+      'no_telemetry',
+    );
     expect((await stationView(app, '1')).state).toBe('Waiting');
-    await expectError(await app.request('/api/stations/77/repair', { method: 'POST' }), 404, 'station_not_found');
+    await expectError(
+      await app.request('/api/stations/77/repair', { method: 'POST' }),
+      404,
+      'station_not_found',
+    );
   });
 
   it('refuses with 409 no_crash while the station only holds live telemetry of a car that has not crashed', async () => {
     const t = buildApp(live);
-    const live_ = { telemetry: { damage: 0, part_damage: [] }, total_damage: 0, received_at: new Date().toISOString() };
+    const live_ = {
+      telemetry: { damage: 0, part_damage: [] },
+      total_damage: 0,
+      received_at: new Date().toISOString(),
+    };
     expect(t.runtime.floor.dispatch('2', { type: 'TELEMETRY_RECEIVED', ...live_ }).ok).toBe(true);
-    await expectError(await t.app.request('/api/stations/2/repair', { method: 'POST' }), 409, 'no_crash');
+    await expectError(
+      await t.app.request('/api/stations/2/repair', { method: 'POST' }),
+      409,
+      'no_crash',
+    );
     expect(t.runtime.floor.view('2')!.step).toBe('Waiting.driving');
   });
 
@@ -309,14 +418,29 @@ describe('POST /api/stations/{id}/repair', () => {
     const res = await t.app.request('/api/stations/2/repair', { method: 'POST' });
     const text = await res.text();
     expect(res.status, text).toBe(201);
-    const body = z.object({ damage_id: z.string(), session_id: z.string(), state: z.string(), session: SessionView }).parse(JSON.parse(text));
+    const body = z
+      .object({
+        damage_id: z.string(),
+        session_id: z.string(),
+        state: z.string(),
+        session: SessionView,
+      })
+      .parse(JSON.parse(text));
     // The answer comes once the session has its estimate.
     expect(body.state).toBe('Estimated');
-    expect(body.session.damage).toMatchObject({ damage_id: body.damage_id, vehicle_model: 'golf', session_id: body.session_id });
+    expect(body.session.damage).toMatchObject({
+      damage_id: body.damage_id,
+      vehicle_model: 'golf',
+      session_id: body.session_id,
+    });
     const estimated = await t.runtime.floor.waitFor('2', (v) => v.state === 'Estimated', 2000);
     expect(estimated).toMatchObject({ session_id: body.session_id, damage_id: body.damage_id });
     // Pressed again: the session has moved on.
-    await expectError(await t.app.request('/api/stations/2/repair', { method: 'POST' }), 409, 'not_accepted');
+    await expectError(
+      await t.app.request('/api/stations/2/repair', { method: 'POST' }),
+      409,
+      'not_accepted',
+    );
   });
 });
 
@@ -331,9 +455,17 @@ describe('GET /api/parts/estimate/{damage_id}', () => {
     it(`holds parts_total and grand_total for every recorded sample (market ${m.name})`, async () => {
       const t = buildApp(live);
       for (const sample of t.runtime.samples) {
-        const { damage_id } = await analyze(t.app, { telemetry: sample.telemetry, vehicle_model: sample.vehicle_model });
+        const { damage_id } = await analyze(t.app, {
+          telemetry: sample.telemetry,
+          vehicle_model: sample.vehicle_model,
+        });
         const e = await estimateOf(t.app, damage_id, m.market);
-        expect({ sample: sample.id, market: e.market, currency: e.currency, included: e.prices_include_tax }).toEqual({
+        expect({
+          sample: sample.id,
+          market: e.market,
+          currency: e.currency,
+          included: e.prices_include_tax,
+        }).toEqual({
           sample: sample.id,
           market: m.name,
           currency: m.currency,
@@ -365,14 +497,29 @@ describe('GET /api/parts/estimate/{damage_id}', () => {
   it('answers an unknown market with 422 even when the damage already has an estimate', async () => {
     const t = buildApp(live);
     const br = await freshEstimate(t, 'tcross');
-    await expectError(await t.app.request(`/api/parts/estimate/${br.damage_report_id}?market=XX`), 422, 'unknown_market');
+    await expectError(
+      await t.app.request(`/api/parts/estimate/${br.damage_report_id}?market=XX`),
+      422,
+      'unknown_market',
+    );
   });
 
   it('answers an unknown damage id with 404 and an unknown market with 422', async () => {
     const t = buildApp(live);
-    await expectError(await t.app.request('/api/parts/estimate/dmg-does-not-exist'), 404, 'damage_not_found');
-    const { damage_id } = await analyze(t.app, { telemetry: sampleFor(t, 'golf').telemetry, vehicle_model: 'golf' });
-    const error = await expectError(await t.app.request(`/api/parts/estimate/${damage_id}?market=XX`), 422, 'unknown_market');
+    await expectError(
+      await t.app.request('/api/parts/estimate/dmg-does-not-exist'),
+      404,
+      'damage_not_found',
+    );
+    const { damage_id } = await analyze(t.app, {
+      telemetry: sampleFor(t, 'golf').telemetry,
+      vehicle_model: 'golf',
+    });
+    const error = await expectError(
+      await t.app.request(`/api/parts/estimate/${damage_id}?market=XX`),
+      422,
+      'unknown_market',
+    );
     expect(error.message).toContain('XX');
   });
 });
@@ -431,10 +578,38 @@ describe('GET /api/dealers/search', () => {
 
   it('answers a half or non-numeric position and a bad radius with 400 naming the field', async () => {
     const { app } = buildApp(live);
-    expect(detailPaths(await expectError(await app.request('/api/dealers/search?lat=-23.5'), 400, 'invalid_query'))).toContain('lat');
-    expect(detailPaths(await expectError(await app.request('/api/dealers/search?lat=abc&lon=-46.6'), 400, 'invalid_query'))).toContain('lat');
-    expect(detailPaths(await expectError(await app.request('/api/dealers/search?lat=-23.5&lon=999'), 400, 'invalid_query'))).toContain('lon');
-    expect(detailPaths(await expectError(await app.request('/api/dealers/search?radius_km=-5'), 400, 'invalid_query'))).toContain('radius_km');
+    expect(
+      detailPaths(
+        await expectError(await app.request('/api/dealers/search?lat=-23.5'), 400, 'invalid_query'),
+      ),
+    ).toContain('lat');
+    expect(
+      detailPaths(
+        await expectError(
+          await app.request('/api/dealers/search?lat=abc&lon=-46.6'),
+          400,
+          'invalid_query',
+        ),
+      ),
+    ).toContain('lat');
+    expect(
+      detailPaths(
+        await expectError(
+          await app.request('/api/dealers/search?lat=-23.5&lon=999'),
+          400,
+          'invalid_query',
+        ),
+      ),
+    ).toContain('lon');
+    expect(
+      detailPaths(
+        await expectError(
+          await app.request('/api/dealers/search?radius_km=-5'),
+          400,
+          'invalid_query',
+        ),
+      ),
+    ).toContain('radius_km');
   });
 });
 
@@ -469,16 +644,28 @@ describe('POST /api/appointments/book', () => {
     const t = buildApp(live);
     const estimate = await freshEstimate(t);
     const slot = (await slotsOf(t.app, 'vw-sp-003'))[0]!;
-    const body = { estimate_id: estimate.estimate_id, dealer_id: 'vw-sp-003', slot_start: slot.start };
+    const body = {
+      estimate_id: estimate.estimate_id,
+      dealer_id: 'vw-sp-003',
+      slot_start: slot.start,
+    };
 
     const res = await book(t.app, body, { 'Idempotency-Key': 'booking-a' });
     const text = await res.text();
     expect(res.status, text).toBe(201);
     const appointment = Appointment.parse(JSON.parse(text));
-    expect(appointment).toMatchObject({ estimate_id: estimate.estimate_id, dealer_id: 'vw-sp-003', status: 'confirmed' });
+    expect(appointment).toMatchObject({
+      estimate_id: estimate.estimate_id,
+      dealer_id: 'vw-sp-003',
+      status: 'confirmed',
+    });
     expect(Date.parse(appointment.slot_start)).toBe(Date.parse(slot.start));
 
-    await expectError(await book(t.app, body, { 'Idempotency-Key': 'booking-b' }), 409, 'slot_taken');
+    await expectError(
+      await book(t.app, body, { 'Idempotency-Key': 'booking-b' }),
+      409,
+      'slot_taken',
+    );
 
     const repeat = await book(t.app, body, { 'Idempotency-Key': 'booking-a' });
     expect(repeat.status).toBe(201);
@@ -500,7 +687,11 @@ describe('POST /api/appointments/book', () => {
     const sunday10 = `${sunday.toISOString().slice(0, 10)}T10:00:00-03:00`;
     for (const slot_start of [at3, sunday10, '2020-01-06T10:00:00-03:00']) {
       const error = await expectError(
-        await book(t.app, { estimate_id: estimate.estimate_id, dealer_id: 'vw-sp-001', slot_start }),
+        await book(t.app, {
+          estimate_id: estimate.estimate_id,
+          dealer_id: 'vw-sp-001',
+          slot_start,
+        }),
         422,
         'slot_not_offered',
       );
@@ -511,14 +702,34 @@ describe('POST /api/appointments/book', () => {
   it('answers an unknown estimate or dealer with 404', async () => {
     const t = buildApp(live);
     const slot = (await slotsOf(t.app, 'vw-sp-001'))[0]!;
-    await expectError(await book(t.app, { estimate_id: 'est-nope', dealer_id: 'vw-sp-001', slot_start: slot.start }), 404, 'estimate_not_found');
+    await expectError(
+      await book(t.app, {
+        estimate_id: 'est-nope',
+        dealer_id: 'vw-sp-001',
+        slot_start: slot.start,
+      }),
+      404,
+      'estimate_not_found',
+    );
     const estimate = await freshEstimate(t);
-    await expectError(await book(t.app, { estimate_id: estimate.estimate_id, dealer_id: 'vw-nope', slot_start: slot.start }), 404, 'dealer_not_found');
+    await expectError(
+      await book(t.app, {
+        estimate_id: estimate.estimate_id,
+        dealer_id: 'vw-nope',
+        slot_start: slot.start,
+      }),
+      404,
+      'dealer_not_found',
+    );
   });
 
   it('answers a bad body with 400 naming every bad field', async () => {
     const { app } = buildApp(live);
-    const error = await expectError(await book(app, { estimate_id: 3, slot_start: 'tomorrow at ten' }), 400, 'invalid_body');
+    const error = await expectError(
+      await book(app, { estimate_id: 3, slot_start: 'tomorrow at ten' }),
+      400,
+      'invalid_body',
+    );
     expect(detailPaths(error).sort()).toEqual(['dealer_id', 'estimate_id', 'slot_start']);
   });
 });
@@ -533,7 +744,11 @@ describe('GET /api/invoice/{appointment_id}', () => {
     for (const [i, model] of (['tcross', 'golf'] as const).entries()) {
       const estimate = await freshEstimate(t, model);
       estimates.push(estimate);
-      const res = await book(t.app, { estimate_id: estimate.estimate_id, dealer_id: 'vw-sp-002', slot_start: slots[i]!.start });
+      const res = await book(t.app, {
+        estimate_id: estimate.estimate_id,
+        dealer_id: 'vw-sp-002',
+        slot_start: slots[i]!.start,
+      });
       expect(res.status).toBe(201);
       const { appointment_id } = Appointment.parse(await res.json());
       const inv = await t.app.request(`/api/invoice/${appointment_id}`);
@@ -541,20 +756,35 @@ describe('GET /api/invoice/{appointment_id}', () => {
       expect(inv.status, text).toBe(200);
       invoices.push(Invoice.parse(JSON.parse(text)));
     }
-    expect(invoices.map((i) => i.invoice_number)).toEqual([`VW-SP-002-${year}-000001`, `VW-SP-002-${year}-000002`]);
+    expect(invoices.map((i) => i.invoice_number)).toEqual([
+      `VW-SP-002-${year}-000001`,
+      `VW-SP-002-${year}-000002`,
+    ]);
     for (const [i, invoice] of invoices.entries()) {
       expect(invoice.grand_total).toBe(estimates[i]!.grand_total);
       expect(invoice.currency).toBe(estimates[i]!.currency);
       expect(invoice.estimate_id).toBe(estimates[i]!.estimate_id);
     }
     // Asking again does not draw a new number.
-    const again = Invoice.parse(await (await t.app.request(`/api/invoice/${invoices[0]!.appointment_id}`)).json());
+    const again = Invoice.parse(
+      await (await t.app.request(`/api/invoice/${invoices[0]!.appointment_id}`)).json(),
+    );
     expect(again.invoice_number).toBe(invoices[0]!.invoice_number);
     // Another dealer has its own sequence.
     const other = await freshEstimate(t);
     const otherSlot = (await slotsOf(t.app, 'vw-sp-004'))[0]!;
-    const booked = Appointment.parse(await (await book(t.app, { estimate_id: other.estimate_id, dealer_id: 'vw-sp-004', slot_start: otherSlot.start })).json());
-    const first = Invoice.parse(await (await t.app.request(`/api/invoice/${booked.appointment_id}`)).json());
+    const booked = Appointment.parse(
+      await (
+        await book(t.app, {
+          estimate_id: other.estimate_id,
+          dealer_id: 'vw-sp-004',
+          slot_start: otherSlot.start,
+        })
+      ).json(),
+    );
+    const first = Invoice.parse(
+      await (await t.app.request(`/api/invoice/${booked.appointment_id}`)).json(),
+    );
     expect(first.invoice_number).toBe(`VW-SP-004-${year}-000001`);
   });
 
@@ -570,11 +800,23 @@ describe('GET /api/sessions/{id} and POST /api/stations/{id}/commands', () => {
     const waiting = await stationView(t.app, '3');
     const res = await t.app.request(`/api/sessions/${waiting.session_id}`);
     expect(res.status).toBe(200);
-    expect(SessionView.parse(await res.json())).toMatchObject({ session_id: waiting.session_id, state: 'Waiting', damage_id: null, estimate_id: null });
+    expect(SessionView.parse(await res.json())).toMatchObject({
+      session_id: waiting.session_id,
+      state: 'Waiting',
+      damage_id: null,
+      estimate_id: null,
+    });
 
     const { damage_id } = await analyzeAt(t, '3');
-    const estimated = SessionView.parse(await (await t.app.request(`/api/sessions/${waiting.session_id}`)).json());
-    expect(estimated).toMatchObject({ state: 'Estimated', damage_id, estimate_id: damage_id.replace(/^dmg-/, 'est-'), dealer_id: null });
+    const estimated = SessionView.parse(
+      await (await t.app.request(`/api/sessions/${waiting.session_id}`)).json(),
+    );
+    expect(estimated).toMatchObject({
+      state: 'Estimated',
+      damage_id,
+      estimate_id: damage_id.replace(/^dmg-/, 'est-'),
+      dealer_id: null,
+    });
   });
 
   it('keeps a session staff reset, and the station starts a fresh one in Waiting', async () => {
@@ -606,7 +848,9 @@ describe('GET /api/sessions/{id} and POST /api/stations/{id}/commands', () => {
       dealer_id: booked.dealer_id,
     });
     // The appointment's invoice is the one the session showed.
-    const invoice = Invoice.parse(await (await t.app.request(`/api/invoice/${booked.appointment_id}`)).json());
+    const invoice = Invoice.parse(
+      await (await t.app.request(`/api/invoice/${booked.appointment_id}`)).json(),
+    );
     expect(invoice.invoice_number).toBe(booked.invoice!.invoice_number);
   });
 
@@ -617,12 +861,34 @@ describe('GET /api/sessions/{id} and POST /api/stations/{id}/commands', () => {
 
   it('answers a bad command with 400, a command the state cannot take with 409, an unknown station with 404', async () => {
     const { app } = buildApp(live);
-    expect(detailPaths(await expectError(await app.request('/api/stations/1/commands', post({ type: 'FLY' })), 400, 'invalid_body'))).toContain('type');
     expect(
-      detailPaths(await expectError(await app.request('/api/stations/1/commands', post({ type: 'DEALER_CHOSEN' })), 400, 'invalid_body')),
+      detailPaths(
+        await expectError(
+          await app.request('/api/stations/1/commands', post({ type: 'FLY' })),
+          400,
+          'invalid_body',
+        ),
+      ),
+    ).toContain('type');
+    expect(
+      detailPaths(
+        await expectError(
+          await app.request('/api/stations/1/commands', post({ type: 'DEALER_CHOSEN' })),
+          400,
+          'invalid_body',
+        ),
+      ),
     ).toContain('dealer_id');
-    await expectError(await app.request('/api/stations/1/commands', post({ type: 'CONTINUE' })), 409, 'not_accepted');
-    await expectError(await app.request('/api/stations/9/commands', post({ type: 'STAFF_RESET' })), 404, 'station_not_found');
+    await expectError(
+      await app.request('/api/stations/1/commands', post({ type: 'CONTINUE' })),
+      409,
+      'not_accepted',
+    );
+    await expectError(
+      await app.request('/api/stations/9/commands', post({ type: 'STAFF_RESET' })),
+      404,
+      'station_not_found',
+    );
     expect((await stationView(app, '1')).state).toBe('Waiting');
   });
 });
@@ -630,7 +896,12 @@ describe('GET /api/sessions/{id} and POST /api/stations/{id}/commands', () => {
 describe('bad input never gets a 500', () => {
   it('answers an unknown route with a 404 JSON error', async () => {
     const { app } = buildApp(live);
-    for (const [path, method] of [['/api/nope', 'GET'], ['/api/damage/nope', 'POST'], ['/api/stations/1/nope', 'GET'], ['/api', 'DELETE']] as const) {
+    for (const [path, method] of [
+      ['/api/nope', 'GET'],
+      ['/api/damage/nope', 'POST'],
+      ['/api/stations/1/nope', 'GET'],
+      ['/api', 'DELETE'],
+    ] as const) {
       await expectError(await app.request(path, { method }), 404, 'not_found');
     }
   });
@@ -653,7 +924,13 @@ describe('bad input never gets a 500', () => {
     `{"telemetry": ${'['.repeat(500)}${']'.repeat(500)}}`,
     `{"vehicle_model": "${'x'.repeat(5000)}", "telemetry": {"foo": 1}}`,
   ];
-  const targets = ['/api/damage/analyze', '/api/stations/1/repair', '/api/stations/1/commands', '/api/stations/nope/commands', '/api/appointments/book'];
+  const targets = [
+    '/api/damage/analyze',
+    '/api/stations/1/repair',
+    '/api/stations/1/commands',
+    '/api/stations/nope/commands',
+    '/api/appointments/book',
+  ];
 
   it(`answers ${malformed.length} malformed bodies on every POST with a 4xx JSON error`, async () => {
     const { app } = buildApp(live);
@@ -696,7 +973,9 @@ describe('bad input never gets a 500', () => {
 });
 
 function ErrorBodyOf(text: string) {
-  return z.object({ error: z.object({ code: z.string(), message: z.string() }) }).parse(JSON.parse(text));
+  return z
+    .object({ error: z.object({ code: z.string(), message: z.string() }) })
+    .parse(JSON.parse(text));
 }
 
 describe('a station refuses telemetry it cannot make a report of', () => {
@@ -705,7 +984,11 @@ describe('a station refuses telemetry it cannot make a report of', () => {
     const res = await t.app.request('/api/damage/analyze', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ station_id: '1', vehicle_model: 'tcross', telemetry: { damage: 0, part_damage: {}, deform_group_damage: {} } }),
+      body: JSON.stringify({
+        station_id: '1',
+        vehicle_model: 'tcross',
+        telemetry: { damage: 0, part_damage: {}, deform_group_damage: {} },
+      }),
     });
     expect(res.status).toBe(422);
     expect(t.runtime.floor.view('1')!.step).toBe('Waiting.driving');

@@ -20,7 +20,11 @@ afterEach(async () => {
   await Promise.all(rigs.splice(0).map((r) => r.close()));
 });
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 8000): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 8000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -32,17 +36,23 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 
 async function rigOf(url: string): Promise<RigStatus> {
   const body = (await (await fetch(`${url}/api/beamng/status`)).json()) as { stations: unknown[] };
-  return RigStatus.parse(body.stations.find((s) => (s as { station_id: string }).station_id === '1'));
+  return RigStatus.parse(
+    body.stations.find((s) => (s as { station_id: string }).station_id === '1'),
+  );
 }
 
 async function sessionOf(url: string, station: string): Promise<SessionView> {
-  const body = (await (await fetch(`${url}/api/stations/${station}`)).json()) as { session: unknown };
+  const body = (await (await fetch(`${url}/api/stations/${station}`)).json()) as {
+    session: unknown;
+  };
   return SessionView.parse(body.session);
 }
 
 describe('BEAMNG_ADDR', () => {
   it('connects, turns a crash into an estimate, and reconnects after the simulator restarts', async () => {
-    const rig = await SimRig.start({ vehicles: [{ vid: 'thePlayer', id: 10000, model: 'vw_tcross' }] });
+    const rig = await SimRig.start({
+      vehicles: [{ vid: 'thePlayer', id: 10000, model: 'vw_tcross' }],
+    });
     rigs.push(rig);
     const port = rig.port;
     server = await startServer({
@@ -60,14 +70,23 @@ describe('BEAMNG_ADDR', () => {
       const r = await rigOf(url);
       return r.status === 'connected' ? r : undefined;
     }, 'station 1 connected');
-    expect(connected).toMatchObject({ simulated: false, address: `127.0.0.1:${port}`, vehicle: { vehicle_model: 'tcross' } });
+    expect(connected).toMatchObject({
+      simulated: false,
+      address: `127.0.0.1:${port}`,
+      vehicle: { vehicle_model: 'tcross' },
+    });
 
     void rig.play(loadBundledRecordings().get('tcross-front-crash')!, { speed: 25 });
-    await until(async () => ((await sessionOf(url, '1')).step === 'Waiting.crashDetected' ? true : undefined), 'the crash');
+    await until(
+      async () => ((await sessionOf(url, '1')).step === 'Waiting.crashDetected' ? true : undefined),
+      'the crash',
+    );
     const repaired = await fetch(`${url}/api/stations/1/repair`, { method: 'POST' });
     expect(repaired.status).toBe(201);
     const { damage_id } = (await repaired.json()) as { damage_id: string };
-    const estimate = RepairEstimate.parse(await (await fetch(`${url}/api/parts/estimate/${damage_id}`)).json());
+    const estimate = RepairEstimate.parse(
+      await (await fetch(`${url}/api/parts/estimate/${damage_id}`)).json(),
+    );
     const components = new Set(estimate.lines.map((l) => l.component_name));
     expect(components).toContain('front_bumper');
     expect(components).toContain('hood');
@@ -85,7 +104,9 @@ describe('BEAMNG_ADDR', () => {
     expect((await sessionOf(url, '1')).damage_id).toBe(damage_id);
 
     // It comes back on the same port: the link reconnects by itself.
-    rigs.push(await SimRig.start({ port, vehicles: [{ vid: 'thePlayer', id: 10000, model: 'vw_tcross' }] }));
+    rigs.push(
+      await SimRig.start({ port, vehicles: [{ vid: 'thePlayer', id: 10000, model: 'vw_tcross' }] }),
+    );
     const back = await until(async () => {
       const r = await rigOf(url);
       return r.status === 'connected' && r.attempt === 0 ? r : undefined;
@@ -96,7 +117,14 @@ describe('BEAMNG_ADDR', () => {
   it('reports a protocol mismatch as a status, and the server stays up', async () => {
     const rig = await SimRig.start({ protocolVersion: 'v1.99' });
     rigs.push(rig);
-    server = await startServer({ PORT: 0, HOST: '127.0.0.1', STATIONS: 1, BEAMNG_ADDR: rig.address, BEAMNG_BACKOFF_MS: 50, BEAMNG_BACKOFF_MAX_MS: 200 });
+    server = await startServer({
+      PORT: 0,
+      HOST: '127.0.0.1',
+      STATIONS: 1,
+      BEAMNG_ADDR: rig.address,
+      BEAMNG_BACKOFF_MS: 50,
+      BEAMNG_BACKOFF_MAX_MS: 200,
+    });
     const url = server.url;
     const status = await until(async () => {
       const r = await rigOf(url);

@@ -9,7 +9,11 @@ import type { RepairEstimate } from '../../../machines/schemas.js';
 
 /** Every error answer: `{error:{code, message, details?}}`. */
 export const ErrorBody = z.object({
-  error: z.object({ code: z.string().min(1), message: z.string().min(1), details: z.unknown().optional() }),
+  error: z.object({
+    code: z.string().min(1),
+    message: z.string().min(1),
+    details: z.unknown().optional(),
+  }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
@@ -19,12 +23,20 @@ export interface TestApp {
 }
 
 /** A runtime with 3 stations (1 T-Cross, 2 Golf, 3 T-Cross) and its app; stop with `stopAll`. */
-export function buildApp(live: TestApp[], options: Parameters<typeof createRuntime>[1] = {}): TestApp {
+export function buildApp(
+  live: TestApp[],
+  options: Parameters<typeof createRuntime>[1] = {},
+): TestApp {
   const runtime = createRuntime(readConfig({ STATIONS: '3' }), options);
   const app = createApp({
     floor: runtime.floor,
     venue: runtime.venue,
-    samples: runtime.samples.map(({ id, vehicle_model, title_pt, title_en }) => ({ id, vehicle_model, title_pt, title_en })),
+    samples: runtime.samples.map(({ id, vehicle_model, title_pt, title_en }) => ({
+      id,
+      vehicle_model,
+      title_pt,
+      title_en,
+    })),
     logError: () => {},
   });
   const built = { runtime, app };
@@ -46,7 +58,11 @@ export function post(body: unknown, headers: Record<string, string> = {}): Reque
 }
 
 /** Asserts a JSON error answer with this status and code; returns the error. */
-export async function expectError(res: Response, status: number, code: string): Promise<ErrorBody['error']> {
+export async function expectError(
+  res: Response,
+  status: number,
+  code: string,
+): Promise<ErrorBody['error']> {
   const text = await res.text();
   expect(res.headers.get('content-type') ?? '').toContain('application/json');
   const body = ErrorBody.parse(JSON.parse(text));
@@ -56,7 +72,10 @@ export async function expectError(res: Response, status: number, code: string): 
 
 /** Field paths named in a validation error's details. */
 export function detailPaths(error: ErrorBody['error']): string[] {
-  return z.array(z.object({ path: z.string() })).parse(error.details).map((d) => d.path);
+  return z
+    .array(z.object({ path: z.string() }))
+    .parse(error.details)
+    .map((d) => d.path);
 }
 
 const sum = (values: Decimal[]) => values.reduce((a, b) => a.plus(b), new Decimal(0));
@@ -78,5 +97,9 @@ export function localParts(iso: string): { date: string; minutes: number; weekda
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):\d{2}(?:\.\d+)?-03:00$/.exec(iso);
   if (!m) throw new Error(`not a -03:00 local time: ${iso}`);
   const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
-  return { date: iso.slice(0, 10), minutes: h * 60 + mi, weekday: new Date(Date.UTC(y, mo - 1, d)).getUTCDay() };
+  return {
+    date: iso.slice(0, 10),
+    minutes: h * 60 + mi,
+    weekday: new Date(Date.UTC(y, mo - 1, d)).getUTCDay(),
+  };
 }

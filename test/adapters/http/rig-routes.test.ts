@@ -37,7 +37,14 @@ function legacyEvent(event_type = 'crash_detected', extra: Record<string, unknow
     event_type,
     timestamp: 1760112345.27,
     timestamp_iso: '2025-10-10T16:05:45Z',
-    vehicle: { id: 11843.0, name: 'VW T-Cross 200 TSI Highline', model: 'tcross', brand: 'Volkswagen', year: 2024, config: 'vehicles/tcross/highline_200tsi.pc' },
+    vehicle: {
+      id: 11843.0,
+      name: 'VW T-Cross 200 TSI Highline',
+      model: 'tcross',
+      brand: 'Volkswagen',
+      year: 2024,
+      config: 'vehicles/tcross/highline_200tsi.pc',
+    },
     position: { x: -312.44, y: 87.12, z: 101.9 },
     velocity: { x: 0.31, y: -0.12, z: 0.0, speed_ms: 0.33, speed_kmh: 1.2, speed_mph: 0.74 },
     rotation: { x: 0.0012, y: -0.0034, z: 0.7071, w: 0.7071 },
@@ -61,7 +68,12 @@ function legacyEvent(event_type = 'crash_detected', extra: Record<string, unknow
 }
 
 const MOD = { 'X-BeamNG-Mod': 'vw_damage_reporter' };
-const Accepted = z.object({ accepted: z.literal(true), station_id: z.string(), session_id: z.string(), state: z.literal('Waiting') });
+const Accepted = z.object({
+  accepted: z.literal(true),
+  station_id: z.string(),
+  session_id: z.string(),
+  state: z.literal('Waiting'),
+});
 const NotAccepted = z.object({ accepted: z.literal(false), reason: z.string().min(1) });
 const Analysed = z.object({ damage_id: z.string(), session_id: z.string(), report: DamageReport });
 
@@ -73,7 +85,10 @@ async function json(res: Response, status: number): Promise<unknown> {
 
 /** Drives a station to Estimated through the manual_report event. */
 async function estimate(t: ReturnType<typeof build>, station: string) {
-  const res = await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent('manual_report'), { ...MOD, 'X-Station-Id': station }));
+  const res = await t.app.request(
+    '/api/v1/beamng/crash-event',
+    post(legacyEvent('manual_report'), { ...MOD, 'X-Station-Id': station }),
+  );
   const body = Analysed.parse(await json(res, 201));
   await t.floor.waitFor(station, (v) => v.state === 'Estimated');
   return body;
@@ -82,7 +97,10 @@ async function estimate(t: ReturnType<typeof build>, station: string) {
 describe('POST /api/v1/beamng/crash-event (the earlier build mod)', () => {
   it('crash_detected routed by header puts that station in Waiting.crashDetected holding the telemetry', async () => {
     const t = build();
-    const res = await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent(), { ...MOD, 'X-Station-Id': '2' }));
+    const res = await t.app.request(
+      '/api/v1/beamng/crash-event',
+      post(legacyEvent(), { ...MOD, 'X-Station-Id': '2' }),
+    );
     const body = Accepted.parse(await json(res, 202));
     expect(body.station_id).toBe('2');
     const view = SessionView.parse(t.floor.view('2'));
@@ -90,12 +108,17 @@ describe('POST /api/v1/beamng/crash-event (the earlier build mod)', () => {
     expect(view.has_telemetry).toBe(true);
     expect(view.live_damage?.total_damage).toBe(9630.4);
     expect(t.floor.view('1')!.step).toBe('Waiting.driving');
-    expect(t.floor.session('2')!.getSnapshot().context.telemetry).toMatchObject({ damage: { total_damage: 9630.4 } });
+    expect(t.floor.session('2')!.getSnapshot().context.telemetry).toMatchObject({
+      damage: { total_damage: 9630.4 },
+    });
   });
 
   it('routes by a station_id field in the body, without the mod header', async () => {
     const t = build();
-    const res = await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent('crash_detected', { station_id: '1' })));
+    const res = await t.app.request(
+      '/api/v1/beamng/crash-event',
+      post(legacyEvent('crash_detected', { station_id: '1' })),
+    );
     expect(Accepted.parse(await json(res, 202)).station_id).toBe('1');
     expect(t.floor.view('1')!.step).toBe('Waiting.crashDetected');
     expect(t.floor.view('2')!.step).toBe('Waiting.driving');
@@ -109,10 +132,21 @@ describe('POST /api/v1/beamng/crash-event (the earlier build mod)', () => {
 
   it('several stations and none named → 400 station_required naming the stations; an unknown one → 404', async () => {
     const t = build();
-    const error = await expectError(await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent(), MOD)), 400, 'station_required');
+    const error = await expectError(
+      await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent(), MOD)),
+      400,
+      'station_required',
+    );
     expect(error.message).toContain('1, 2');
     expect(error.details).toEqual({ stations: ['1', '2'] });
-    await expectError(await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent(), { 'X-Station-Id': '9' })), 404, 'station_not_found');
+    await expectError(
+      await t.app.request(
+        '/api/v1/beamng/crash-event',
+        post(legacyEvent(), { 'X-Station-Id': '9' }),
+      ),
+      404,
+      'station_not_found',
+    );
     expect(t.floor.view('1')!.step).toBe('Waiting.driving');
     expect(t.floor.view('2')!.step).toBe('Waiting.driving');
   });
@@ -120,7 +154,11 @@ describe('POST /api/v1/beamng/crash-event (the earlier build mod)', () => {
   it('the attendee pressing Repair My Car after crash_detected uses the telemetry the session holds', async () => {
     const t = build();
     await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent(), { 'X-Station-Id': '1' }));
-    const sent = t.floor.dispatch('1', { type: 'REPAIR_REQUESTED', request_id: 'press-1', source: 'kiosk' });
+    const sent = t.floor.dispatch('1', {
+      type: 'REPAIR_REQUESTED',
+      request_id: 'press-1',
+      source: 'kiosk',
+    });
     expect(sent.ok).toBe(true);
     const view = await t.floor.waitFor('1', (v) => v.state === 'Estimated');
     expect(view.damage?.components.map((c) => c.component_name)).toContain('front_bumper');
@@ -141,8 +179,24 @@ describe('POST /api/v1/beamng/crash-event (the earlier build mod)', () => {
   it('a manual_report retried with the same Idempotency-Key gets the same answer', async () => {
     const t = build();
     const headers = { 'X-Station-Id': '1', 'Idempotency-Key': 'mod-press-7' };
-    const first = Analysed.parse(await json(await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent('manual_report'), headers)), 201));
-    const again = Analysed.parse(await json(await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent('manual_report'), headers)), 201));
+    const first = Analysed.parse(
+      await json(
+        await t.app.request(
+          '/api/v1/beamng/crash-event',
+          post(legacyEvent('manual_report'), headers),
+        ),
+        201,
+      ),
+    );
+    const again = Analysed.parse(
+      await json(
+        await t.app.request(
+          '/api/v1/beamng/crash-event',
+          post(legacyEvent('manual_report'), headers),
+        ),
+        201,
+      ),
+    );
     expect(again.damage_id).toBe(first.damage_id);
     expect(first.damage_id).toBe('dmg-mod-press-7');
   });
@@ -150,7 +204,10 @@ describe('POST /api/v1/beamng/crash-event (the earlier build mod)', () => {
   it('a second crash_detected during an estimate → 202 accepted:false, the estimate untouched', async () => {
     const t = build();
     const done = await estimate(t, '1');
-    const res = await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent(), { 'X-Station-Id': '1' }));
+    const res = await t.app.request(
+      '/api/v1/beamng/crash-event',
+      post(legacyEvent(), { 'X-Station-Id': '1' }),
+    );
     const body = NotAccepted.parse(await json(res, 202));
     expect(body.reason).toContain('busy');
     expect(t.floor.view('1')!.state).toBe('Estimated');
@@ -160,13 +217,19 @@ describe('POST /api/v1/beamng/crash-event (the earlier build mod)', () => {
   it('a manual_report while the station is not waiting → 409', async () => {
     const t = build();
     await estimate(t, '1');
-    const res = await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent('manual_report'), { 'X-Station-Id': '1' }));
+    const res = await t.app.request(
+      '/api/v1/beamng/crash-event',
+      post(legacyEvent('manual_report'), { 'X-Station-Id': '1' }),
+    );
     await expectError(res, 409, 'not_accepted');
   });
 
   it('ignores event types it does not know (202 accepted:false) and changes nothing', async () => {
     const t = build();
-    const res = await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent('vehicle_reset'), { 'X-Station-Id': '1' }));
+    const res = await t.app.request(
+      '/api/v1/beamng/crash-event',
+      post(legacyEvent('vehicle_reset'), { 'X-Station-Id': '1' }),
+    );
     expect(NotAccepted.parse(await json(res, 202)).reason).toBe('ignored event_type');
     expect(t.floor.view('1')!.step).toBe('Waiting.driving');
   });
@@ -186,23 +249,53 @@ describe('POST /api/v1/beamng/crash-event (the earlier build mod)', () => {
     const headers = { 'X-Station-Id': '1' };
     const wrongField = legacyEvent('manual_report');
     (wrongField.damage.part_damage as Record<string, unknown>).tcross_hood = 'bent';
-    const error = await expectError(await t.app.request('/api/v1/beamng/crash-event', post(wrongField, headers)), 422, 'telemetry_invalid');
-    const paths = z.array(z.object({ path: z.array(z.union([z.string(), z.number()])) })).parse(error.details).map((d) => d.path.join('.'));
+    const error = await expectError(
+      await t.app.request('/api/v1/beamng/crash-event', post(wrongField, headers)),
+      422,
+      'telemetry_invalid',
+    );
+    const paths = z
+      .array(z.object({ path: z.array(z.union([z.string(), z.number()])) }))
+      .parse(error.details)
+      .map((d) => d.path.join('.'));
     // zod reports a bad union member at the map itself.
     expect(paths.some((p) => p.startsWith('damage.part_damage'))).toBe(true);
 
     const noDamage = { ...legacyEvent('crash_detected'), damage: undefined };
-    await expectError(await t.app.request('/api/v1/beamng/crash-event', post(noDamage, headers)), 422, 'telemetry_invalid');
+    await expectError(
+      await t.app.request('/api/v1/beamng/crash-event', post(noDamage, headers)),
+      422,
+      'telemetry_invalid',
+    );
 
     const base = legacyEvent('manual_report');
     const nothingDamaged = {
       ...base,
-      damage: { ...base.damage, total_damage: 0, part_damage: {}, broken_parts: [], broken_parts_count: 0, damage_by_zone: { front: 0, rear: 0, left: 0, right: 0, top: 0, bottom: 0 } },
+      damage: {
+        ...base.damage,
+        total_damage: 0,
+        part_damage: {},
+        broken_parts: [],
+        broken_parts_count: 0,
+        damage_by_zone: { front: 0, rear: 0, left: 0, right: 0, top: 0, bottom: 0 },
+      },
     };
-    await expectError(await t.app.request('/api/v1/beamng/crash-event', post(nothingDamaged, headers)), 422, 'telemetry_empty');
+    await expectError(
+      await t.app.request('/api/v1/beamng/crash-event', post(nothingDamaged, headers)),
+      422,
+      'telemetry_empty',
+    );
 
-    await expectError(await t.app.request('/api/v1/beamng/crash-event', post('{"event_type": "crash_', headers)), 400, 'invalid_json');
-    await expectError(await t.app.request('/api/v1/beamng/crash-event', post({ event_type: 7 }, headers)), 400, 'invalid_body');
+    await expectError(
+      await t.app.request('/api/v1/beamng/crash-event', post('{"event_type": "crash_', headers)),
+      400,
+      'invalid_json',
+    );
+    await expectError(
+      await t.app.request('/api/v1/beamng/crash-event', post({ event_type: 7 }, headers)),
+      400,
+      'invalid_body',
+    );
 
     const view = t.floor.view('1')!;
     expect(view.step).toBe('Waiting.driving');
@@ -211,11 +304,18 @@ describe('POST /api/v1/beamng/crash-event (the earlier build mod)', () => {
 });
 
 describe('POST /api/stations/:id/manual-damage', () => {
-  const zones = { zones: [{ zone: 'front_left', severity: 'moderate' }, { zone: 'left', severity: 'light' }] };
+  const zones = {
+    zones: [
+      { zone: 'front_left', severity: 'moderate' },
+      { zone: 'left', severity: 'light' },
+    ],
+  };
 
   it('in Waiting: reports the crash from the zones → 201, Estimated', async () => {
     const t = build();
-    const body = Analysed.parse(await json(await t.app.request('/api/stations/2/manual-damage', post(zones)), 201));
+    const body = Analysed.parse(
+      await json(await t.app.request('/api/stations/2/manual-damage', post(zones)), 201),
+    );
     expect(body.report.vehicle_model).toBe('golf');
     expect(body.report.components.length).toBeGreaterThan(0);
     const view = await t.floor.waitFor('2', (v) => v.state === 'Estimated');
@@ -226,10 +326,25 @@ describe('POST /api/stations/:id/manual-damage', () => {
     const t = build();
     // A payload that passes the route's checks but fails in the session: reach Crashed.failed
     // through the floor directly with telemetry the analysis refuses.
-    expect(t.floor.dispatch('1', { type: 'CRASH_REPORTED', request_id: 'broken', telemetry: { foo: 1 }, source: 'api' }).ok).toBe(true);
+    expect(
+      t.floor.dispatch('1', {
+        type: 'CRASH_REPORTED',
+        request_id: 'broken',
+        telemetry: { foo: 1 },
+        source: 'api',
+      }).ok,
+    ).toBe(true);
     const failed = await t.floor.waitFor('1', (v) => v.step === 'Crashed.failed');
     expect(failed.error?.code).toBe('telemetry_invalid');
-    const body = Analysed.parse(await json(await t.app.request('/api/stations/1/manual-damage', post(zones, { 'Idempotency-Key': 'staff-1' })), 201));
+    const body = Analysed.parse(
+      await json(
+        await t.app.request(
+          '/api/stations/1/manual-damage',
+          post(zones, { 'Idempotency-Key': 'staff-1' }),
+        ),
+        201,
+      ),
+    );
     expect(body.damage_id).toBe('dmg-staff-1');
     expect(body.session_id).toBe(failed.session_id);
     await t.floor.waitFor('1', (v) => v.state === 'Estimated');
@@ -238,21 +353,39 @@ describe('POST /api/stations/:id/manual-damage', () => {
   it('elsewhere → 409, and the session keeps its estimate', async () => {
     const t = build();
     const done = await estimate(t, '1');
-    await expectError(await t.app.request('/api/stations/1/manual-damage', post(zones)), 409, 'not_accepted');
+    await expectError(
+      await t.app.request('/api/stations/1/manual-damage', post(zones)),
+      409,
+      'not_accepted',
+    );
     expect(t.floor.view('1')!.damage_id).toBe(done.damage_id);
   });
 
   it('refuses unknown zones or severities (400 naming the field) and unknown stations (404)', async () => {
     const t = build();
     const error = await expectError(
-      await t.app.request('/api/stations/1/manual-damage', post({ zones: [{ zone: 'bonnet', severity: 'awful' }] })),
+      await t.app.request(
+        '/api/stations/1/manual-damage',
+        post({ zones: [{ zone: 'bonnet', severity: 'awful' }] }),
+      ),
       400,
       'invalid_body',
     );
-    const paths = z.array(z.object({ path: z.string() })).parse(error.details).map((d) => d.path);
+    const paths = z
+      .array(z.object({ path: z.string() }))
+      .parse(error.details)
+      .map((d) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['zones.0.zone', 'zones.0.severity']));
-    await expectError(await t.app.request('/api/stations/1/manual-damage', post({ zones: [] })), 400, 'invalid_body');
-    await expectError(await t.app.request('/api/stations/9/manual-damage', post(zones)), 404, 'station_not_found');
+    await expectError(
+      await t.app.request('/api/stations/1/manual-damage', post({ zones: [] })),
+      400,
+      'invalid_body',
+    );
+    await expectError(
+      await t.app.request('/api/stations/9/manual-damage', post(zones)),
+      404,
+      'station_not_found',
+    );
     expect(t.floor.view('1')!.step).toBe('Waiting.driving');
   });
 });

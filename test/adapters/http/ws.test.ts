@@ -26,7 +26,13 @@ interface Inbox {
 const inboxes = new WeakMap<WebSocket, Inbox>();
 
 async function start(): Promise<RunningServer> {
-  server = await startServer({ PORT: 0, HOST: '127.0.0.1', STATIONS: 3, BEAMNG_POLL_MS: 40, SIM_RIG_SPEED: 20 });
+  server = await startServer({
+    PORT: 0,
+    HOST: '127.0.0.1',
+    STATIONS: 3,
+    BEAMNG_POLL_MS: 40,
+    SIM_RIG_SPEED: 20,
+  });
   return server;
 }
 
@@ -51,12 +57,18 @@ async function connect(station: string): Promise<WebSocket> {
  * The next message (after those already read) that satisfies `predicate`; messages before it are
  * read too. Rejects after `timeoutMs`, naming what did arrive.
  */
-function nextMessage(ws: WebSocket, predicate: (m: ServerMessage) => boolean = () => true, timeoutMs = 3000): Promise<ServerMessage> {
+function nextMessage(
+  ws: WebSocket,
+  predicate: (m: ServerMessage) => boolean = () => true,
+  timeoutMs = 3000,
+): Promise<ServerMessage> {
   const inbox = inboxes.get(ws)!;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       inbox.wake = () => {};
-      const seen = inbox.messages.map((m) => (m.type === 'session' ? m.session.step : `error:${m.error.code}`));
+      const seen = inbox.messages.map((m) =>
+        m.type === 'session' ? m.session.step : `error:${m.error.code}`,
+      );
       reject(new Error(`no matching message within ${timeoutMs} ms; received: ${seen.join(', ')}`));
     }, timeoutMs);
     const check = () => {
@@ -78,11 +90,18 @@ function nextMessage(ws: WebSocket, predicate: (m: ServerMessage) => boolean = (
 type SessionMessage = Extract<ServerMessage, { type: 'session' }>;
 
 async function nextStep(ws: WebSocket, step: string, timeoutMs?: number): Promise<SessionMessage> {
-  return (await nextMessage(ws, (m) => m.type === 'session' && m.session.step === step, timeoutMs)) as SessionMessage;
+  return (await nextMessage(
+    ws,
+    (m) => m.type === 'session' && m.session.step === step,
+    timeoutMs,
+  )) as SessionMessage;
 }
 
 async function nextError(ws: WebSocket): Promise<Extract<ServerMessage, { type: 'error' }>> {
-  return (await nextMessage(ws, (m) => m.type === 'error')) as Extract<ServerMessage, { type: 'error' }>;
+  return (await nextMessage(ws, (m) => m.type === 'error')) as Extract<
+    ServerMessage,
+    { type: 'error' }
+  >;
 }
 
 function send(ws: WebSocket, command: object | string): void {
@@ -109,7 +128,11 @@ describe('station WebSocket', () => {
     await start();
     const ws = await connect('1');
     const first = (await nextMessage(ws)) as SessionMessage;
-    expect(first).toMatchObject({ type: 'session', state: 'Waiting', session: { station_id: '1', state: 'Waiting', damage_id: null } });
+    expect(first).toMatchObject({
+      type: 'session',
+      state: 'Waiting',
+      session: { station_id: '1', state: 'Waiting', damage_id: null },
+    });
     expect(first.session.session_id).toBe(server!.runtime.floor.view('1')!.session_id);
   });
 
@@ -128,7 +151,11 @@ describe('station WebSocket', () => {
     const crashed = await nextMessage(ws, (m) => m.type === 'session' && m.state === 'Crashed');
     expect(crashed).toMatchObject({ state: 'Crashed' });
     const estimated = await nextStep(ws, 'Estimated.reviewingDamage');
-    expect(estimated.session).toMatchObject({ session_id, state: 'Estimated', vehicle_model: 'golf' });
+    expect(estimated.session).toMatchObject({
+      session_id,
+      state: 'Estimated',
+      vehicle_model: 'golf',
+    });
     expect(estimated.session.damage?.components.length).toBeGreaterThan(0);
     expect(estimated.session.estimate?.damage_report_id).toBe(estimated.session.damage_id);
 
@@ -148,23 +175,41 @@ describe('station WebSocket', () => {
     send(ws, { type: 'SLOT_CHOSEN', slot_start: slot.start });
     const booked = await nextStep(ws, 'Booked.confirmationShown');
     expect(booked.state).toBe('Booked');
-    expect(booked.session.appointment).toMatchObject({ dealer_id, session_id, status: 'confirmed' });
+    expect(booked.session.appointment).toMatchObject({
+      dealer_id,
+      session_id,
+      status: 'confirmed',
+    });
     expect(Date.parse(booked.session.appointment!.slot_start)).toBe(Date.parse(slot.start));
     expect(booked.session.invoice).not.toBeNull();
     expect(booked.session.invoice!.appointment_id).toBe(booked.session.appointment_id);
     expect(booked.session.invoice!.grand_total).toBe(booked.session.estimate!.grand_total);
 
     send(ws, { type: 'NEXT_DRIVER' });
-    const fresh = (await nextMessage(ws, (m) => m.type === 'session' && m.session.session_id !== session_id)) as SessionMessage;
-    expect(fresh.session).toMatchObject({ state: 'Waiting', station_id: '2', damage_id: null, appointment_id: null });
+    const fresh = (await nextMessage(
+      ws,
+      (m) => m.type === 'session' && m.session.session_id !== session_id,
+    )) as SessionMessage;
+    expect(fresh.session).toMatchObject({
+      state: 'Waiting',
+      station_id: '2',
+      damage_id: null,
+      appointment_id: null,
+    });
     // The next driver gets a repaired car, and the last driver's crash does not carry over.
     const repaired = (await nextMessage(
       ws,
-      (m) => m.type === 'session' && m.session.session_id === fresh.session.session_id && m.session.live_damage?.total_damage === 0,
+      (m) =>
+        m.type === 'session' &&
+        m.session.session_id === fresh.session.session_id &&
+        m.session.live_damage?.total_damage === 0,
     )) as SessionMessage;
     expect(repaired.session.step).toBe('Waiting.driving');
     await new Promise((r) => setTimeout(r, 200)); // a few more polls of the rig
-    expect(server!.runtime.floor.view('2')).toMatchObject({ session_id: fresh.session.session_id, step: 'Waiting.driving' });
+    expect(server!.runtime.floor.view('2')).toMatchObject({
+      session_id: fresh.session.session_id,
+      step: 'Waiting.driving',
+    });
   });
 
   it('answers a malformed message with an error and keeps the socket open', async () => {
@@ -180,7 +225,10 @@ describe('station WebSocket', () => {
     expect(ws.readyState).toBe(WebSocket.OPEN);
     // Still serving: a valid command is taken.
     send(ws, { type: 'SET_LOCALE', locale: 'en' });
-    const english = (await nextMessage(ws, (m) => m.type === 'session' && m.session.locale === 'en')) as SessionMessage;
+    const english = (await nextMessage(
+      ws,
+      (m) => m.type === 'session' && m.session.locale === 'en',
+    )) as SessionMessage;
     expect(english.state).toBe('Waiting');
   });
 
@@ -194,30 +242,43 @@ describe('station WebSocket', () => {
     send(ws, { type: 'NEXT_DRIVER' });
     expect((await nextError(ws)).error.code).toBe('not_accepted');
     expect(ws.readyState).toBe(WebSocket.OPEN);
-    expect(server!.runtime.floor.view('3')).toMatchObject({ session_id: waiting.session.session_id, step: waiting.session.step });
+    expect(server!.runtime.floor.view('3')).toMatchObject({
+      session_id: waiting.session.session_id,
+      step: waiting.session.step,
+    });
   });
 
   it('sends the same states to two screens on the same station', async () => {
     await start();
     const a = await connect('1');
     const b = await connect('1');
-    const [firstA, firstB] = (await Promise.all([nextMessage(a), nextMessage(b)])) as SessionMessage[];
+    const [firstA, firstB] = (await Promise.all([
+      nextMessage(a),
+      nextMessage(b),
+    ])) as SessionMessage[];
     expect(firstA!.session.session_id).toBe(firstB!.session.session_id);
     send(a, { type: 'SIMULATE_CRASH' });
     await Promise.all([nextStep(a, 'Waiting.crashDetected'), nextStep(b, 'Waiting.crashDetected')]);
     send(b, { type: 'REPAIR_REQUESTED' });
-    const [doneA, doneB] = await Promise.all([nextStep(a, 'Estimated.reviewingDamage'), nextStep(b, 'Estimated.reviewingDamage')]);
+    const [doneA, doneB] = await Promise.all([
+      nextStep(a, 'Estimated.reviewingDamage'),
+      nextStep(b, 'Estimated.reviewingDamage'),
+    ]);
     expect(doneB.session.damage_id).not.toBeNull();
     expect(doneB.session.damage_id).toBe(doneA.session.damage_id);
     expect(doneB.session.estimate_id).toBe(doneA.session.estimate_id);
     // Live telemetry streams while driving; from the crash on, both screens saw the same steps.
     const steps = (ws: WebSocket) => {
-      const all = inboxes.get(ws)!.messages.map((m) => (m.type === 'session' ? m.session.step : m.type));
+      const all = inboxes
+        .get(ws)!
+        .messages.map((m) => (m.type === 'session' ? m.session.step : m.type));
       const fromCrash = all.slice(all.indexOf('Waiting.crashDetected'));
       return fromCrash.filter((step, i) => step !== fromCrash[i - 1]);
     };
     expect(steps(b)).toEqual(steps(a));
-    expect(steps(a)).toEqual(expect.arrayContaining(['Waiting.crashDetected', 'Estimated.reviewingDamage']));
+    expect(steps(a)).toEqual(
+      expect.arrayContaining(['Waiting.crashDetected', 'Estimated.reviewingDamage']),
+    );
   });
 
   it("keeps stations apart: a socket never sees another station's session", async () => {
@@ -229,14 +290,24 @@ describe('station WebSocket', () => {
     expect(idOne).not.toBe(idTwo);
     send(one, { type: 'SIMULATE_CRASH' });
     send(two, { type: 'SIMULATE_CRASH' });
-    await Promise.all([nextStep(one, 'Waiting.crashDetected'), nextStep(two, 'Waiting.crashDetected')]);
+    await Promise.all([
+      nextStep(one, 'Waiting.crashDetected'),
+      nextStep(two, 'Waiting.crashDetected'),
+    ]);
     send(one, { type: 'REPAIR_REQUESTED' });
     send(two, { type: 'REPAIR_REQUESTED' });
-    await Promise.all([nextStep(one, 'Estimated.reviewingDamage'), nextStep(two, 'Estimated.reviewingDamage')]);
+    await Promise.all([
+      nextStep(one, 'Estimated.reviewingDamage'),
+      nextStep(two, 'Estimated.reviewingDamage'),
+    ]);
     send(one, { type: 'STAFF_RESET' });
     await nextMessage(one, (m) => m.type === 'session' && m.session.session_id !== idOne);
     const sessionsOf = (ws: WebSocket) =>
-      inboxes.get(ws)!.messages.flatMap((m) => (m.type === 'session' ? [{ station: m.session.station_id, id: m.session.session_id }] : []));
+      inboxes
+        .get(ws)!
+        .messages.flatMap((m) =>
+          m.type === 'session' ? [{ station: m.session.station_id, id: m.session.session_id }] : [],
+        );
     for (const m of sessionsOf(one)) expect(m.station).toBe('1');
     for (const m of sessionsOf(two)) expect(m).toEqual({ station: '2', id: idTwo });
     expect(sessionsOf(one).map((m) => m.id)).not.toContain(idTwo);
