@@ -2,7 +2,7 @@
  * Bundles the screens: ui/app.ts → ui/dist/app.js (ES2022, minified, with a source map).
  * `npm run build:ui` runs this file; tests and the server can call `buildUi()` directly.
  */
-import { build, type BuildResult } from 'esbuild';
+import { build, type BuildOptions, type BuildResult } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -11,9 +11,9 @@ const uiDir = dirname(fileURLToPath(import.meta.url));
 /** Where the bundle lands; the server serves this folder at /ui/*. */
 export const UI_DIST_DIR = join(uiDir, 'dist');
 
-/** Builds the UI bundle and resolves with esbuild's result (throws on a build error). */
-export async function buildUi(options: { minify?: boolean } = {}): Promise<BuildResult> {
-  return build({
+/** esbuild's options for the UI bundle; test/bench/bundle.ts measures the same bundle. */
+export function uiBuildOptions(options: { minify?: boolean } = {}): BuildOptions {
+  return {
     entryPoints: [join(uiDir, 'app.ts')],
     outfile: join(UI_DIST_DIR, 'app.js'),
     bundle: true,
@@ -26,7 +26,12 @@ export async function buildUi(options: { minify?: boolean } = {}): Promise<Build
     tsconfig: join(uiDir, '..', 'tsconfig.json'),
     logLevel: 'warning',
     legalComments: 'linked',
-  });
+  };
+}
+
+/** Builds the UI bundle and resolves with esbuild's result (throws on a build error). */
+export async function buildUi(options: { minify?: boolean } = {}): Promise<BuildResult> {
+  return build(uiBuildOptions(options));
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];

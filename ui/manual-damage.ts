@@ -5,11 +5,12 @@
  * JSON error whose message the panel shows as it is.
  */
 import type { SessionView } from '../actors/protocol.js';
-import { ManualSeverity, ManualZone } from '../actors/damage/telemetry.js';
+import type { ManualSeverity, ManualZone } from '../actors/damage/telemetry.js';
+import { MANUAL_SEVERITIES } from '../actors/damage/zones.js';
 import type { SessionError } from '../machines/schemas.js';
 import { inStep } from './steps.js';
 
-export { ManualSeverity, ManualZone };
+export type { ManualSeverity, ManualZone };
 
 /** The event a view dispatches to open the staff panel; `<station-kiosk>` shows it. */
 export const OPEN_MANUAL_DAMAGE_EVENT = 'open-manual-damage';
@@ -30,7 +31,7 @@ export const ZONE_GRID: readonly ManualZone[] = [
   'rear_right',
 ];
 
-export const SEVERITIES: readonly ManualSeverity[] = ManualSeverity.options;
+export const SEVERITIES: readonly ManualSeverity[] = MANUAL_SEVERITIES;
 
 /** Staff's choices: at most one severity per zone. */
 export type ManualChoices = Partial<Record<ManualZone, ManualSeverity>>;

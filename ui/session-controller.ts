@@ -1,12 +1,14 @@
 /**
  * Owns one station's WebSocket: connects to `/ws?station={id}` on the page's host, validates
- * every message with the protocol's `ServerMessage` schema, keeps the latest SessionView,
- * reconnects with capped exponential backoff when the socket drops, and sends commands.
+ * every message with the browser's `ServerMessage` schema (ui/wire.ts), keeps the latest
+ * SessionView, reconnects with capped exponential backoff when the socket drops, and sends
+ * commands.
  * The host re-renders on every change (`requestUpdate`).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ClientCommand, ServerMessage, type SessionView } from '../actors/protocol.js';
+import type { ClientCommand, SessionView } from '../actors/protocol.js';
 import type { SessionError } from '../machines/schemas.js';
+import { ServerMessage } from './wire.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
 
@@ -53,21 +55,17 @@ export class SessionController implements ReactiveController {
     socket?.close(1000, 'screen closed');
   }
 
-  /** Sends a command if the socket is open; returns false (and shows why) if it could not. */
+  /**
+   * Sends a command if the socket is open; returns false (and shows why) if it could not.
+   * Only its type checks the command here: the server parses it with the full ClientCommand
+   * schema and answers a malformed one with an `invalid_command` error, shown like any refusal.
+   */
   send(command: ClientCommand): boolean {
-    const parsed = ClientCommand.safeParse(command);
-    if (!parsed.success) {
-      this._showError({
-        code: 'invalid_command',
-        message: parsed.error.issues[0]?.message ?? 'invalid command',
-      });
-      return false;
-    }
     if (this._socket?.readyState !== WebSocket.OPEN) {
       this._showError({ code: 'not_connected', message: 'not connected' });
       return false;
     }
-    this._socket.send(JSON.stringify(parsed.data));
+    this._socket.send(JSON.stringify(command));
     return true;
   }
 

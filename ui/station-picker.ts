@@ -1,31 +1,13 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { z } from 'zod';
-import { RigStatus, TopLevelState } from '../actors/protocol.js';
-import { Locale } from '../machines/schemas.js';
+import type { RigStatus } from '../actors/protocol.js';
+import type { Locale } from '../machines/schemas.js';
 import { formatClock } from './format.js';
 import { hasKey, t } from './i18n.js';
 import './rig-badge.js';
 import { theme } from './theme.js';
 import './vw-roundel.js';
-
-/** What the picker needs from `GET /api/stations`; other fields are ignored. */
-const StationList = z.object({
-  stations: z.array(
-    z.looseObject({
-      id: z.string(),
-      name: z.string(),
-      session_id: z.string().nullish(),
-      state: z.union([TopLevelState, z.string()]).nullish(),
-      step: z.string().nullish(),
-      rig: RigStatus.nullish(),
-      vehicle_model: z.string().nullish(),
-      vehicle_name: z.string().nullish(),
-      locale: Locale.nullish(),
-    }),
-  ),
-});
-type Station = z.infer<typeof StationList>['stations'][number];
+import { StationList, TopLevelState, type Station } from './wire.js';
 
 /** How often the list refreshes, so states and simulator links stay current for staff. */
 export const POLL_MS = 2_500;

@@ -1,0 +1,105 @@
+/**
+ * The browser's reading of what the server sends, in `zod/mini` so the kiosk bundle does not
+ * carry the full zod (the server's schemas in actors/protocol.ts stay the source of truth).
+ * It checks what the screens route on: the message envelope, the session's top-level fields,
+ * its rig link and error. The domain objects inside (damage, estimate, dealers, slots,
+ * appointment, invoice) are checked to be objects and typed from the server's schemas: the
+ * server built them from those schemas and both sides compile against them, so re-checking
+ * every field here would only duplicate machines/schemas.ts. test/ui/wire.test.ts parses
+ * server-shaped messages with both schemas so the two cannot drift apart unnoticed.
+ */
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+import type * as server from '../actors/protocol.js';
+
+// zod/mini ships no messages ("Invalid input"); the toast and the picker show the first issue's
+// message as the full zod words it (1.3 KB gzip).
+z.config(en());
+
+export const TopLevelState = z.enum(['Waiting', 'Crashed', 'Estimated', 'DealerChosen', 'Booked']);
+export const Locale = z.enum(['pt-BR', 'en']);
+const SessionError = z.object({ code: z.string(), message: z.string() });
+
+type Session = server.SessionView;
+
+/** An object built from the server's schema `T`; see the file comment for why only this. */
+function serverObject<T extends object>() {
+  return z.custom<T>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  );
+}
+
+// Ids and timestamps are plain strings here: their format is the server schema's business; the
+// screens only display them.
+export const RigStatus = z.object({
+  station_id: z.string(),
+  status: z.enum(['disconnected', 'connecting', 'handshaking', 'connected']),
+  address: z.string(),
+  simulated: z.boolean(),
+  vehicle: z.nullable(
+    z.object({
+      model: z.string(),
+      name: z.nullable(z.string()),
+      vehicle_model: z.nullable(z.string()),
+    }),
+  ),
+  last_telemetry_at: z.nullable(z.string()),
+  last_error: z.nullable(SessionError),
+  connected_at: z.nullable(z.string()),
+  attempt: z.number(),
+}) satisfies z.ZodMiniType<server.RigStatus>;
+
+export const SessionView = z.object({
+  station_id: z.string(),
+  station_name: z.string(),
+  session_id: z.string(),
+  state: TopLevelState,
+  step: z.string(),
+  can: z.array(z.string()),
+  vehicle_model: z.string(),
+  vehicle_name: z.string(),
+  market: z.string(),
+  locale: Locale,
+  damage_id: z.nullable(z.string()),
+  estimate_id: z.nullable(z.string()),
+  dealer_id: z.nullable(z.string()),
+  appointment_id: z.nullable(z.string()),
+  has_telemetry: z.boolean(),
+  live_damage: z.nullable(serverObject<NonNullable<Session['live_damage']>>()),
+  damage: z.nullable(serverObject<NonNullable<Session['damage']>>()),
+  estimate: z.nullable(serverObject<NonNullable<Session['estimate']>>()),
+  dealers: z.array(serverObject<Session['dealers'][number]>()),
+  dealer: z.nullable(serverObject<NonNullable<Session['dealer']>>()),
+  slots: z.array(serverObject<Session['slots'][number]>()),
+  appointment: z.nullable(serverObject<NonNullable<Session['appointment']>>()),
+  invoice: z.nullable(serverObject<NonNullable<Session['invoice']>>()),
+  error: z.nullable(SessionError),
+  rig: z.nullable(RigStatus),
+  started_at: z.string(),
+  updated_at: z.string(),
+});
+
+/** Server → screen, as the WebSocket delivers it. */
+export const ServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('session'), state: TopLevelState, session: SessionView }),
+  z.object({ type: z.literal('error'), error: SessionError }),
+]) satisfies z.ZodMiniType<server.ServerMessage>;
+
+/** What the station picker needs from `GET /api/stations`; other fields are ignored. */
+export const StationList = z.object({
+  stations: z.array(
+    z.looseObject({
+      id: z.string(),
+      name: z.string(),
+      session_id: z.nullish(z.string()),
+      // Any string: a state this bundle does not know yet is shown as it is.
+      state: z.nullish(z.string()),
+      step: z.nullish(z.string()),
+      rig: z.nullish(RigStatus),
+      vehicle_model: z.nullish(z.string()),
+      vehicle_name: z.nullish(z.string()),
+      locale: z.nullish(Locale),
+    }),
+  ),
+});
+export type Station = z.infer<typeof StationList>['stations'][number];
