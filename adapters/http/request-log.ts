@@ -1,0 +1,51 @@
+/**
+ * One log line per HTTP request, and a correlation id that follows the request: taken from the
+ * caller's `X-Request-Id` when it is a sane token, made up otherwise, echoed in the response and
+ * bound to a child logger (`c.get('log')`) so every line a handler writes carries it.
+ */
+import { randomUUID } from 'node:crypto';
+import { createMiddleware } from 'hono/factory';
+import type { Logger } from '../log.js';
+
+/** Hono env for routes behind `requestLog`: `new Hono<RequestEnv>()`. */
+export interface RequestEnv {
+  Variables: { correlation_id: string; log: Logger };
+}
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** A caller's id is kept only if it cannot forge log lines or bloat them. */
+const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The caller's request id if it is a sane token, else a fresh UUID. */
+export function correlationIdOf(header: string | undefined): string {
+  return header !== undefined && SANE_ID.test(header) ? header : randomUUID();
+}
+
+/** Middleware: sets `correlation_id` and `log` on the context and logs the finished request. */
+export function requestLog(logger: Logger) {
+  return createMiddleware<RequestEnv>(async (c, next) => {
+    const started = performance.now();
+    const correlation_id = correlationIdOf(c.req.header(REQUEST_ID_HEADER));
+    const log = logger.child({ correlation_id });
+    c.set('correlation_id', correlation_id);
+    c.set('log', log);
+    let status = 500;
+    try {
+      await next();
+      // Set afterwards so it also lands on answers built by onError, notFound or a raw Response.
+      c.header(REQUEST_ID_HEADER, correlation_id);
+      status = c.res.status;
+    } finally {
+      // Time to the handler's answer; a streamed body may still be flowing.
+      const fields = {
+        method: c.req.method,
+        path: c.req.path,
+        status,
+        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      };
+      if (status >= 500) log.error(fields, 'request');
+      else log.info(fields, 'request');
+    }
+  });
+}
