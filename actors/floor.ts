@@ -1,19 +1,26 @@
 /**
- * The event floor: one XState actor system holding N stations, each with exactly one live
- * attendee session. Everything from outside — kiosk commands, API calls, the simulator —
- * enters through `dispatch`, which refuses what the session cannot take now and sends the rest
- * to the station actor. Screens subscribe per station and receive a SessionView on every change.
+ * The running event floor: a thin facade over the floor's actor system (machines/floor.ts).
+ *
+ * Every input — kiosk and staff commands, HTTP calls, the simulator link, the earlier event's
+ * mod, the drop folder, replays — enters through one function, `intake`, as one typed envelope
+ * (machines/envelope.ts). There the domain steps of its kind run once (actors/intake.ts), and
+ * the session either takes it or refuses it with a code the API turns into a status; nothing
+ * moves on a refusal. Screens subscribe per station and get a SessionView on every change.
  */
 import { randomUUID } from 'node:crypto';
 import {
   createActor,
-  enqueueActions,
   fromPromise,
-  setup,
+  waitFor,
   type ActorOptions,
   type ActorRefFrom,
   type AnyActorLogic,
+  type InspectionEvent,
 } from 'xstate';
+import type { Envelope, Input, InputOrigin } from '../machines/envelope.js';
+import { floorMachine } from '../machines/floor.js';
+import { damageIdOf, linkSystemId, stationSystemId } from '../machines/ids.js';
+import { linkMachine, linkStatusOf, type LinkInput } from '../machines/link.js';
 import type {
   Appointment,
   DamageReport,
@@ -31,15 +38,14 @@ import {
   type FindDealersInput,
   type GeoPoint,
   type IssueInvoiceInput,
-  type SessionEvent,
   type SessionTimeouts,
 } from '../machines/session.js';
-import { stationMachine, type StationEvent, type StationInput } from '../machines/station.js';
-import { linkMachine, linkStatusOf, type LinkInput } from '../machines/link.js';
-import { DomainError } from './errors.js';
-import type { Services } from './services.js';
-import { toSessionView } from './session-view.js';
+import { stationMachine, type StationInput } from '../machines/station.js';
+import { DomainError, isErrorCode } from './errors.js';
+import { admit, type IntakeDeps, type SessionSnapshot } from './intake.js';
 import type { RigStatus, SessionView } from './protocol.js';
+import type { Services } from './services.js';
+import { stepOf, toSessionView } from './session-view.js';
 
 export interface StationConfig {
   id: string;
@@ -61,34 +67,50 @@ export interface LinkBinding {
   input: Omit<LinkInput, 'id_base'>;
 }
 
-export interface FloorOptions {
+/** What the floor tells whoever watches it (the log, later the journal). */
+export type FloorEvent =
+  | { type: 'input.accepted'; envelope: Envelope; session_id: string; duplicate: boolean }
+  | { type: 'input.refused'; envelope: Envelope; error: DomainError }
+  | {
+      type: 'session.transition';
+      station_id: string;
+      session_id: string;
+      from: string | null;
+      to: string;
+      event_type: string;
+      source: string | null;
+      correlation_id: string | null;
+    }
+  | { type: 'link.changed'; station_id: string; rig: RigStatus };
+
+export interface FloorOptions extends Omit<IntakeDeps, 'services'> {
   services: Services;
   /** The link machine with the real `rigConnection` provided (adapters/beamng); needed when `links` is given. */
   linkLogic?: typeof linkMachine;
   /** Simulator links, at most one per station. Stations without one take telemetry by API only. */
   links?: LinkBinding[];
-  /** "Simulate a crash" on a station with a simulated rig: make the rig drive and crash. Returns false
-   *  when the station has no simulated rig, and the floor then sends a recorded crash instead. */
-  playCrash?: (station_id: string, sample?: string) => boolean;
-  /** Recorded telemetry for "simulate a crash", per vehicle model. */
-  crashSamples: (vehicle_model: string) => { id: string; telemetry: unknown }[];
   /** XState clock for every delay on the floor (SimulatedClock in tests and fast replays). */
   clock?: ActorOptions<AnyActorLogic>['clock'];
   now?: () => Date;
   newRequestId?: () => string;
+  /** Called for every input taken or refused, every session transition and link change. */
+  observe?: (event: FloorEvent) => void;
 }
 
 export type SessionRef = ActorRefFrom<typeof sessionMachine>;
 type StationRef = ActorRefFrom<typeof stationMachine>;
 type LinkRef = ActorRefFrom<typeof linkMachine>;
 
-export type Dispatchable =
-  StationEvent | { type: 'SIMULATE_CRASH'; sample?: string; source?: SessionEvent['source'] };
-
 /** Ended sessions kept for `GET /api/sessions/{id}` until persistence lands. */
 const ARCHIVED_SESSIONS = 2000;
 
-export type DispatchResult = { ok: true } | { ok: false; error: DomainError };
+/** How long a caller waits for a session to get somewhere (wall clock; the session's own
+ *  timeouts run on XState's clock). */
+const WAIT_MS = 5000;
+
+export type IntakeResult =
+  | { ok: true; envelope: Envelope; session_id: string; duplicate: boolean }
+  | { ok: false; envelope: Envelope; error: DomainError };
 
 interface Tracked {
   ref: SessionRef;
@@ -101,7 +123,7 @@ interface Tracked {
 function sessionActors(services: Services) {
   return {
     analyzeDamage: fromPromise<DamageReport, AnalyzeDamageInput>(async ({ input }) =>
-      services.analyze({ ...input, vehicle_model: null, fallback_model: input.vehicle_model }),
+      services.analyze(input),
     ),
     estimateRepair: fromPromise<RepairEstimate, EstimateRepairInput>(async ({ input }) =>
       services.estimate(input.damage, input.market),
@@ -121,6 +143,15 @@ function sessionActors(services: Services) {
   };
 }
 
+/** Dotted path of the deepest active state, e.g. "Estimated.choosingDealer.ready". */
+const stepOfSnapshot = (snapshot: SessionSnapshot): string => stepOf(snapshot.value);
+
+/** Whether an inspected snapshot is an attendee session's. */
+function isSessionSnapshot(snapshot: unknown): snapshot is SessionSnapshot {
+  const machine = (snapshot as { machine?: { id?: unknown } } | null)?.machine;
+  return machine?.id === sessionMachine.id;
+}
+
 export class Floor {
   readonly services: Services;
   private readonly actor;
@@ -130,6 +161,7 @@ export class Floor {
   private readonly now: () => Date;
   private readonly newRequestId: () => string;
   private readonly stationIds: string[];
+  private readonly observe: (event: FloorEvent) => void;
 
   constructor(
     readonly config: FloorConfig,
@@ -138,40 +170,19 @@ export class Floor {
     this.services = options.services;
     this.now = options.now ?? (() => new Date());
     this.newRequestId = options.newRequestId ?? randomUUID;
+    this.observe = options.observe ?? (() => {});
     this.stationIds = config.stations.map((s) => s.id);
     const idBase = config.id_base ?? Date.now().toString(36);
 
-    const station = stationMachine.provide({
-      actors: { session: sessionMachine.provide({ actors: sessionActors(options.services) }) },
-    });
-    const link = options.linkLogic ?? linkMachine;
-    const floorMachine = setup({
-      types: {
-        input: {} as { stations: StationInput[]; links: LinkInput[] },
-        context: {} as { stations: StationInput[]; links: LinkInput[] },
+    const logic = floorMachine.provide({
+      actors: {
+        station: stationMachine.provide({
+          actors: { session: sessionMachine.provide({ actors: sessionActors(options.services) }) },
+        }),
+        link: options.linkLogic ?? linkMachine,
       },
-      actors: { station, link },
-    }).createMachine({
-      id: 'floor',
-      context: ({ input }) => input,
-      entry: enqueueActions(({ enqueue, context }) => {
-        for (const input of context.stations) {
-          enqueue.spawnChild('station', {
-            id: `station-${input.station_id}`,
-            systemId: `station-${input.station_id}`,
-            input,
-          });
-        }
-        for (const input of context.links) {
-          enqueue.spawnChild('link', {
-            id: `link-${input.station_id}`,
-            systemId: `link-${input.station_id}`,
-            input,
-          });
-        }
-      }),
     });
-    const stationInputs: StationInput[] = config.stations.map((s) => ({
+    const stations: StationInput[] = config.stations.map((s) => ({
       station_id: s.id,
       name: s.name,
       vehicle_model: s.vehicle_model,
@@ -180,16 +191,15 @@ export class Floor {
       timeouts: config.timeouts,
       id_base: idBase,
     }));
-    const linkInputs: LinkInput[] = (options.links ?? []).map((l) => ({
-      ...l.input,
-      id_base: idBase,
-    }));
-    for (const l of linkInputs) {
-      if (!this.stationIds.includes(l.station_id))
+    const links: LinkInput[] = (options.links ?? []).map((l) => ({ ...l.input, id_base: idBase }));
+    for (const l of links) {
+      if (!this.stationIds.includes(l.station_id)) {
         throw new Error(`a simulator link names station "${l.station_id}", which does not exist`);
+      }
     }
-    this.actor = createActor(floorMachine, {
-      input: { stations: stationInputs, links: linkInputs },
+    this.actor = createActor(logic, {
+      input: { stations, links },
+      inspect: (event) => this.inspect(event),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     this.actor.start();
@@ -198,21 +208,32 @@ export class Floor {
       this.track(id, ref);
       ref.subscribe(() => this.track(id, ref));
       const linkRef = this.linkRef(id);
-      if (linkRef) {
-        // Re-draw the screens when the link's state changes, not on every poll.
-        let signature = '';
-        linkRef.subscribe(() => {
-          const rig = this.rigStatus(id)!;
-          const next = JSON.stringify([rig.status, rig.vehicle, rig.last_error, rig.attempt]);
-          if (next === signature) return;
-          signature = next;
-          const entry = this.tracked.get(id);
-          if (!entry) return;
-          entry.view = this.buildView(id, entry.ref, entry.started_at);
-          this.emit(id, entry.view);
-        });
-      }
+      if (linkRef) this.watchLink(id, linkRef);
     }
+  }
+
+  /** Session steps as last seen, to report each transition once with the event behind it. */
+  private readonly steps = new WeakMap<object, string>();
+
+  /** XState's inspection: every session snapshot with the event that led to it. */
+  private inspect(event: InspectionEvent): void {
+    if (event.type !== '@xstate.snapshot' || !isSessionSnapshot(event.snapshot)) return;
+    const { snapshot } = event;
+    const to = stepOfSnapshot(snapshot);
+    const from = this.steps.get(event.actorRef) ?? null;
+    if (from === to) return;
+    this.steps.set(event.actorRef, to);
+    const cause = event.event as { type: string; source?: string; correlation_id?: string };
+    this.observe({
+      type: 'session.transition',
+      station_id: snapshot.context.station_id,
+      session_id: snapshot.context.session_id,
+      from,
+      to,
+      event_type: cause.type,
+      source: cause.source ?? sourceOfInternal(cause.type),
+      correlation_id: cause.correlation_id ?? null,
+    });
   }
 
   /** Station ids in configured order. */
@@ -225,11 +246,86 @@ export class Floor {
   }
 
   private stationRef(id: string): StationRef | undefined {
-    return this.actor.system.get(`station-${id}`) as StationRef | undefined;
+    return this.actor.system.get(stationSystemId(id));
   }
 
   private linkRef(id: string): LinkRef | undefined {
-    return this.actor.system.get(`link-${id}`) as LinkRef | undefined;
+    return this.actor.system.get(linkSystemId(id));
+  }
+
+  /** The link's inputs go through the intake like any other; its state changes redraw screens. */
+  private watchLink(station_id: string, linkRef: LinkRef): void {
+    linkRef.on('input', ({ input, origin }) => {
+      this.intake(this.envelope(station_id, input, origin));
+    });
+    // Re-draw the screens when the link's state changes, not on every poll.
+    let signature = '';
+    linkRef.subscribe(() => {
+      const rig = this.rigStatus(station_id)!;
+      const next = JSON.stringify([rig.status, rig.vehicle, rig.last_error, rig.attempt]);
+      if (next === signature) return;
+      signature = next;
+      this.observe({ type: 'link.changed', station_id, rig });
+      const entry = this.tracked.get(station_id);
+      if (!entry) return;
+      entry.view = this.buildView(station_id, entry.ref, entry.started_at);
+      this.emit(station_id, entry.view);
+    });
+  }
+
+  /**
+   * Stamps what an edge knows about an input into a full envelope: the caller's request id (its
+   * idempotency key) or a fresh one, the correlation id (defaults to the request id), the time.
+   */
+  envelope(station_id: string, input: Input, origin: InputOrigin): Envelope {
+    const request_id = origin.request_id ?? this.newRequestId();
+    return {
+      ...input,
+      station_id,
+      source: origin.source,
+      request_id,
+      correlation_id: origin.correlation_id ?? request_id,
+      at: this.now().toISOString(),
+    } as Envelope;
+  }
+
+  /**
+   * The one door: every input enters the floor here. Refuses (and changes nothing) when the
+   * station is unknown, the input is bad, or the session cannot take it in its state.
+   */
+  intake(envelope: Envelope): IntakeResult {
+    const station = this.stationRef(envelope.station_id);
+    const session = this.session(envelope.station_id);
+    if (!station || !session) {
+      const error = new DomainError(
+        'station_not_found',
+        `No station "${envelope.station_id}" (stations: ${this.stationIds.join(', ')})`,
+      );
+      this.observe({ type: 'input.refused', envelope, error });
+      return { ok: false, envelope, error };
+    }
+    const admission = admit(envelope, session.getSnapshot(), this.options);
+    const session_id = session.getSnapshot().context.session_id;
+    switch (admission.kind) {
+      case 'refused':
+        this.observe({ type: 'input.refused', envelope, error: admission.error });
+        return { ok: false, envelope, error: admission.error };
+      case 'duplicate':
+      case 'delegated':
+        this.observe({ type: 'input.accepted', envelope, session_id, duplicate: true });
+        return { ok: true, envelope, session_id, duplicate: admission.kind === 'duplicate' };
+      case 'send':
+        this.observe({ type: 'input.accepted', envelope, session_id, duplicate: false });
+        station.send(admission.event);
+        return { ok: true, envelope, session_id, duplicate: false };
+    }
+  }
+
+  /** `intake` of an edge's input, throwing the refusal (a DomainError the API maps to a status). */
+  submit(station_id: string, input: Input, origin: InputOrigin): Envelope {
+    const result = this.intake(this.envelope(station_id, input, origin));
+    if (!result.ok) throw result.error;
+    return result.envelope;
   }
 
   /** The station's simulator link as screens and `GET /api/beamng/status` show it; null without one. */
@@ -256,16 +352,25 @@ export class Floor {
     return this.tracked.get(station_id)?.ref;
   }
 
+  /** The station whose live session has this id. */
+  stationOfSession(session_id: string): string | undefined {
+    for (const [station_id, t] of this.tracked) {
+      if (t.view.session_id === session_id) return station_id;
+    }
+    return undefined;
+  }
+
   /** Follows the station's current session; when the station starts a new one, archives the old. */
   private track(station_id: string, station: StationRef): void {
-    const ref = station.getSnapshot().children.session as SessionRef | undefined;
+    const ref = station.getSnapshot().children.session;
     const current = this.tracked.get(station_id);
     if (!ref || current?.ref === ref) return;
     if (current) {
       current.unsubscribe();
       this.archive.set(current.view.session_id, current.view);
-      if (this.archive.size > ARCHIVED_SESSIONS)
+      if (this.archive.size > ARCHIVED_SESSIONS) {
         this.archive.delete(this.archive.keys().next().value!);
+      }
     }
     const started_at = this.now().toISOString();
     const entry: Tracked = {
@@ -285,13 +390,14 @@ export class Floor {
 
   private buildView(station_id: string, ref: SessionRef, started_at: string): SessionView {
     const station = this.stationRef(station_id)!.getSnapshot().context;
+    const snapshot = ref.getSnapshot();
     const vehicle = this.services.vehicleName(
-      ref.getSnapshot().context.damage?.vehicle_model ?? station.vehicle_model,
+      snapshot.context.damage?.vehicle_model ?? station.vehicle_model,
     );
     return toSessionView({
       station_name: station.name,
       vehicle_name: vehicle,
-      snapshot: ref.getSnapshot(),
+      snapshot,
       rig: this.rigStatus(station_id),
       started_at,
       updated_at: this.now().toISOString(),
@@ -322,97 +428,53 @@ export class Floor {
   }
 
   /**
-   * Sends an event to a station. Refuses (and changes nothing) when the station is unknown or
-   * its session cannot take the event in its current state.
-   */
-  dispatch(station_id: string, input: Dispatchable): DispatchResult {
-    const station = this.stationRef(station_id);
-    const session = this.session(station_id);
-    if (!station || !session)
-      return {
-        ok: false,
-        error: new DomainError('station_not_found', `No station "${station_id}"`),
-      };
-    let event: StationEvent;
-    if (
-      input.type === 'SIMULATE_CRASH' &&
-      this.options.playCrash &&
-      session.getSnapshot().matches('Waiting')
-    ) {
-      // A simulated rig drives and crashes; its link reports the crash like a real one would.
-      if (this.options.playCrash(station_id, input.sample)) return { ok: true };
-    }
-    if (input.type === 'SIMULATE_CRASH') {
-      const model = session.getSnapshot().context.vehicle_model;
-      const samples = this.options.crashSamples(model);
-      const sample = input.sample
-        ? samples.find((s) => s.id === input.sample)
-        : samples[Math.floor(Math.random() * samples.length)];
-      if (!sample) {
-        return {
-          ok: false,
-          error: new DomainError(
-            'sample_not_found',
-            `No recorded crash ${input.sample ?? ''} for ${model}`.trim(),
-          ),
-        };
-      }
-      event = {
-        type: 'CRASH_REPORTED',
-        request_id: this.newRequestId(),
-        telemetry: sample.telemetry,
-        source: input.source ?? 'kiosk',
-      };
-    } else {
-      event = input;
-    }
-    if (event.type !== 'STAFF_RESET' && !session.getSnapshot().can(event)) {
-      const state = this.view(station_id)?.step ?? 'unknown';
-      return {
-        ok: false,
-        error: new DomainError(
-          'not_accepted',
-          `Station ${station_id} cannot take ${event.type} now (session is in ${state})`,
-          { state },
-        ),
-      };
-    }
-    station.send(event);
-    return { ok: true };
-  }
-
-  /** `dispatch`, throwing the refusal (a DomainError with a code the API maps to a status). */
-  dispatchOrThrow(station_id: string, input: Dispatchable): void {
-    const result = this.dispatch(station_id, input);
-    if (!result.ok) throw result.error;
-  }
-
-  /**
    * Waits until the station's session has analysed the crash of `request_id` and moved past
    * Crashed (it then holds the estimate too), or failed it. An estimate that fails after a good
    * analysis still resolves: the report stands and the screen offers the retry.
    */
   async analysisOf(station_id: string, request_id: string): Promise<SessionView> {
-    const damage_id = `dmg-${request_id}`;
-    const view = await this.waitFor(
+    const damage_id = damageIdOf(request_id);
+    const snapshot = await this.waitForSession(
       station_id,
-      (v) =>
-        (v.damage_id === damage_id && v.state !== 'Crashed') ||
-        (v.step === 'Crashed.failed' && v.error !== null),
+      (s) =>
+        (s.context.damage?.damage_id === damage_id && !s.matches('Crashed')) ||
+        (s.matches({ Crashed: 'failed' }) && s.context.error !== null),
     );
-    if (view.damage_id !== damage_id) throw new DomainError(view.error!.code, view.error!.message);
-    return view;
+    if (snapshot.context.damage?.damage_id !== damage_id) {
+      const error = snapshot.context.error!;
+      throw new DomainError(codeOf(error.code), error.message);
+    }
+    return this.view(station_id)!;
+  }
+
+  /**
+   * Waits until the station's session has booked `request_id` (the appointment) or refused it
+   * (the slot was taken: slot_taken; the booking failed: its error).
+   */
+  async bookingOf(station_id: string, request_id: string): Promise<Appointment> {
+    const snapshot = await this.waitForSession(
+      station_id,
+      (s) =>
+        s.context.appointment?.request_id === request_id ||
+        (s.context.booking_request_id === request_id &&
+          s.context.error !== null &&
+          !s.matches({ DealerChosen: 'booking' }) &&
+          !s.matches({ DealerChosen: 'checkingDealer' })),
+    );
+    const { appointment, error } = snapshot.context;
+    if (appointment?.request_id === request_id) return appointment;
+    throw new DomainError(codeOf(error!.code), error!.message, { state: stepOfSnapshot(snapshot) });
   }
 
   /** Resolves with the first session view (of the station's current session) that satisfies `done`. */
-  waitFor(
+  async waitFor(
     station_id: string,
     done: (view: SessionView) => boolean,
-    timeoutMs = 5000,
+    timeoutMs = WAIT_MS,
   ): Promise<SessionView> {
+    const now = this.view(station_id);
+    if (now && done(now)) return now;
     return new Promise((resolve, reject) => {
-      const now = this.view(station_id);
-      if (now && done(now)) return resolve(now);
       // Wall-clock guard only: the session itself keeps time through the XState clock.
       const timer = setTimeout(() => {
         unsubscribe();
@@ -432,9 +494,44 @@ export class Floor {
     });
   }
 
+  /** xstate's `waitFor` on the station's live session, with our refusals for its failures. */
+  private async waitForSession(
+    station_id: string,
+    done: (snapshot: SessionSnapshot) => boolean,
+  ): Promise<SessionSnapshot> {
+    const ref = this.session(station_id);
+    if (!ref) throw new DomainError('station_not_found', `No station "${station_id}"`);
+    try {
+      return await waitFor(ref, done, { timeout: WAIT_MS });
+    } catch (err) {
+      if (ref.getSnapshot().status !== 'active') {
+        throw new DomainError(
+          'session_ended',
+          `The session on station ${station_id} ended before it got there (reset, or timed out)`,
+        );
+      }
+      throw new DomainError(
+        'timeout',
+        `Station ${station_id} did not get there within ${WAIT_MS} ms: ${String(err)}`,
+      );
+    }
+  }
+
   stop(): void {
     for (const t of this.tracked.values()) t.unsubscribe();
     this.listeners.clear();
     this.actor.stop();
   }
+}
+
+/** Where an event the machine made itself comes from: its clock, or an invoked actor. */
+function sourceOfInternal(type: string): string | null {
+  if (type.startsWith('xstate.after')) return 'timer';
+  if (type.startsWith('xstate.done.actor') || type.startsWith('xstate.error.actor')) return 'actor';
+  return null;
+}
+
+/** A session error's code as one of ours (an unknown one is our bug: internal_error). */
+function codeOf(code: string): DomainError['code'] {
+  return isErrorCode(code) ? code : 'internal_error';
 }

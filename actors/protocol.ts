@@ -4,6 +4,7 @@
  * Screens render only from SessionView; they hold no business state of their own.
  */
 import { z } from 'zod';
+import type { Input } from '../machines/envelope.js';
 import {
   Appointment,
   DamageReport,
@@ -101,3 +102,13 @@ export const ClientCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('STAFF_RESET') }),
 ]);
 export type ClientCommand = z.infer<typeof ClientCommand>;
+
+/**
+ * A kiosk or staff command as the floor's intake takes it: its type and the rest as payload.
+ * Every command is an input of the same name with the same fields (machines/envelope.ts);
+ * test/actors/protocol.test.ts checks each one parses as an Envelope.
+ */
+export function commandInput(command: ClientCommand): Input {
+  const { type, ...payload } = command;
+  return { type, payload } as Input;
+}

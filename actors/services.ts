@@ -4,7 +4,7 @@
  * Each write is keyed by an id derived from the caller's request id, so a repeat is harmless.
  */
 import type { Catalog } from './catalog/load.js';
-import { analyzeDamage, detectVehicleModel } from './damage/analyze.js';
+import { analyzeDamage, modelNamedIn } from './damage/analyze.js';
 import type { PartMapping } from './damage/mapping.js';
 import { parseTelemetry } from './damage/telemetry.js';
 import { searchDealers } from './dealers/search.js';
@@ -22,7 +22,14 @@ import type {
   RepairEstimate,
   Slot,
 } from '../machines/schemas.js';
-import type { GeoPoint } from '../machines/session.js';
+import {
+  appointmentIdOf,
+  damageIdOf,
+  estimateIdOf,
+  invoiceIdOf,
+  invoiceNumberOf,
+} from '../machines/ids.js';
+import type { AnalyzeDamageInput, BookAppointmentInput, GeoPoint } from '../machines/session.js';
 
 export interface ServiceDeps {
   catalog: Catalog;
@@ -34,22 +41,16 @@ export interface ServiceDeps {
   now: () => Date;
 }
 
-export interface AnalyzeRequest {
-  request_id: string;
-  session_id: string | null;
-  telemetry: unknown;
-  /** Asked for explicitly (API body): must be a known model. */
-  vehicle_model?: string | null;
-  /** The station's configured model: used when neither the request nor the telemetry names one. */
-  fallback_model?: string | null;
-}
-
-export interface BookRequest {
-  request_id: string;
-  session_id: string | null;
-  estimate_id: string;
-  dealer_id: string;
-  slot_start: string;
+/** The candidates for a crash's vehicle model, in the order `resolveVehicleModel` weighs them. */
+export interface ModelChoice {
+  /** Asked for explicitly (an API body): must be a known model. */
+  requested?: string | null;
+  /** Named by the telemetry itself. */
+  named?: string | null;
+  /** The simulator's word for the car (the link's vehicle). */
+  simulator?: string | null;
+  /** The station's configured model. */
+  station?: string | null;
 }
 
 /** How many dealers a kiosk offers. */
@@ -66,39 +67,26 @@ export function createServices(deps: ServiceDeps) {
     return [...catalog.vehicles.keys()];
   }
 
-  /** The model an analysis is for: asked > detected in the telemetry > the station's. When none can be
-   *  found, unreadable telemetry is the better answer to give, so that is checked first. */
-  function resolveVehicleModel(
-    req: Pick<AnalyzeRequest, 'telemetry' | 'vehicle_model' | 'fallback_model'>,
-  ): string {
-    try {
-      return resolveVehicleModelOrThrow(req);
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'vehicle_model_required')
-        parseTelemetry(req.telemetry);
-      throw err;
-    }
-  }
-
-  function resolveVehicleModelOrThrow(
-    req: Pick<AnalyzeRequest, 'telemetry' | 'vehicle_model' | 'fallback_model'>,
-  ): string {
-    const asked = req.vehicle_model ?? null;
+  /**
+   * The one rule for which car a crash is: the model asked for explicitly (it must be known) >
+   * the model the telemetry names (its vehicle fields or part-id prefixes, else the simulator's
+   * word for the car) > the station's model.
+   */
+  function resolveVehicleModel(choice: ModelChoice): string {
+    const asked = choice.requested ?? null;
     if (asked !== null) {
       if (!catalog.vehicles.has(asked)) {
         throw new DomainError(
           'unknown_vehicle_model',
           `Unknown vehicle model "${asked}". Supported: ${supportedModels().join(', ')}`,
-          {
-            supported: supportedModels(),
-          },
+          { supported: supportedModels() },
         );
       }
       return asked;
     }
-    const detected = detectVehicleModel(req.telemetry, mapping);
-    if (detected && catalog.vehicles.has(detected)) return detected;
-    if (req.fallback_model && catalog.vehicles.has(req.fallback_model)) return req.fallback_model;
+    for (const named of [choice.named, choice.simulator, choice.station]) {
+      if (named && catalog.vehicles.has(named)) return named;
+    }
     throw new DomainError(
       'vehicle_model_required',
       `The telemetry does not say which car it is: send vehicle_model (one of ${supportedModels().join(', ')})`,
@@ -106,27 +94,24 @@ export function createServices(deps: ServiceDeps) {
     );
   }
 
-  /** The report of a crash under the given id; stores nothing. */
-  function analyseAs(damage_id: string, req: Omit<AnalyzeRequest, 'request_id'>): DamageReport {
-    return analyzeDamage({
-      telemetry: req.telemetry,
-      vehicle_model: resolveVehicleModel(req),
-      damage_id,
-      session_id: req.session_id,
-      now: deps.now(),
-      mapping,
-      components: componentList,
-    });
-  }
-
-  /** Analyses without storing anything: the check the API runs before a crash reaches a station. */
-  function dryRunAnalysis(req: Omit<AnalyzeRequest, 'request_id'>): DamageReport {
-    return analyseAs('dmg-dry-run', req);
-  }
-
   function dealer(dealer_id: string): Dealer {
     const found = dealerById.get(dealer_id);
     if (!found) throw new DomainError('dealer_not_found', `No dealer "${dealer_id}"`);
+    return found;
+  }
+
+  /** The slot a dealer offers at that start (taken or not); slot_not_offered otherwise. */
+  function offeredSlot(dealer_id: string, slot_start: string): Slot {
+    const start = Date.parse(slot_start);
+    const found = openSlots(dealer(dealer_id), { now: deps.now(), days: 30, per_day: 24 }).find(
+      (s) => Date.parse(s.start) === start,
+    );
+    if (!found) {
+      throw new DomainError(
+        'slot_not_offered',
+        `Dealer ${dealer_id} offers no slot starting at ${slot_start}`,
+      );
+    }
     return found;
   }
 
@@ -164,26 +149,35 @@ export function createServices(deps: ServiceDeps) {
       return found;
     },
 
-    dryRunAnalysis,
-
     /**
-     * Proves a crash for a station would make a report — unreadable or empty telemetry and an
-     * unknown model throw their 4xx errors — without storing anything; returns the model to use
-     * (read from the telemetry, else the station's).
+     * The damage report of a crash request: made once (parsed once, analysed once, stored once)
+     * and found again on any repeat — a retry, the session's analysis step after the intake, a
+     * restore. Unreadable or empty telemetry and an unknown model throw their 4xx errors and store
+     * nothing.
      */
-    vetCrash(telemetry: unknown, station: { vehicle_model: string; session_id: string }): string {
+    analyze(input: AnalyzeDamageInput): DamageReport {
+      const damage_id = damageIdOf(input.request_id);
+      const known = store.getDamage(damage_id);
+      if (known) return known;
+      const parsed = parseTelemetry(input.telemetry);
       const vehicle_model = resolveVehicleModel({
-        telemetry,
-        vehicle_model: null,
-        fallback_model: station.vehicle_model,
+        requested: input.vehicle_model,
+        named: modelNamedIn(parsed, mapping),
+        simulator: input.simulator_model,
+        station: input.station_model,
       });
-      dryRunAnalysis({ telemetry, vehicle_model, session_id: station.session_id });
-      return vehicle_model;
-    },
-
-    analyze(req: AnalyzeRequest): DamageReport {
-      const damage_id = `dmg-${req.request_id}`;
-      return store.getDamage(damage_id) ?? store.saveDamage(analyseAs(damage_id, req));
+      return store.saveDamage(
+        analyzeDamage({
+          telemetry: input.telemetry,
+          parsed,
+          vehicle_model,
+          damage_id,
+          session_id: input.session_id,
+          now: deps.now(),
+          mapping,
+          components: componentList,
+        }),
+      );
     },
 
     /** The estimate of a damage report in a market; one per (damage, market), made once. */
@@ -195,9 +189,7 @@ export function createServices(deps: ServiceDeps) {
           `Unknown market "${market}". Known: ${[...catalog.markets.keys()].join(', ')}`,
         );
       }
-      const base = damage.damage_id.replace(/^dmg-/, 'est-');
-      const estimate_id =
-        market === catalog.defaultMarket ? base : `${base}-${market.toLowerCase()}`;
+      const estimate_id = estimateIdOf(damage.damage_id, market, catalog.defaultMarket);
       const known = store.getEstimate(estimate_id);
       if (known) return known;
       const vehicle = catalog.vehicles.get(damage.vehicle_model);
@@ -239,23 +231,15 @@ export function createServices(deps: ServiceDeps) {
       return openSlots(found, { now, earliest, taken: store.takenSlots(dealer_id) });
     },
 
-    book(req: BookRequest): Appointment {
+    offeredSlot,
+
+    book(req: BookAppointmentInput): Appointment {
       const estimate = store.getEstimate(req.estimate_id);
       if (!estimate)
         throw new DomainError('estimate_not_found', `No estimate "${req.estimate_id}"`);
-      const found = dealer(req.dealer_id);
-      const start = Date.parse(req.slot_start);
-      const offered = openSlots(found, { now: deps.now(), days: 30, per_day: 24 }).find(
-        (s) => Date.parse(s.start) === start,
-      );
-      if (!offered) {
-        throw new DomainError(
-          'slot_not_offered',
-          `Dealer ${req.dealer_id} offers no slot starting at ${req.slot_start}`,
-        );
-      }
+      const offered = offeredSlot(req.dealer_id, req.slot_start);
       const appointment: Appointment = {
-        appointment_id: `apt-${req.request_id}`,
+        appointment_id: appointmentIdOf(req.request_id),
         request_id: req.request_id,
         estimate_id: req.estimate_id,
         dealer_id: req.dealer_id,
@@ -279,8 +263,8 @@ export function createServices(deps: ServiceDeps) {
       const seq = store.nextInvoiceNumber(issuer.dealer_id);
       return store.saveInvoice(
         buildInvoice({
-          invoice_id: appointment.appointment_id.replace(/^apt-/, 'inv-'),
-          invoice_number: `${issuer.dealer_id.toUpperCase()}-${year}-${String(seq).padStart(6, '0')}`,
+          invoice_id: invoiceIdOf(appointment.appointment_id),
+          invoice_number: invoiceNumberOf(issuer.dealer_id, year, seq),
           issued_at: deps.now(),
           appointment,
           estimate,

@@ -7,14 +7,16 @@
  * adapters/beamng), which owns the sockets and reports what happens as events; the machine keeps
  * time — poll interval, backoff, "stood still" — on XState's clock, so tests and replays run fast.
  *
- * What the link tells its station (a sibling in the floor's actor system, `station-{id}`):
+ * What the link tells its station, as inputs it emits for the floor's intake (actors/floor.ts):
  * live damage (TELEMETRY_RECEIVED), a crash once when damage rises past the threshold
  * (CRASH_DETECTED), and "Repair My Car" pressed in the game or the car stood still after a crash
  * (REPAIR_REQUESTED). The station asks it to recover the car (RECOVER_CAR) for the next driver. The latest full telemetry always travels with those events, so the session
  * holds it and keeps it when the rig drops out.
  */
-import { assign, enqueueActions, fromCallback, sendTo, setup, type AnyActorRef } from 'xstate';
-import type { SessionEvent } from './session.js';
+import { assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import { freshTracker, trackReading, type CrashTracker } from './crash-detection.js';
+import type { Input, InputOrigin } from './envelope.js';
+import { linkRequestIdOf } from './ids.js';
 
 export type LinkStatus = 'disconnected' | 'connecting' | 'handshaking' | 'connected';
 
@@ -66,19 +68,13 @@ export interface LinkInput {
   id_base: string;
 }
 
-export interface LinkContext extends LinkInput {
+export interface LinkContext extends LinkInput, CrashTracker {
   attempt: number;
   vehicle: RigVehicle | null;
   last_telemetry_at: string | null;
   last_error: { code: string; message: string } | null;
   connected_at: string | null;
-  /** Damage level before the current crash (resets when the car is recovered). */
-  baseline_damage: number;
   last_damage: number;
-  crashed: boolean;
-  /** Polls in a row with the crashed car standing still. */
-  still_polls: number;
-  auto_repair_sent: boolean;
   /** Counter behind the request ids the link mints. */
   requests: number;
 }
@@ -109,20 +105,19 @@ export function backoffMs(
   return Math.min(config.backoff_max_ms, config.backoff_initial_ms * 2 ** Math.max(0, attempt - 1));
 }
 
-/** The link's station: its sibling in the floor's actor system. */
-const stationOf = ({
-  system,
-  context,
-}: {
-  system: { get: (id: string) => AnyActorRef | undefined };
-  context: { station_id: string };
-}) => system.get(`station-${context.station_id}`);
+/** What the link tells the floor: an input for its station, to go through the floor's intake. */
+export interface LinkEmitted {
+  type: 'input';
+  input: Input;
+  origin: InputOrigin;
+}
 
 export const linkMachine = setup({
   types: {
     context: {} as LinkContext,
     events: {} as LinkEvent,
     input: {} as LinkInput,
+    emitted: {} as LinkEmitted,
   },
   actors: {
     // Stand-in: the real one is provided by adapters/beamng (TCP client or simulated rig).
@@ -161,81 +156,62 @@ export const linkMachine = setup({
     })),
     recoverCar: sendTo('rig', { type: 'RECOVER' } satisfies RigCommand),
     /** Reads one poll: keeps the telemetry, detects a crash or a recovered car, tells the station. */
-    takeReading: enqueueActions(({ context, event, enqueue, system }) => {
+    takeReading: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'RIG.READING') return;
       const { reading } = event;
       const total = reading.damage.damage;
-      const station = stationOf({ system, context });
-      const vehicle_model = context.vehicle?.vehicle_model ?? null;
-      const base = {
-        telemetry: reading.damage,
-        vehicle_model,
-        total_damage: total,
-        received_at: reading.received_at,
-        source: 'simulator' as const,
-      };
-      let { crashed, baseline_damage, still_polls, auto_repair_sent } = context;
-      if (crashed && total < baseline_damage + context.config.crash_threshold / 2) {
-        // The car was recovered (repaired in game): a new run starts from here.
-        crashed = false;
-        baseline_damage = total;
-        still_polls = 0;
-        auto_repair_sent = false;
-      } else if (!crashed && total < baseline_damage) {
-        baseline_damage = total;
-      }
-      const crashNow = !crashed && total - baseline_damage >= context.config.crash_threshold;
-      if (crashNow) crashed = true;
+      const verdict = trackReading(
+        context,
+        { total_damage: total, speed_ms: reading.speed_ms },
+        context.config,
+      );
       // The crash is reported once, when it happens; later readings of the crashed car are live
       // telemetry. A session that starts after the crash (the next driver) must not inherit it.
-      const sessionEvent: SessionEvent = {
-        type: crashNow ? 'CRASH_DETECTED' : 'TELEMETRY_RECEIVED',
-        ...base,
+      const payload = {
+        telemetry: reading.damage,
+        simulator_model: context.vehicle?.vehicle_model ?? null,
+        total_damage: total,
+        received_at: reading.received_at,
       };
-      if (station) enqueue.sendTo(station, sessionEvent);
-      still_polls =
-        crashed && reading.speed_ms < context.config.still_speed_ms ? still_polls + 1 : 0;
+      enqueue.emit({
+        type: 'input',
+        input: verdict.crash_now
+          ? { type: 'CRASH_DETECTED', payload }
+          : { type: 'TELEMETRY_RECEIVED', payload },
+        origin: { source: 'simulator' },
+      });
       let requests = context.requests;
-      const autoAfter = context.config.auto_repair_after_ms;
-      if (
-        crashed &&
-        !auto_repair_sent &&
-        autoAfter !== null &&
-        still_polls * context.config.poll_ms >= autoAfter
-      ) {
-        auto_repair_sent = true;
+      if (verdict.auto_repair_now) {
         requests += 1;
-        if (station) {
-          enqueue.sendTo(station, {
-            type: 'REPAIR_REQUESTED',
-            request_id: `rig-${context.station_id}-${context.id_base}-${requests}`,
+        enqueue.emit({
+          type: 'input',
+          input: { type: 'REPAIR_REQUESTED', payload: {} },
+          origin: {
             source: 'timer',
-          } satisfies SessionEvent);
-        }
+            request_id: linkRequestIdOf(context.station_id, context.id_base, requests),
+          },
+        });
       }
       enqueue.assign({
+        ...verdict.tracker,
         attempt: 0,
         last_telemetry_at: reading.received_at,
         last_damage: total,
-        baseline_damage,
-        crashed,
-        still_polls,
-        auto_repair_sent,
         requests,
       });
     }),
     /** "Repair My Car" pressed in the game: the session takes it if it is waiting with telemetry. */
-    forwardRepairPress: enqueueActions(({ context, enqueue, system }) => {
-      const station = stationOf({ system, context });
+    forwardRepairPress: enqueueActions(({ context, enqueue }) => {
       const requests = context.requests + 1;
       enqueue.assign({ requests });
-      if (station) {
-        enqueue.sendTo(station, {
-          type: 'REPAIR_REQUESTED',
-          request_id: `rig-${context.station_id}-${context.id_base}-${requests}`,
+      enqueue.emit({
+        type: 'input',
+        input: { type: 'REPAIR_REQUESTED', payload: {} },
+        origin: {
           source: 'mod',
-        } satisfies SessionEvent);
-      }
+          request_id: linkRequestIdOf(context.station_id, context.id_base, requests),
+        },
+      });
     }),
   },
 }).createMachine({
@@ -247,11 +223,8 @@ export const linkMachine = setup({
     last_telemetry_at: null,
     last_error: null,
     connected_at: null,
-    baseline_damage: 0,
+    ...freshTracker(),
     last_damage: 0,
-    crashed: false,
-    still_polls: 0,
-    auto_repair_sent: false,
     requests: 0,
   }),
   initial: 'online',

@@ -46,7 +46,10 @@ export interface SessionContext extends SessionInput {
   locale: Locale;
   /** Latest telemetry the station holds (raw JSON, any accepted shape). */
   telemetry: unknown;
-  telemetry_vehicle_model: string | null;
+  /** The model an API caller asked for explicitly with the crash (wins over everything). */
+  requested_vehicle_model: string | null;
+  /** The simulator's word for the car, from the live telemetry. */
+  simulator_vehicle_model: string | null;
   live_damage: { total_damage: number; received_at: string } | null;
   crash_request_id: string | null;
   damage: DamageReport | null;
@@ -62,30 +65,30 @@ export interface SessionContext extends SessionInput {
   ended: SessionEnd | null;
 }
 
+/** Where an event came from and which request chain it belongs to; set by the floor's intake. */
 interface Sourced {
   source?: EventSource;
+  correlation_id?: string;
+}
+
+/** Live telemetry: the car's damage as the simulator (or the old mod) reports it. */
+interface LiveTelemetry {
+  telemetry: unknown;
+  /** The simulator's word for the car, when it has one. */
+  simulator_model?: string | null;
+  total_damage: number;
+  received_at: string;
 }
 
 export type SessionEvent = Sourced &
   (
-    | {
-        type: 'TELEMETRY_RECEIVED';
-        telemetry: unknown;
-        vehicle_model?: string | null;
-        total_damage: number;
-        received_at: string;
-      }
-    | {
-        type: 'CRASH_DETECTED';
-        telemetry: unknown;
-        vehicle_model?: string | null;
-        total_damage: number;
-        received_at: string;
-      }
+    | ({ type: 'TELEMETRY_RECEIVED' } & LiveTelemetry)
+    | ({ type: 'CRASH_DETECTED' } & LiveTelemetry)
     | {
         type: 'CRASH_REPORTED';
         request_id: string;
         telemetry: unknown;
+        /** Asked for explicitly by the caller. */
         vehicle_model?: string | null;
       }
     | { type: 'REPAIR_REQUESTED'; request_id: string }
@@ -96,6 +99,9 @@ export type SessionEvent = Sourced &
     | { type: 'DEALER_CHOSEN'; dealer_id: string }
     | { type: 'CHANGE_DEALER' }
     | { type: 'SLOT_CHOSEN'; request_id: string; slot_start: string }
+    /** A booking made from outside the kiosk (the API with this session's id): choose the dealer
+     *  if the session is still choosing one, then book the slot. */
+    | { type: 'BOOKING_REQUESTED'; request_id: string; dealer_id: string; slot_start: string }
     | { type: 'NEXT_DRIVER' }
     | { type: 'SET_LOCALE'; locale: Locale }
   );
@@ -103,11 +109,17 @@ export type SessionEvent = Sourced &
 /** Why a session is over; once set, its station starts a fresh session (see machines/station.ts). */
 export type SessionEnd = 'completed' | 'abandoned';
 
+/** What analysing a crash needs; the model candidates are weighed by one rule (actors/services). */
 export interface AnalyzeDamageInput {
   request_id: string;
-  session_id: string;
+  session_id: string | null;
   telemetry: unknown;
-  vehicle_model: string;
+  /** Asked for explicitly: must be a known model. */
+  vehicle_model?: string | null;
+  /** The simulator's word for the car. */
+  simulator_model?: string | null;
+  /** The station's configured model. */
+  station_model?: string | null;
 }
 export interface EstimateRepairInput {
   damage: DamageReport;
@@ -124,7 +136,8 @@ export interface CheckDealerInput {
 }
 export interface BookAppointmentInput {
   request_id: string;
-  session_id: string;
+  /** Null for a stateless booking through the API. */
+  session_id: string | null;
   estimate_id: string;
   dealer_id: string;
   slot_start: string;
@@ -185,18 +198,27 @@ export const sessionMachine = setup({
       return context.dealers.some((d) => d.dealer_id === event.dealer_id);
     },
     isOfferedSlot: ({ context, event }) => {
-      assertEvent(event, 'SLOT_CHOSEN');
+      assertEvent(event, ['SLOT_CHOSEN', 'BOOKING_REQUESTED']);
       return context.slots.some((s) => Date.parse(s.start) === Date.parse(event.slot_start));
     },
-    isSlotTaken: ({ event }) =>
-      toSessionError((event as { error?: unknown }).error).code === 'slot_taken',
+    isOfferedDealerBooking: ({ context, event }) => {
+      assertEvent(event, 'BOOKING_REQUESTED');
+      return context.dealers.some((d) => d.dealer_id === event.dealer_id);
+    },
+    isChosenDealerBooking: ({ context, event }) => {
+      assertEvent(event, 'BOOKING_REQUESTED');
+      return context.dealer?.dealer_id === event.dealer_id;
+    },
+    hasPendingBooking: ({ context }) => context.booking_request_id !== null,
+    isSlotTaken: (_, params: { error: unknown }) =>
+      toSessionError(params.error).code === 'slot_taken',
   },
   actions: {
     recordTelemetry: assign(({ event }) => {
       assertEvent(event, ['TELEMETRY_RECEIVED', 'CRASH_DETECTED']);
       return {
         telemetry: event.telemetry,
-        telemetry_vehicle_model: event.vehicle_model ?? null,
+        simulator_vehicle_model: event.simulator_model ?? null,
         live_damage: { total_damage: event.total_damage, received_at: event.received_at },
       };
     }),
@@ -204,7 +226,7 @@ export const sessionMachine = setup({
       assertEvent(event, ['CRASH_REPORTED', 'MANUAL_DAMAGE_ENTERED']);
       return {
         telemetry: event.telemetry,
-        telemetry_vehicle_model:
+        requested_vehicle_model:
           event.type === 'CRASH_REPORTED' ? (event.vehicle_model ?? null) : null,
         crash_request_id: event.request_id,
         damage: null,
@@ -216,41 +238,25 @@ export const sessionMachine = setup({
       assertEvent(event, 'REPAIR_REQUESTED');
       return { crash_request_id: event.request_id, damage: null, estimate: null, error: null };
     }),
-    recordDamage: assign({
-      damage: ({ event }) => (event as unknown as { output: DamageReport }).output,
-      error: null,
-    }),
-    recordEstimate: assign({
-      estimate: ({ event }) => (event as unknown as { output: RepairEstimate }).output,
-      error: null,
-    }),
-    recordDealers: assign({
-      dealers: ({ event }) => (event as unknown as { output: DealerHit[] }).output,
-      error: null,
-    }),
     recordDealerChoice: assign(({ context, event }) => {
-      assertEvent(event, 'DEALER_CHOSEN');
+      assertEvent(event, ['DEALER_CHOSEN', 'BOOKING_REQUESTED']);
       return {
         dealer: context.dealers.find((d) => d.dealer_id === event.dealer_id) ?? null,
         slots: [],
+        // A booking asked for with the choice is recorded right after (recordSlotChoice).
+        booking_request_id: null,
+        slot_start: null,
         error: null,
       };
     }),
-    recordSlots: assign({ slots: ({ event }) => (event as unknown as { output: Slot[] }).output }),
     recordSlotChoice: assign(({ event }) => {
-      assertEvent(event, 'SLOT_CHOSEN');
+      assertEvent(event, ['SLOT_CHOSEN', 'BOOKING_REQUESTED']);
       return { booking_request_id: event.request_id, slot_start: event.slot_start, error: null };
     }),
-    recordAppointment: assign({
-      appointment: ({ event }) => (event as unknown as { output: Appointment }).output,
-      error: null,
-    }),
-    recordInvoice: assign({
-      invoice: ({ event }) => (event as unknown as { output: Invoice }).output,
-    }),
-    recordError: assign({
-      error: ({ event }) => toSessionError((event as { error?: unknown }).error),
-    }),
+    recordSlots: assign((_, params: { slots: Slot[] }) => ({ slots: params.slots })),
+    recordError: assign((_, params: { error: unknown }) => ({
+      error: toSessionError(params.error),
+    })),
     clearError: assign({ error: null }),
     forgetDealer: assign({ dealer: null, slots: [], booking_request_id: null, slot_start: null }),
     setLocale: assign({
@@ -268,7 +274,8 @@ export const sessionMachine = setup({
     ...input,
     locale: input.locale ?? 'pt-BR',
     telemetry: null,
-    telemetry_vehicle_model: null,
+    requested_vehicle_model: null,
+    simulator_vehicle_model: null,
     live_damage: null,
     crash_request_id: null,
     damage: null,
@@ -316,6 +323,9 @@ export const sessionMachine = setup({
       initial: 'analysing',
       states: {
         analysing: {
+          // A crash that came with its telemetry was analysed (and its report stored) at the
+          // floor's intake: this finds it. Telemetry the station held (a repair press) is
+          // analysed here, once.
           invoke: {
             id: 'analyzeDamage',
             src: 'analyzeDamage',
@@ -323,10 +333,18 @@ export const sessionMachine = setup({
               request_id: context.crash_request_id ?? context.session_id,
               session_id: context.session_id,
               telemetry: context.telemetry,
-              vehicle_model: context.telemetry_vehicle_model ?? context.vehicle_model,
+              vehicle_model: context.requested_vehicle_model,
+              simulator_model: context.simulator_vehicle_model,
+              station_model: context.vehicle_model,
             }),
-            onDone: { target: 'estimating', actions: 'recordDamage' },
-            onError: { target: 'failed', actions: 'recordError' },
+            onDone: {
+              target: 'estimating',
+              actions: assign({ damage: ({ event }) => event.output, error: null }),
+            },
+            onError: {
+              target: 'failed',
+              actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+            },
           },
         },
         estimating: {
@@ -338,8 +356,14 @@ export const sessionMachine = setup({
               market: context.market,
               session_id: context.session_id,
             }),
-            onDone: { target: '#session.Estimated', actions: 'recordEstimate' },
-            onError: { target: 'failed', actions: 'recordError' },
+            onDone: {
+              target: '#session.Estimated',
+              actions: assign({ estimate: ({ event }) => event.output, error: null }),
+            },
+            onError: {
+              target: 'failed',
+              actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+            },
           },
         },
         failed: {
@@ -377,8 +401,17 @@ export const sessionMachine = setup({
                   location: context.location,
                   vehicle_model: context.vehicle_model,
                 }),
-                onDone: { target: 'ready', actions: 'recordDealers' },
-                onError: { target: 'failed', actions: 'recordError' },
+                onDone: {
+                  target: 'ready',
+                  actions: assign({ dealers: ({ event }) => event.output, error: null }),
+                },
+                onError: {
+                  target: 'failed',
+                  actions: {
+                    type: 'recordError',
+                    params: ({ event }) => ({ error: event.error }),
+                  },
+                },
               },
             },
             ready: {
@@ -388,6 +421,11 @@ export const sessionMachine = setup({
                   guard: 'isOfferedDealer',
                   target: '#session.DealerChosen',
                   actions: 'recordDealerChoice',
+                },
+                BOOKING_REQUESTED: {
+                  guard: 'isOfferedDealerBooking',
+                  target: '#session.DealerChosen',
+                  actions: ['recordDealerChoice', 'recordSlotChoice'],
                 },
               },
             },
@@ -410,8 +448,22 @@ export const sessionMachine = setup({
             id: 'checkDealer',
             src: 'checkDealer',
             input: dealerCheckInput,
-            onDone: { target: 'choosingSlot', actions: 'recordSlots' },
-            onError: { target: 'dealerUnavailable', actions: 'recordError' },
+            onDone: [
+              // Booked from outside while the dealer was still to be chosen: book straight on.
+              {
+                guard: 'hasPendingBooking',
+                target: 'booking',
+                actions: { type: 'recordSlots', params: ({ event }) => ({ slots: event.output }) },
+              },
+              {
+                target: 'choosingSlot',
+                actions: { type: 'recordSlots', params: ({ event }) => ({ slots: event.output }) },
+              },
+            ],
+            onError: {
+              target: 'dealerUnavailable',
+              actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+            },
           },
         },
         dealerUnavailable: {
@@ -422,6 +474,11 @@ export const sessionMachine = setup({
           after: whenAttendeeIdle,
           on: {
             SLOT_CHOSEN: { guard: 'isOfferedSlot', target: 'booking', actions: 'recordSlotChoice' },
+            BOOKING_REQUESTED: {
+              guard: 'isChosenDealerBooking',
+              target: 'booking',
+              actions: 'recordSlotChoice',
+            },
           },
         },
         booking: {
@@ -435,10 +492,20 @@ export const sessionMachine = setup({
               dealer_id: context.dealer!.dealer_id,
               slot_start: context.slot_start!,
             }),
-            onDone: { target: '#session.Booked', actions: 'recordAppointment' },
+            onDone: {
+              target: '#session.Booked',
+              actions: assign({ appointment: ({ event }) => event.output, error: null }),
+            },
             onError: [
-              { guard: 'isSlotTaken', target: 'bookingConflict', actions: 'recordError' },
-              { target: 'bookingFailed', actions: 'recordError' },
+              {
+                guard: { type: 'isSlotTaken', params: ({ event }) => ({ error: event.error }) },
+                target: 'bookingConflict',
+                actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+              },
+              {
+                target: 'bookingFailed',
+                actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+              },
             ],
           },
         },
@@ -448,17 +515,34 @@ export const sessionMachine = setup({
             id: 'refreshSlots',
             src: 'checkDealer',
             input: dealerCheckInput,
-            onDone: { actions: 'recordSlots' },
-            onError: { target: 'dealerUnavailable', actions: 'recordError' },
+            onDone: {
+              actions: { type: 'recordSlots', params: ({ event }) => ({ slots: event.output }) },
+            },
+            onError: {
+              target: 'dealerUnavailable',
+              actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+            },
           },
           after: whenAttendeeIdle,
           on: {
             SLOT_CHOSEN: { guard: 'isOfferedSlot', target: 'booking', actions: 'recordSlotChoice' },
+            BOOKING_REQUESTED: {
+              guard: 'isChosenDealerBooking',
+              target: 'booking',
+              actions: 'recordSlotChoice',
+            },
           },
         },
         bookingFailed: {
           after: whenAttendeeIdle,
-          on: { RETRY: { target: 'booking', actions: 'clearError' } },
+          on: {
+            RETRY: { target: 'booking', actions: 'clearError' },
+            BOOKING_REQUESTED: {
+              guard: 'isChosenDealerBooking',
+              target: 'booking',
+              actions: 'recordSlotChoice',
+            },
+          },
         },
       },
     },
@@ -470,9 +554,15 @@ export const sessionMachine = setup({
             id: 'issueInvoice',
             src: 'issueInvoice',
             input: ({ context }) => ({ appointment: context.appointment! }),
-            onDone: { target: 'confirmationShown', actions: 'recordInvoice' },
+            onDone: {
+              target: 'confirmationShown',
+              actions: assign({ invoice: ({ event }) => event.output }),
+            },
             // The booking stands without an invoice document: show the confirmation and the error.
-            onError: { target: 'confirmationShown', actions: 'recordError' },
+            onError: {
+              target: 'confirmationShown',
+              actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+            },
           },
         },
         confirmationShown: {

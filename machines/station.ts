@@ -1,13 +1,16 @@
 /**
  * One simulator rig on the floor. It holds exactly one live attendee session and starts a fresh
- * one (in Waiting) when the session marks itself ended — confirmation shown, attendee walked away — or when
- * staff reset the station. Each fresh session starts with the car recovered in the simulator. Every input for the session passes through here, so the station is the
- * one place that sees (and, later, journals) a station's events.
+ * one (in Waiting) when the session marks itself ended — confirmation shown, attendee walked
+ * away — or when staff reset the station. Each fresh session starts with the car recovered in
+ * the simulator. Inputs reach it only through the floor's intake (actors/floor.ts).
  */
-import { assign, enqueueActions, forwardTo, setup, type SnapshotFrom } from 'xstate';
+import { assign, enqueueActions, forwardTo, setup } from 'xstate';
+import { linkSystemId, sessionIdOf } from './ids.js';
+import type { EventSource } from './schemas.js';
 import {
   sessionMachine,
   type GeoPoint,
+  type SessionEnd,
   type SessionEvent,
   type SessionTimeouts,
 } from './session.js';
@@ -45,12 +48,14 @@ export const SESSION_EVENT_TYPES = [
   'DEALER_CHOSEN',
   'CHANGE_DEALER',
   'SLOT_CHOSEN',
+  'BOOKING_REQUESTED',
   'NEXT_DRIVER',
   'SET_LOCALE',
 ] as const satisfies readonly SessionEvent['type'][];
 
 export type StationEvent =
-  SessionEvent | { type: 'STAFF_RESET'; source?: 'staff' | 'kiosk' | 'replay' | 'api' };
+  | SessionEvent
+  | { type: 'STAFF_RESET'; source?: EventSource; correlation_id?: string; request_id?: string };
 
 export const stationMachine = setup({
   types: {
@@ -59,27 +64,20 @@ export const stationMachine = setup({
     input: {} as StationInput,
   },
   actors: { session: sessionMachine },
-  guards: {
-    hasSessionEnded: ({ event }) =>
-      (event as unknown as { snapshot: SnapshotFrom<typeof sessionMachine> }).snapshot.context
-        .ended !== null,
-  },
   actions: {
     nextSessionId: assign(({ context }) => ({
       session_seq: context.session_seq + 1,
-      session_id: `${context.station_id}-${context.id_base}-${context.session_seq + 1}`,
+      session_id: sessionIdOf(context.station_id, context.id_base, context.session_seq + 1),
     })),
-    countEnded: assign(({ context, event }) => {
-      const ended = (event as unknown as { snapshot: SnapshotFrom<typeof sessionMachine> }).snapshot
-        .context.ended;
-      return ended === 'completed'
+    countEnded: assign(({ context }, params: { ended: SessionEnd | null }) =>
+      params.ended === 'completed'
         ? { sessions_completed: context.sessions_completed + 1 }
-        : { sessions_abandoned: context.sessions_abandoned + 1 };
-    }),
+        : { sessions_abandoned: context.sessions_abandoned + 1 },
+    ),
     countReset: assign(({ context }) => ({ sessions_reset: context.sessions_reset + 1 })),
     /** A fresh session gets a fresh car: ask the station's simulator link (if any) to recover it. */
     recoverCar: enqueueActions(({ context, enqueue, system }) => {
-      const link = system.get(`link-${context.station_id}`);
+      const link = system.get(linkSystemId(context.station_id));
       if (link) enqueue.sendTo(link, { type: 'RECOVER_CAR' });
     }),
   },
@@ -110,10 +108,13 @@ export const stationMachine = setup({
         }),
         // The session marks itself ended (confirmation over, attendee gone): start a fresh one.
         onSnapshot: {
-          guard: 'hasSessionEnded',
+          guard: ({ event }) => event.snapshot.context.ended !== null,
           target: 'running',
           reenter: true,
-          actions: 'countEnded',
+          actions: {
+            type: 'countEnded',
+            params: ({ event }) => ({ ended: event.snapshot.context.ended }),
+          },
         },
       },
       on: {

@@ -20,9 +20,11 @@ import {
 } from './telemetry.js';
 import type { DamageEntry, ParsedTelemetry } from './telemetry.js';
 
-export interface AnalyzeDamageInput {
+export interface AnalysisArgs {
   /** The raw payload, any accepted shape (see telemetry.ts). */
   telemetry: unknown;
+  /** The payload already parsed by the caller (so it is parsed once); parsed here when absent. */
+  parsed?: ParsedTelemetry;
   /** The car's model when the caller knows it (the rig's configuration); wins over detection. */
   vehicle_model?: string;
   damage_id: string;
@@ -52,18 +54,18 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 /**
  * Turns crash telemetry into a DamageReport. Throws TelemetryError: `telemetry_invalid`
  * (with field paths), `telemetry_empty` (nothing above the noise threshold), or
- * `vehicle_model_unknown` (none given, none in the payload).
+ * `vehicle_model_required` (none given, none in the payload).
  */
-export function analyzeDamage(input: AnalyzeDamageInput): DamageReport {
+export function analyzeDamage(input: AnalysisArgs): DamageReport {
   const { mapping } = input;
   const t = mapping.common.thresholds;
-  const parsed = parseTelemetry(input.telemetry);
+  const parsed = input.parsed ?? parseTelemetry(input.telemetry);
 
   const vehicleModel =
-    input.vehicle_model?.trim() || modelFromParsed(parsed, mapping) || declaredModel(parsed);
+    input.vehicle_model?.trim() || modelNamedIn(parsed, mapping) || declaredModel(parsed);
   if (!vehicleModel) {
     throw new TelemetryError(
-      'vehicle_model_unknown',
+      'vehicle_model_required',
       'the vehicle model was not given and cannot be read from the telemetry',
       [{ path: ['vehicle_model'], message: 'required when the payload does not name the model' }],
     );
@@ -395,7 +397,8 @@ function declaredModel(parsed: ParsedTelemetry): string | null {
   }
 }
 
-function modelFromParsed(parsed: ParsedTelemetry, mapping: PartMapping): string | null {
+/** The known model a parsed payload names (vehicle fields, else a majority of part-id prefixes). */
+export function modelNamedIn(parsed: ParsedTelemetry, mapping: PartMapping): string | null {
   const named: string[] = [];
   if (parsed.shape === 'legacy_mod') {
     const v = parsed.event.vehicle;
@@ -432,5 +435,5 @@ export function detectVehicleModel(telemetry: unknown, mapping: PartMapping): st
     if (err instanceof TelemetryError) return null;
     throw err;
   }
-  return modelFromParsed(parsed, mapping);
+  return modelNamedIn(parsed, mapping);
 }

@@ -15,8 +15,10 @@
  * where a wrong value would change the estimate (damage must be a finite number).
  */
 import { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
 import { DamageType, IsoDateTime } from '../../machines/schemas.js';
 import type { TelemetryShape } from '../../machines/schemas.js';
+import { MANUAL_SEVERITIES, MANUAL_ZONES } from './zones.js';
 
 /** A Lua table that was empty and got encoded as a JSON array instead of an object. */
 const EmptyLuaTable = z
@@ -224,19 +226,9 @@ export const NormalizedTelemetry = z.object({
 });
 export type NormalizedTelemetry = z.infer<typeof NormalizedTelemetry>;
 
-export const ManualZone = z.enum([
-  'front',
-  'front_left',
-  'front_right',
-  'left',
-  'right',
-  'rear',
-  'rear_left',
-  'rear_right',
-  'roof',
-]);
+export const ManualZone = z.enum(MANUAL_ZONES);
 export type ManualZone = z.infer<typeof ManualZone>;
-export const ManualSeverity = z.enum(['light', 'moderate', 'severe']);
+export const ManualSeverity = z.enum(MANUAL_SEVERITIES);
 export type ManualSeverity = z.infer<typeof ManualSeverity>;
 
 /** Staff's manual entry: zones of the car and how badly each was hit. */
@@ -257,7 +249,10 @@ export type ParsedTelemetry =
   | { shape: 'normalized'; telemetry: NormalizedTelemetry }
   | { shape: 'manual'; telemetry: ManualTelemetry };
 
-export type TelemetryErrorCode = 'telemetry_invalid' | 'telemetry_empty' | 'vehicle_model_unknown';
+export type TelemetryErrorCode = Extract<
+  ErrorCode,
+  'telemetry_invalid' | 'telemetry_empty' | 'telemetry_too_large' | 'vehicle_model_required'
+>;
 
 /** One problem in a payload: the field path (as zod gives it) and what is wrong there. */
 export interface TelemetryIssue {
@@ -268,7 +263,7 @@ export interface TelemetryIssue {
 /**
  * Telemetry that cannot be analysed. `code` says why: `telemetry_invalid` (not a known shape,
  * or a field is wrong: see `issues`), `telemetry_empty` (valid, but nothing is damaged), or
- * `vehicle_model_unknown` (no model given and none could be read from the payload).
+ * `vehicle_model_required` (no model given and none could be read from the payload).
  * The HTTP layer answers 422 with `code`, `message` and the issue paths.
  */
 export class TelemetryError extends Error {
@@ -385,8 +380,50 @@ function unwrapSensor(raw: Record<string, unknown>): {
   };
 }
 
+/** More parts than any real car reports (a T-Cross has a few hundred): refused unread. */
+export const MAX_TELEMETRY_PARTS = 2000;
+
+/** The keys under which every accepted shape lists its parts, groups, zones or components. */
+const PART_COLLECTION_KEYS = new Set<string>([
+  ...DAMAGE_PAYLOAD_KEYS,
+  'damage_by_zone',
+  'broken_parts',
+  'components',
+  'zones',
+]);
+
+/** Entries in the part collections of a payload, counted without reading the entries; stops
+ *  counting past `limit`. Wrappers (SensorData, `{damage, state}`) are a few levels deep. */
+function partCount(value: unknown, limit: number, depth = 0): number {
+  if (!isRecord(value)) return 0;
+  let n = 0;
+  for (const [key, child] of Object.entries(value)) {
+    if (PART_COLLECTION_KEYS.has(key) && typeof child === 'object' && child !== null) {
+      n += Array.isArray(child) ? child.length : Object.keys(child).length;
+    } else if (depth < 3) {
+      n += partCount(child, limit - n, depth + 1);
+    }
+    if (n > limit) return n;
+  }
+  return n;
+}
+
+/** Refuses telemetry listing more parts than a real car has, before any parsing: a 50,000-part
+ *  body would otherwise hold the event loop (and every station's screen) for seconds. */
+export function assertPlausibleSize(raw: unknown): void {
+  const n = partCount(raw, MAX_TELEMETRY_PARTS);
+  if (n > MAX_TELEMETRY_PARTS) {
+    throw new TelemetryError(
+      'telemetry_too_large',
+      `the telemetry lists more than ${MAX_TELEMETRY_PARTS} parts; no real car has that many`,
+      [{ path: [], message: `at most ${MAX_TELEMETRY_PARTS} parts` }],
+    );
+  }
+}
+
 /** Recognises and validates a telemetry payload; throws TelemetryError with field paths. */
 export function parseTelemetry(raw: unknown): ParsedTelemetry {
+  assertPlausibleSize(raw);
   const shape = detectTelemetryShape(raw);
   if (shape === null || !isRecord(raw)) {
     throw new TelemetryError(

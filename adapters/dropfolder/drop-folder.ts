@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import type { DomainError } from '../../actors/errors.js';
 import type { Floor } from '../../actors/floor.js';
 
 export interface DropFolderOptions {
@@ -103,35 +104,22 @@ export function watchDropFolder(options: DropFolderOptions): DropFolderWatcher {
     const path = join(dir, name);
     const request_id = requestIdFor(name, mtimeMs);
     try {
-      const view = floor.view(station_id);
-      if (!view) throw new Error(`no station "${station_id}" on the floor`);
-      // Reported on an earlier scan but not moved (we stopped in between): just move it.
-      if (view.damage_id === `dmg-${request_id}`) return await finish(name, request_id);
-
+      if (!floor.hasStation(station_id)) throw new Error(`no station "${station_id}" on the floor`);
       const telemetry = parseDropFile(name, await readFile(path, 'utf8'));
-      let vehicle_model: string;
-      try {
-        vehicle_model = floor.services.vetCrash(telemetry, view);
-      } catch (err) {
-        if (isRefusal(err)) throw new RejectedFile(describeRefusal(err));
-        throw err;
-      }
-      if (view.state !== 'Waiting') {
-        if (!waitingLogged.has(name))
-          log({ type: 'waiting', file: name, station_id, reason: `station busy (${view.step})` });
+      const result = floor.intake(
+        floor.envelope(
+          station_id,
+          { type: 'CRASH_REPORTED', payload: { telemetry } },
+          { source: 'staff', request_id },
+        ),
+      );
+      if (!result.ok) {
+        if (isRefusal(result.error)) throw new RejectedFile(describeRefusal(result.error));
+        // The station is busy (or moved on): the file waits for the next scan that finds it free.
+        if (!waitingLogged.has(name)) {
+          log({ type: 'waiting', file: name, station_id, reason: result.error.message });
+        }
         waitingLogged.add(name);
-        return;
-      }
-      const sent = floor.dispatch(station_id, {
-        type: 'CRASH_REPORTED',
-        request_id,
-        telemetry,
-        vehicle_model,
-        source: 'staff',
-      });
-      if (!sent.ok) {
-        // Refused by the session (it moved on between our look and the send): try again next scan.
-        log({ type: 'waiting', file: name, station_id, reason: sent.error.message });
         return;
       }
       await finish(name, request_id);
@@ -222,21 +210,15 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Domain refusals of the payload itself (bad shape, nothing damaged, unknown model). */
-function isRefusal(
-  err: unknown,
-): err is { code: string; message: string; issues?: unknown; details?: unknown } {
-  if (!err || typeof err !== 'object') return false;
-  const code = (err as { code?: unknown }).code;
-  return (
-    typeof code === 'string' && /^(telemetry_|vehicle_model_|unknown_vehicle_model)/.test(code)
-  );
+/** Refusals of the payload itself (bad shape, nothing damaged, unknown model): never retried. */
+function isRefusal(err: DomainError): boolean {
+  return /^(telemetry_|vehicle_model_|unknown_vehicle_model)/.test(err.code);
 }
 
-function describeRefusal(err: { code: string; message: string; issues?: unknown }): string {
+function describeRefusal(err: DomainError): string {
   const lines = [`${err.code}: ${err.message}`];
-  if (Array.isArray(err.issues)) {
-    for (const issue of err.issues as { path?: unknown[]; message?: string }[]) {
+  if (Array.isArray(err.details)) {
+    for (const issue of err.details as { path?: unknown[]; message?: string }[]) {
       lines.push(`  at ${(issue.path ?? []).join('.') || '(root)'}: ${issue.message ?? ''}`);
     }
   }

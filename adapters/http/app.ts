@@ -3,15 +3,19 @@
  * validated by zod, every error answered as `{error:{code, message, details?}}`.
  * Field names follow the client's seed data models (snake_case); money is a decimal string.
  */
-import { randomUUID } from 'node:crypto';
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Floor } from '../../actors/floor.js';
-import { ClientCommand } from '../../actors/protocol.js';
+import { ClientCommand, commandInput } from '../../actors/protocol.js';
 import { Id, IsoDateTime } from '../../machines/schemas.js';
+import { createLogger, type Logger } from '../log.js';
+import { apiDocs } from './docs.js';
 import { ApiError, toErrorResponse, validationHook } from './errors.js';
+import { originOf } from './origin.js';
 import { pages } from './pages.js';
+import { requestLog, type RequestEnv } from './request-log.js';
 import { rigRoutes } from './rig-routes.js';
 import { stationSocket } from './ws.js';
 
@@ -22,9 +26,12 @@ export interface AppDeps {
   /** Where dealer searches without a position start: the event venue. */
   venue: { lat: number; lon: number };
   startedAt?: Date;
-  /** Log of unexpected errors (our bugs); defaults to console.error. */
-  logError?: (err: unknown) => void;
+  /** Structured log (one line per request, with its correlation id); silent when not given. */
+  logger?: Logger;
 }
+
+/** Request bodies above this are refused (413) before they are read in full. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 const AnalyzeBody = z.object({
   station_id: Id.optional(),
@@ -54,11 +61,6 @@ const BookBody = z.object({
   request_id: Id.optional(),
 });
 
-/** The request id for an idempotent write: the client's (header or body) or a fresh one. */
-function requestIdOf(header: string | undefined, body: string | undefined): string {
-  return body ?? header ?? randomUUID();
-}
-
 export function createApp(deps: AppDeps) {
   const { floor } = deps;
   const services = floor.services;
@@ -86,7 +88,19 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  const stations = new Hono()
+  /** The answer to a crash a station took: once its session has analysed it (and estimated). */
+  async function analysed(station_id: string, request_id: string) {
+    const view = await floor.analysisOf(station_id, request_id);
+    return {
+      damage_id: view.damage_id,
+      session_id: view.session_id,
+      state: view.state,
+      report: view.damage,
+      session: view,
+    };
+  }
+
+  const stations = new Hono<RequestEnv>()
     .get('/', (c) =>
       c.json({
         stations: floor.stations.map((id) => {
@@ -112,126 +126,56 @@ export function createApp(deps: AppDeps) {
     .post('/:id/repair', async (c) => {
       const id = c.req.param('id');
       stationOr404(id);
-      const request_id = requestIdOf(c.req.header('idempotency-key'), undefined);
-      const view = floor.view(id)!;
-      // A retry of a press this session already answered gets the same answer.
-      if (view.damage_id === `dmg-${request_id}`) {
-        return c.json(
-          {
-            session_id: view.session_id,
-            damage_id: view.damage_id,
-            state: view.state,
-            session: view,
-          },
-          201,
-        );
-      }
-      if (view.state !== 'Waiting') {
-        throw new ApiError(
-          'not_accepted',
-          `Station ${id} is not waiting for a crash (session is in ${view.step})`,
-          { state: view.state },
-        );
-      }
-      if (!view.has_telemetry)
-        throw new ApiError('no_telemetry', `Station ${id} holds no telemetry yet: crash first`);
-      if (view.step !== 'Waiting.crashDetected') {
-        throw new ApiError(
-          'no_crash',
-          `Station ${id} has live telemetry but no crash yet (damage ${view.live_damage?.total_damage ?? 0})`,
-        );
-      }
-      floor.dispatchOrThrow(id, { type: 'REPAIR_REQUESTED', request_id, source: 'api' });
-      const done = await floor.analysisOf(id, request_id);
-      return c.json(
-        {
-          session_id: done.session_id,
-          damage_id: done.damage_id,
-          state: done.state,
-          session: done,
-        },
-        201,
+      const { request_id } = floor.submit(
+        id,
+        { type: 'REPAIR_REQUESTED', payload: {} },
+        originOf(c, 'api'),
       );
+      return c.json(await analysed(id, request_id), 201);
     })
     .post('/:id/commands', zValidator('json', ClientCommand, validationHook('json')), async (c) => {
       const id = c.req.param('id');
       stationOr404(id);
-      const command = c.req.valid('json');
-      const request_id = requestIdOf(c.req.header('idempotency-key'), undefined);
-      const event =
-        command.type === 'REPAIR_REQUESTED' || command.type === 'SLOT_CHOSEN'
-          ? { ...command, request_id, source: 'staff' as const }
-          : { ...command, source: 'staff' as const };
-      floor.dispatchOrThrow(id, event);
+      floor.submit(id, commandInput(c.req.valid('json')), originOf(c, 'staff'));
       return c.json({ accepted: true, session: floor.view(id) }, 202);
     });
 
-  const sessions = new Hono().get('/:id', (c) => {
+  const sessions = new Hono<RequestEnv>().get('/:id', (c) => {
     const view = floor.sessionView(c.req.param('id'));
     if (!view) throw new ApiError('session_not_found', `No session "${c.req.param('id')}"`);
     return c.json(view);
   });
 
-  const damage = new Hono().post(
+  const damage = new Hono<RequestEnv>().post(
     '/analyze',
     zValidator('json', AnalyzeBody, validationHook('json')),
     async (c) => {
-      const parsed = c.req.valid('json');
+      const body = c.req.valid('json');
       // A rig set up for the earlier build may name its station in a header instead of the body.
-      const headerStation = c.req.header('x-station-id');
-      const body =
-        parsed.station_id === undefined && headerStation
-          ? { ...parsed, station_id: headerStation }
-          : parsed;
-      const request_id = requestIdOf(c.req.header('idempotency-key'), body.request_id);
-      // Bad telemetry is refused (422, TelemetryError) by the analysis before anything is stored.
-      if (body.station_id === undefined) {
+      const station_id = body.station_id ?? c.req.header('x-station-id');
+      const origin = originOf(c, 'api', body.request_id);
+      if (station_id === undefined) {
+        // No station: a stateless analysis, stored under the request id (a repeat finds it).
         const report = services.analyze({
-          request_id,
+          request_id: origin.request_id ?? crypto.randomUUID(),
           session_id: null,
           telemetry: body.telemetry,
           vehicle_model: body.vehicle_model ?? null,
         });
         return c.json({ damage_id: report.damage_id, report }, 201);
       }
-      const station_id = body.station_id;
       stationOr404(station_id);
-      const view = floor.view(station_id)!;
-      // A repeat of a request this session already analysed (a client retrying after a lost answer) gets the same answer.
-      if (view.damage_id === `dmg-${request_id}`) {
-        return c.json(
-          { damage_id: view.damage_id, session_id: view.session_id, report: view.damage },
-          201,
-        );
-      }
-      const vehicle_model = services.resolveVehicleModel({
-        telemetry: body.telemetry,
-        vehicle_model: body.vehicle_model ?? null,
-        fallback_model: view.vehicle_model,
-      });
-      if (view.state !== 'Waiting') {
-        throw new ApiError(
-          'not_accepted',
-          `Station ${station_id} is busy with a session in ${view.step}: wait or reset it`,
-          { state: view.state },
-        );
-      }
-      // Telemetry that parses but cannot make a report (nothing damaged) is refused before the station moves.
-      services.dryRunAnalysis({
-        telemetry: body.telemetry,
-        vehicle_model,
-        session_id: view.session_id,
-      });
-      floor.dispatchOrThrow(station_id, {
-        type: 'CRASH_REPORTED',
-        request_id,
-        telemetry: body.telemetry,
-        vehicle_model,
-        source: 'api',
-      });
-      const done = await floor.analysisOf(station_id, request_id);
+      const { request_id } = floor.submit(
+        station_id,
+        {
+          type: 'CRASH_REPORTED',
+          payload: { telemetry: body.telemetry, vehicle_model: body.vehicle_model ?? null },
+        },
+        origin,
+      );
+      const done = await analysed(station_id, request_id);
       return c.json(
-        { damage_id: done.damage_id, session_id: done.session_id, report: done.damage },
+        { damage_id: done.damage_id, session_id: done.session_id, report: done.report },
         201,
       );
     },
@@ -264,18 +208,46 @@ export function createApp(deps: AppDeps) {
       return c.json({ dealer_id: c.req.param('id'), slots });
     });
 
-  const appointments = new Hono().post(
+  const appointments = new Hono<RequestEnv>().post(
     '/book',
     zValidator('json', BookBody, validationHook('json')),
-    (c) => {
+    async (c) => {
       const body = c.req.valid('json');
-      const request_id = requestIdOf(c.req.header('idempotency-key'), body.request_id);
-      const appointment = services.book({
-        ...body,
-        session_id: body.session_id ?? null,
-        request_id,
-      });
-      return c.json(appointment, 201);
+      const origin = originOf(c, 'api', body.request_id);
+      if (body.session_id === undefined) {
+        const appointment = services.book({
+          request_id: origin.request_id ?? crypto.randomUUID(),
+          session_id: null,
+          estimate_id: body.estimate_id,
+          dealer_id: body.dealer_id,
+          slot_start: body.slot_start,
+        });
+        return c.json(appointment, 201);
+      }
+      // A live session books itself, so every screen of its station follows.
+      const station_id = floor.stationOfSession(body.session_id);
+      if (station_id === undefined) {
+        if (floor.sessionView(body.session_id)) {
+          throw new ApiError(
+            'session_ended',
+            `Session ${body.session_id} has ended: book without session_id, or on the station's new session`,
+          );
+        }
+        throw new ApiError('session_not_found', `No session "${body.session_id}"`);
+      }
+      const { request_id } = floor.submit(
+        station_id,
+        {
+          type: 'BOOKING_REQUESTED',
+          payload: {
+            estimate_id: body.estimate_id,
+            dealer_id: body.dealer_id,
+            slot_start: body.slot_start,
+          },
+        },
+        origin,
+      );
+      return c.json(await floor.bookingOf(station_id, request_id), 201);
     },
   );
 
@@ -294,7 +266,18 @@ export function createApp(deps: AppDeps) {
     });
   });
 
-  const api = new Hono()
+  const api = new Hono<RequestEnv>()
+    .use(
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new ApiError(
+            'payload_too_large',
+            `Request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MB`,
+          );
+        },
+      }),
+    )
     .route('/health', health)
     .route('/vehicles', vehicles)
     .route('/stations', stations)
@@ -306,16 +289,19 @@ export function createApp(deps: AppDeps) {
     .route('/invoice', invoice)
     .route('/telemetry', telemetry)
     .route('/beamng', beamng)
+    .route('/docs', apiDocs({ specUrl: '/api/openapi.json' }))
     .route('/', rigRoutes({ floor }));
 
-  const app = new Hono()
+  const logger = deps.logger ?? createLogger({ level: 'silent' });
+  const app = new Hono<RequestEnv>()
+    .use(requestLog(logger))
     .route('/api', api)
     .route('/ws', stationSocket(floor))
     .route('/', pages({ hasStation: (id) => floor.hasStation(id) }));
 
   app.onError((err, c) => {
     const { status, body } = toErrorResponse(err);
-    if (status >= 500) (deps.logError ?? console.error)(err);
+    if (status >= 500) c.get('log').error({ err }, 'unexpected error');
     return c.json(body, status);
   });
   app.notFound((c) =>

@@ -5,11 +5,9 @@
  *  - `POST /stations/:id/manual-damage`: staff typing zones and severities when no simulator
  *    data exists (or the analysis of the simulator's data failed).
  *
- * Mounted by the lead at `/api`. Errors are thrown (ApiError, DomainError, TelemetryError) and
- * answered by the app's one `onError` (adapters/http/errors.ts); every 4xx leaves the station as
- * it was: payloads are checked and dry-run analysed before anything is dispatched.
+ * Mounted at `/api`. Each route turns the request into an input for the floor's intake; the
+ * intake checks and analyses it once and refuses (4xx, station unchanged) what cannot be taken.
  */
-import { randomUUID } from 'node:crypto';
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -17,7 +15,9 @@ import type { Floor } from '../../actors/floor.js';
 import type { SessionView } from '../../actors/protocol.js';
 import { ManualSeverity, ManualZone } from '../../actors/damage/telemetry.js';
 import { Id } from '../../machines/schemas.js';
+import { originOf } from './origin.js';
 import { ApiError, validationHook, zodDetails } from './errors.js';
+import type { RequestEnv } from './request-log.js';
 
 export interface RigRouteDeps {
   floor: Floor;
@@ -57,7 +57,6 @@ interface NotAccepted {
 /** Hono sub-app with the legacy crash-event route and manual damage entry; mount at `/api`. */
 export function rigRoutes(deps: RigRouteDeps) {
   const { floor } = deps;
-  const services = floor.services;
 
   /** Header, then body field, then the only station; 400 when several stations and none named. */
   function stationFor(header: string | undefined, field: string | number | undefined): string {
@@ -87,7 +86,7 @@ export function rigRoutes(deps: RigRouteDeps) {
     report: view.damage,
   });
 
-  return new Hono()
+  return new Hono<RequestEnv>()
     .post('/v1/beamng/crash-event', async (c) => {
       // Read as text and parse here: the old mod's HTTP call may not send a JSON content type,
       // which would make the validator middleware see an empty body.
@@ -113,11 +112,25 @@ export function rigRoutes(deps: RigRouteDeps) {
         );
       }
       const station_id = stationFor(c.req.header('x-station-id'), envelope.data.station_id);
-      const view = floor.view(station_id)!;
 
       if (event_type === 'crash_detected') {
-        const vehicle_model = services.vetCrash(raw, view);
-        if (view.state !== 'Waiting') {
+        const result = floor.intake(
+          floor.envelope(
+            station_id,
+            {
+              type: 'CRASH_DETECTED',
+              payload: {
+                telemetry: raw,
+                total_damage: totalDamageOf(raw),
+                received_at: new Date().toISOString(),
+              },
+            },
+            originOf(c, 'mod'),
+          ),
+        );
+        const view = floor.view(station_id)!;
+        if (!result.ok && result.error.code !== 'not_accepted') throw result.error;
+        if (!result.ok) {
           // The mod posts on every rise in damage and only logs our answer: a late event during
           // an estimate is normal, not the mod's fault.
           const answer: NotAccepted = {
@@ -129,46 +142,24 @@ export function rigRoutes(deps: RigRouteDeps) {
           };
           return c.json(answer, 202);
         }
-        floor.dispatchOrThrow(station_id, {
-          type: 'CRASH_DETECTED',
-          telemetry: raw,
-          vehicle_model,
-          total_damage: totalDamageOf(raw),
-          received_at: new Date().toISOString(),
-          source: 'mod',
-        });
-        const after = floor.view(station_id)!;
         return c.json(
           {
             accepted: true,
             station_id,
-            session_id: after.session_id,
-            state: after.state,
-            step: after.step,
+            session_id: view.session_id,
+            state: view.state,
+            step: view.step,
           },
           202,
         );
       }
 
       // manual_report: the in-game "Repair My Car", carrying the car's damage at that moment.
-      const request_id = c.req.header('idempotency-key') || randomUUID();
-      // A retry of a report this session already analysed gets the same answer.
-      if (view.damage_id === `dmg-${request_id}`) return c.json(analysed(view), 201);
-      const vehicle_model = services.vetCrash(raw, view);
-      if (view.state !== 'Waiting') {
-        throw new ApiError(
-          'not_accepted',
-          `Station ${station_id} is busy with a session in ${view.step}: wait or reset it`,
-          { state: view.state },
-        );
-      }
-      floor.dispatchOrThrow(station_id, {
-        type: 'CRASH_REPORTED',
-        request_id,
-        telemetry: raw,
-        vehicle_model,
-        source: 'mod',
-      });
+      const { request_id } = floor.submit(
+        station_id,
+        { type: 'CRASH_REPORTED', payload: { telemetry: raw } },
+        originOf(c, 'mod'),
+      );
       return c.json(analysed(await floor.analysisOf(station_id, request_id)), 201);
     })
     .post(
@@ -183,34 +174,11 @@ export function rigRoutes(deps: RigRouteDeps) {
           );
         }
         const { zones } = c.req.valid('json');
-        const telemetry = { manual: true as const, zones };
-        const request_id = c.req.header('idempotency-key') || randomUUID();
-        const view = floor.view(station_id)!;
-        if (view.damage_id === `dmg-${request_id}`) return c.json(analysed(view), 201);
-        const vehicle_model = services.vetCrash(telemetry, view);
-        if (view.step === 'Crashed.failed') {
-          // The simulator's data could not be analysed: staff's entry replaces it.
-          floor.dispatchOrThrow(station_id, {
-            type: 'MANUAL_DAMAGE_ENTERED',
-            request_id,
-            telemetry,
-            source: 'staff',
-          });
-        } else if (view.state === 'Waiting') {
-          floor.dispatchOrThrow(station_id, {
-            type: 'CRASH_REPORTED',
-            request_id,
-            telemetry,
-            vehicle_model,
-            source: 'staff',
-          });
-        } else {
-          throw new ApiError(
-            'not_accepted',
-            `Station ${station_id} takes manual damage only while waiting or after a failed analysis (session is in ${view.step})`,
-            { state: view.state },
-          );
-        }
+        const { request_id } = floor.submit(
+          station_id,
+          { type: 'MANUAL_DAMAGE_ENTERED', payload: { telemetry: { manual: true, zones } } },
+          originOf(c, 'staff'),
+        );
         return c.json(analysed(await floor.analysisOf(station_id, request_id)), 201);
       },
     );

@@ -3,11 +3,15 @@
  * takes kiosk commands, each parsed with the zod ClientCommand union before it reaches an actor.
  * One floor subscription per socket, dropped on close.
  */
-import { randomUUID } from 'node:crypto';
 import { upgradeWebSocket } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Floor } from '../../actors/floor.js';
-import { ClientCommand, type ServerMessage, type SessionView } from '../../actors/protocol.js';
+import {
+  ClientCommand,
+  commandInput,
+  type ServerMessage,
+  type SessionView,
+} from '../../actors/protocol.js';
 import { ApiError } from './errors.js';
 
 /** Serialised once per view, however many screens watch the station. */
@@ -64,12 +68,9 @@ export function stationSocket(floor: Floor) {
             );
             return;
           }
-          const command = parsed.data;
-          const event_ =
-            command.type === 'REPAIR_REQUESTED' || command.type === 'SLOT_CHOSEN'
-              ? { ...command, request_id: randomUUID(), source: 'kiosk' as const }
-              : { ...command, source: 'kiosk' as const };
-          const result = floor.dispatch(station, event_);
+          const result = floor.intake(
+            floor.envelope(station, commandInput(parsed.data), { source: 'kiosk' }),
+          );
           if (!result.ok) ws.send(errorMessage(result.error.code, result.error.message));
         },
         onClose() {

@@ -413,12 +413,12 @@ describe('analyzeDamage: errors', () => {
     expect(err).toMatchObject({ code: 'telemetry_empty' });
   });
 
-  it('answers vehicle_model_unknown when no model is given or readable', () => {
+  it('answers vehicle_model_required when no model is given or readable', () => {
     const err = catchError(() =>
       analyze({ damage: 10, part_damage: { x_hood: { damage: 0.5 } } }, null),
     );
     expect(err).toMatchObject({
-      code: 'vehicle_model_unknown',
+      code: 'vehicle_model_required',
       issues: [{ path: ['vehicle_model'] }],
     });
   });

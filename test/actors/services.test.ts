@@ -119,57 +119,47 @@ describe('idempotent writes', () => {
   });
 });
 
-describe('resolveVehicleModel: asked > detected > fallback', () => {
-  const s = services();
+describe('the vehicle model of a crash: asked > named by the telemetry > simulator > station', () => {
   const tcrossTelemetry = sample('tcross-front').telemetry;
   const anonymous = sample('golf-light-scrape').telemetry; // names no model
+  let n = 0;
+  const analyse = (
+    s: ReturnType<typeof services>,
+    telemetry: unknown,
+    models: { vehicle_model?: string | null; simulator_model?: string; station_model?: string },
+  ) => s.analyze({ request_id: `m-${(n += 1)}`, session_id: null, telemetry, ...models });
 
-  it('takes the model asked for over the one in the telemetry and the fallback', () => {
+  it('takes the model asked for over the one in the telemetry and the station', () => {
+    const s = services();
     expect(
-      s.resolveVehicleModel({
-        telemetry: tcrossTelemetry,
-        vehicle_model: 'golf',
-        fallback_model: 'tcross',
-      }),
+      analyse(s, tcrossTelemetry, { vehicle_model: 'golf', station_model: 'tcross' }).vehicle_model,
     ).toBe('golf');
   });
 
-  it('takes the model detected in the telemetry over the fallback', () => {
+  it('takes the model named in the telemetry over the simulator and the station', () => {
+    const s = services();
     expect(
-      s.resolveVehicleModel({
-        telemetry: tcrossTelemetry,
-        vehicle_model: null,
-        fallback_model: 'golf',
-      }),
+      analyse(s, tcrossTelemetry, { simulator_model: 'golf', station_model: 'golf' }).vehicle_model,
     ).toBe('tcross');
   });
 
-  it("falls back to the station's model when the telemetry names none", () => {
+  it("takes the simulator's word, then the station's, when the telemetry names none", () => {
+    const s = services();
     expect(
-      s.resolveVehicleModel({
-        telemetry: anonymous,
-        vehicle_model: null,
-        fallback_model: 'tcross',
-      }),
-    ).toBe('tcross');
-    expect(
-      s.resolveVehicleModel({ telemetry: anonymous, vehicle_model: null, fallback_model: 'golf' }),
+      analyse(s, anonymous, { simulator_model: 'golf', station_model: 'tcross' }).vehicle_model,
     ).toBe('golf');
+    expect(analyse(s, anonymous, { station_model: 'tcross' }).vehicle_model).toBe('tcross');
+    expect(analyse(s, anonymous, { station_model: 'golf' }).vehicle_model).toBe('golf');
   });
 
   it('refuses an unknown model asked for, naming the supported ones, even when the telemetry names one', () => {
+    const s = services();
     expect(
       codeOf(() =>
-        s.resolveVehicleModel({
-          telemetry: tcrossTelemetry,
-          vehicle_model: 'passat',
-          fallback_model: 'tcross',
-        }),
+        analyse(s, tcrossTelemetry, { vehicle_model: 'passat', station_model: 'tcross' }),
       ),
     ).toBe('unknown_vehicle_model');
-    expect(() =>
-      s.resolveVehicleModel({ telemetry: tcrossTelemetry, vehicle_model: 'passat' }),
-    ).toThrow(
+    expect(() => s.resolveVehicleModel({ requested: 'passat', named: 'tcross' })).toThrow(
       expect.objectContaining({
         message: expect.stringContaining('golf, tcross'),
         details: { supported: ['golf', 'tcross'] },
@@ -178,14 +168,18 @@ describe('resolveVehicleModel: asked > detected > fallback', () => {
   });
 
   it('asks for a model when there is none to be had', () => {
-    expect(
-      codeOf(() =>
-        s.resolveVehicleModel({ telemetry: anonymous, vehicle_model: null, fallback_model: null }),
-      ),
-    ).toBe('vehicle_model_required');
-    expect(
-      codeOf(() => s.resolveVehicleModel({ telemetry: anonymous, fallback_model: 'beetle' })),
-    ).toBe('vehicle_model_required');
+    const s = services();
+    expect(codeOf(() => analyse(s, anonymous, {}))).toBe('vehicle_model_required');
+    expect(codeOf(() => analyse(s, anonymous, { station_model: 'beetle' }))).toBe(
+      'vehicle_model_required',
+    );
+  });
+
+  it('refuses unreadable telemetry before asking for a model, and stores nothing', () => {
+    const s = services();
+    expect(() => analyse(s, { nonsense: true }, {})).toThrow(
+      expect.objectContaining({ code: 'telemetry_invalid' }),
+    );
   });
 });
 

@@ -265,10 +265,12 @@ describe('a session at a station', () => {
     s.station.send({ type: 'RETRY' });
     await flush();
     expect(s.calls.book.map((b) => b.request_id)).toEqual(['b1', 'b1']);
+    // The model candidates travel to the analysis, which weighs them by one rule.
     expect(s.calls.analyze[0]).toMatchObject({
       request_id: 'r1',
       session_id: '1-test-1',
-      vehicle_model: 'tcross',
+      vehicle_model: null,
+      station_model: 'tcross',
     });
   });
 

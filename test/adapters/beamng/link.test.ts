@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   createActor,
   fromCallback,
-  setup,
   SimulatedClock,
   waitFor,
   type ActorRefFrom,
@@ -50,43 +49,30 @@ const baseConfig: LinkConfig = {
 type LinkRef = ActorRefFrom<typeof linkMachine>;
 type LinkSnapshot = SnapshotFrom<typeof linkMachine>;
 
-/** A station with id "1" that records what its link tells it, and the link beside it in one actor system. */
+/** A link in its own actor system, recording the inputs it emits for its station (flattened:
+ *  type, payload fields, source and request id), as the floor's intake would receive them. */
 function startFloor(
   rigConnection: CallbackActorLogic<RigCommand, RigConnectionInput>,
   input: Partial<LinkInput> & Pick<LinkInput, 'address'>,
   clock?: SimulatedClock,
 ) {
   const received: AnyEventObject[] = [];
-  const floor = setup({
-    actors: {
-      station: fromCallback<AnyEventObject>(({ receive }) => {
-        receive((event) => {
-          received.push(event);
-        });
-      }),
-      link: linkMachine.provide({ actors: { rigConnection } }),
+  const root = createActor(linkMachine.provide({ actors: { rigConnection } }), {
+    input: {
+      station_id: '1',
+      simulated: true,
+      protocol_version: 'v1.23',
+      config: baseConfig,
+      id_base: 'test',
+      ...input,
     },
-  }).createMachine({
-    invoke: [
-      { id: 'station', systemId: 'station-1', src: 'station' },
-      {
-        id: 'link',
-        systemId: 'link-1',
-        src: 'link',
-        input: {
-          station_id: '1',
-          simulated: true,
-          protocol_version: 'v1.23',
-          config: baseConfig,
-          id_base: 'test',
-          ...input,
-        },
-      },
-    ],
+    ...(clock ? { clock } : {}),
   });
-  const root = createActor(floor, clock ? { clock } : {});
+  root.on('input', ({ input: emitted, origin }) => {
+    received.push({ type: emitted.type, ...emitted.payload, ...origin });
+  });
   root.start();
-  const link = root.system.get('link-1') as LinkRef;
+  const link: LinkRef = root;
   const statuses: string[] = [linkStatusOf(link.getSnapshot().value)];
   link.subscribe((snapshot) => {
     const status = linkStatusOf(snapshot.value);
@@ -162,13 +148,13 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
     await eventually(() => ofType('CRASH_DETECTED').length > 0);
     const live = ofType('TELEMETRY_RECEIVED');
     expect(live.length).toBeGreaterThan(0);
-    expect(live.every((e) => e['total_damage'] === 0 && e['vehicle_model'] === 'tcross')).toBe(
+    expect(live.every((e) => e['total_damage'] === 0 && e['simulator_model'] === 'tcross')).toBe(
       true,
     );
     const crash = ofType('CRASH_DETECTED')[0]!;
     expect(crash['total_damage']).toBeGreaterThanOrEqual(500);
     expect(crash).toMatchObject({
-      vehicle_model: 'tcross',
+      simulator_model: 'tcross',
       source: 'simulator',
       telemetry: { damage: crash['total_damage'] },
     });
@@ -443,7 +429,7 @@ describe('link machine on a simulated clock with a scripted rig', () => {
     expect(answer(0)).toMatchObject({
       type: 'TELEMETRY_RECEIVED',
       total_damage: 0,
-      vehicle_model: 'tcross',
+      simulator_model: 'tcross',
     });
     expect(answer(499, 10)).toMatchObject({ type: 'TELEMETRY_RECEIVED', total_damage: 499 });
     expect(answer(500, 3)).toMatchObject({

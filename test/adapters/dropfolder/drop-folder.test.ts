@@ -152,7 +152,7 @@ describe('watchDropFolder', () => {
     expect(t.floor.view('1')!.damage_id).toBe(first.damage_id);
     expect(t.events.filter((e) => e.type === 'waiting')).toHaveLength(1);
 
-    expect(t.floor.dispatch('1', { type: 'STAFF_RESET', source: 'staff' }).ok).toBe(true);
+    t.floor.submit('1', { type: 'STAFF_RESET', payload: {} }, { source: 'staff' });
     await t.floor.waitFor('1', (v) => v.state === 'Waiting');
     await t.watcher.scanNow();
     const second = await t.floor.waitFor('1', (v) => v.state === 'Estimated');

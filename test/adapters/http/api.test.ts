@@ -397,7 +397,11 @@ describe('POST /api/stations/{id}/repair', () => {
       total_damage: 0,
       received_at: new Date().toISOString(),
     };
-    expect(t.runtime.floor.dispatch('2', { type: 'TELEMETRY_RECEIVED', ...live_ }).ok).toBe(true);
+    t.runtime.floor.submit(
+      '2',
+      { type: 'TELEMETRY_RECEIVED', payload: live_ },
+      { source: 'simulator' },
+    );
     await expectError(
       await t.app.request('/api/stations/2/repair', { method: 'POST' }),
       409,
@@ -408,12 +412,20 @@ describe('POST /api/stations/{id}/repair', () => {
 
   it('uses the latest telemetry the station holds and moves it on to Estimated (201)', async () => {
     const t = buildApp(live);
-    const dispatched = t.runtime.floor.dispatch('2', {
-      type: 'CRASH_DETECTED',
-      telemetry: sampleFor(t, 'golf').telemetry,
-      total_damage: 7311.8,
-      received_at: new Date().toISOString(),
-    });
+    const dispatched = t.runtime.floor.intake(
+      t.runtime.floor.envelope(
+        '2',
+        {
+          type: 'CRASH_DETECTED',
+          payload: {
+            telemetry: sampleFor(t, 'golf').telemetry,
+            total_damage: 7311.8,
+            received_at: new Date().toISOString(),
+          },
+        },
+        { source: 'simulator' },
+      ),
+    );
     expect(dispatched.ok).toBe(true);
     const res = await t.app.request('/api/stations/2/repair', { method: 'POST' });
     const text = await res.text();

@@ -37,7 +37,6 @@ export function buildApp(
       title_pt,
       title_en,
     })),
-    logError: () => {},
   });
   const built = { runtime, app };
   live.push(built);

@@ -154,11 +154,13 @@ describe('POST /api/v1/beamng/crash-event (the earlier build mod)', () => {
   it('the attendee pressing Repair My Car after crash_detected uses the telemetry the session holds', async () => {
     const t = build();
     await t.app.request('/api/v1/beamng/crash-event', post(legacyEvent(), { 'X-Station-Id': '1' }));
-    const sent = t.floor.dispatch('1', {
-      type: 'REPAIR_REQUESTED',
-      request_id: 'press-1',
-      source: 'kiosk',
-    });
+    const sent = t.floor.intake(
+      t.floor.envelope(
+        '1',
+        { type: 'REPAIR_REQUESTED', payload: {} },
+        { source: 'kiosk', request_id: 'press-1' },
+      ),
+    );
     expect(sent.ok).toBe(true);
     const view = await t.floor.waitFor('1', (v) => v.state === 'Estimated');
     expect(view.damage?.components.map((c) => c.component_name)).toContain('front_bumper');
@@ -324,16 +326,21 @@ describe('POST /api/stations/:id/manual-damage', () => {
 
   it('in Crashed.failed: replaces the failed analysis with the staff entry', async () => {
     const t = build();
-    // A payload that passes the route's checks but fails in the session: reach Crashed.failed
-    // through the floor directly with telemetry the analysis refuses.
-    expect(
-      t.floor.dispatch('1', {
-        type: 'CRASH_REPORTED',
-        request_id: 'broken',
-        telemetry: { foo: 1 },
-        source: 'api',
-      }).ok,
-    ).toBe(true);
+    // The rig's live telemetry is taken as it comes; a repair press then has it analysed, and
+    // telemetry the analysis cannot read puts the session in Crashed.failed.
+    t.floor.submit(
+      '1',
+      {
+        type: 'CRASH_DETECTED',
+        payload: {
+          telemetry: { foo: 1 },
+          total_damage: 900,
+          received_at: new Date().toISOString(),
+        },
+      },
+      { source: 'simulator' },
+    );
+    t.floor.submit('1', { type: 'REPAIR_REQUESTED', payload: {} }, { source: 'kiosk' });
     const failed = await t.floor.waitFor('1', (v) => v.step === 'Crashed.failed');
     expect(failed.error?.code).toBe('telemetry_invalid');
     const body = Analysed.parse(
