@@ -10,6 +10,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/browser/**', 'node_modules/**'],
           environment: 'node',
+          // Servers started by tests log nothing unless a test passes its own logger.
+          env: { LOG_LEVEL: 'silent' },
           testTimeout: 20_000,
         },
       },
@@ -18,6 +20,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
+          env: { LOG_LEVEL: 'silent' },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -214,6 +214,8 @@ export class Floor {
 
   /** Session steps as last seen, to report each transition once with the event behind it. */
   private readonly steps = new WeakMap<object, string>();
+  /** The correlation id of the last input each session took. */
+  private readonly chains = new WeakMap<object, string>();
 
   /** XState's inspection: every session snapshot with the event that led to it. */
   private inspect(event: InspectionEvent): void {
@@ -224,6 +226,12 @@ export class Floor {
     if (from === to) return;
     this.steps.set(event.actorRef, to);
     const cause = event.event as { type: string; source?: string; correlation_id?: string };
+    // An invoked actor's answer belongs to the request that started the work.
+    const source = cause.source ?? sourceOfInternal(cause.type);
+    if (cause.correlation_id) this.chains.set(event.actorRef, cause.correlation_id);
+    const correlation_id =
+      cause.correlation_id ??
+      (source === 'actor' ? (this.chains.get(event.actorRef) ?? null) : null);
     this.observe({
       type: 'session.transition',
       station_id: snapshot.context.station_id,
@@ -231,8 +239,8 @@ export class Floor {
       from,
       to,
       event_type: cause.type,
-      source: cause.source ?? sourceOfInternal(cause.type),
-      correlation_id: cause.correlation_id ?? null,
+      source,
+      correlation_id,
     });
   }
 

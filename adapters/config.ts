@@ -3,6 +3,7 @@
  * naming the variable. Every setting is listed in the README.
  */
 import { z } from 'zod';
+import { LOG_LEVELS } from './log.js';
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -40,6 +41,8 @@ const Env = z.object({
   DROP_POLL_MS: z.coerce.number().int().min(50).default(1000),
   /** Playback speed of the simulated rigs' recorded drives. */
   SIM_RIG_SPEED: z.coerce.number().positive().max(100).default(3),
+  /** Log level: fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 export type RuntimeConfig = z.infer<typeof Env>;
 

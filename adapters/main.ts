@@ -5,25 +5,15 @@ import { startServer } from './http/server.js';
 try {
   const server = await startServer();
   const stations = server.runtime.floor.stations;
-  console.log(`crash-to-repair listening on ${server.url}`);
-  console.log(`  station picker: ${server.url}/`);
-  for (const id of stations) console.log(`  kiosk ${id}: ${server.url}/station/${id}`);
-  // Staff read the console too: say when a station's simulator link changes state.
-  for (const id of stations) {
-    let last = '';
-    server.runtime.floor.subscribe(id, (view) => {
-      const rig = view.rig;
-      if (!rig) return;
-      const line = `${rig.status}${rig.last_error ? ` (${rig.last_error.message})` : ''}`;
-      if (line === last) return;
-      last = line;
-      console.log(
-        `${new Date().toISOString()} station ${id} simulator ${rig.simulated ? '(simulated) ' : ''}${rig.address}: ${line}`,
-      );
-    });
+  server.logger.info({ url: server.url, stations }, 'crash-to-repair listening');
+  if (process.stdout.isTTY) {
+    // On a terminal, the addresses staff click on as plain lines (JSON logs stay pure otherwise).
+    console.log(`  station picker: ${server.url}/`);
+    console.log(`  API reference:  ${server.url}/api/docs`);
+    for (const id of stations) console.log(`  kiosk ${id}: ${server.url}/station/${id}`);
   }
   const shutdown = () => {
-    console.log('shutting down');
+    server.logger.info('shutting down');
     void server.close().then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

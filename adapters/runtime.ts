@@ -41,7 +41,7 @@ export function stationsOf(config: RuntimeConfig): StationConfig[] {
   }));
 }
 
-export interface RuntimeOptions extends Pick<FloorOptions, 'clock' | 'now'> {
+export interface RuntimeOptions extends Pick<FloorOptions, 'clock' | 'now' | 'observe'> {
   /** Simulator links (see adapters/rigs.ts); without them stations take telemetry by API only. */
   rigs?: Pick<Rigs, 'links' | 'playCrash'>;
 }
@@ -89,6 +89,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       services,
       now,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.observe ? { observe: options.observe } : {}),
       ...(options.rigs
         ? {
             links: options.rigs.links,

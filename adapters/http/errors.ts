@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isErrorCode, type ErrorCode } from '../../actors/errors.js';
 
 /** What both zod's classic and core errors have: the issues with their paths. */
 interface ZodLikeError {
@@ -15,43 +16,50 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
-/** HTTP status for each domain error code; anything unlisted is a 500 (our fault, logged). */
-const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
+/** HTTP status for every error code: keyed by the ErrorCode union, so a new code without a
+ *  status does not compile. 5xx codes are our fault and are logged. */
+export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_body: 400,
   invalid_query: 400,
   invalid_json: 400,
+  station_required: 400,
+  payload_too_large: 413,
   telemetry_invalid: 422,
   telemetry_empty: 422,
+  telemetry_too_large: 422,
   unknown_vehicle_model: 422,
-  vehicle_model_unknown: 422,
   vehicle_model_required: 422,
   unknown_market: 422,
   slot_not_offered: 422,
+  estimate_mismatch: 422,
+  dealer_not_offered: 422,
+  not_found: 404,
   station_not_found: 404,
   session_not_found: 404,
   damage_not_found: 404,
   estimate_not_found: 404,
   dealer_not_found: 404,
   appointment_not_found: 404,
-  sample_not_found: 404,
   invoice_not_found: 404,
-  not_found: 404,
+  sample_not_found: 404,
   not_accepted: 409,
   no_telemetry: 409,
   no_crash: 409,
   slot_taken: 409,
+  session_ended: 409,
   timeout: 504,
+  internal_error: 500,
+  not_provided: 500,
 };
 
 /** A thrown error with a code and status, answered as JSON by `onError`. */
 export class ApiError extends HTTPException {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    status: ContentfulStatusCode = STATUS_BY_CODE[code] ?? 400,
   ) {
-    super(status, { message });
+    super(STATUS_BY_CODE[code], { message });
   }
 }
 
@@ -96,17 +104,18 @@ export function toErrorResponse(err: unknown): { status: ContentfulStatusCode; b
       body: { error: { code, message: err.message || 'Bad request' } },
     };
   }
-  if (err && typeof err === 'object' && typeof (err as { code?: unknown }).code === 'string') {
-    const e = err as { code: string; message?: string; details?: unknown; issues?: unknown };
+  if (err instanceof Error && isErrorCode((err as { code?: unknown }).code)) {
+    // DomainError, TelemetryError (issues as details), SlotTakenError: refusals with our codes.
+    const e = err as Error & { code: ErrorCode; details?: unknown; issues?: unknown };
     const status = STATUS_BY_CODE[e.code];
-    if (status) {
+    if (status !== 500) {
       const details = e.details ?? e.issues;
       return {
         status,
         body: {
           error: {
             code: e.code,
-            message: e.message ?? e.code,
+            message: e.message || e.code,
             ...(details !== undefined ? { details } : {}),
           },
         },

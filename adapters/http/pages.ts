@@ -42,7 +42,7 @@ export function pages(opts: { hasStation: (id: string) => boolean; uiDir?: strin
   const uiDir = opts.uiDir ?? UI_DIR;
   const page = async () => {
     const file = await fileUnder(uiDir, 'index.html');
-    if (!file) throw new ApiError('not_found', 'ui/index.html is missing', undefined, 404);
+    if (!file) throw new ApiError('not_found', 'ui/index.html is missing');
     return new Response(new Uint8Array(file.body), {
       headers: { 'content-type': file.type, 'cache-control': 'no-cache' },
     });
@@ -56,8 +56,6 @@ export function pages(opts: { hasStation: (id: string) => boolean; uiDir?: strin
       throw new ApiError(
         'not_found',
         `No file ${c.req.path}${dir === 'dist' ? ' (did `npm run build:ui` run?)' : ''}`,
-        undefined,
-        404,
       );
     return new Response(new Uint8Array(file.body), {
       headers: { 'content-type': file.type, 'cache-control': 'no-cache' },

@@ -76,7 +76,6 @@ export function rigRoutes(deps: RigRouteDeps) {
       'station_required',
       `Several stations (${floor.stations.join(', ')}): name one with the X-Station-Id header or a station_id field`,
       { stations: floor.stations },
-      400,
     );
   }
 

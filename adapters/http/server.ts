@@ -8,25 +8,36 @@ import { mkdirSync } from 'node:fs';
 import { watchDropFolder, type DropFolderWatcher } from '../dropfolder/drop-folder.js';
 import { startRigs } from '../rigs.js';
 import { createRuntime, stationsOf, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { floorLogger } from '../floor-log.js';
+import { createLogger, type Logger } from '../log.js';
 import { createApp } from './app.js';
+
+export interface ServerOptions extends Omit<RuntimeOptions, 'rigs' | 'observe'> {
+  /** Where the server logs; by default JSON lines on stdout (readable on a terminal) at LOG_LEVEL. */
+  logger?: Logger;
+}
 
 export interface RunningServer {
   url: string;
   port: number;
   runtime: Runtime;
+  logger: Logger;
   close(): Promise<void>;
 }
 
 /** Starts everything; settings default to the environment's, overridden by `overrides`. */
 export async function startServer(
   overrides: Partial<RuntimeConfig> = {},
-  options: Omit<RuntimeOptions, 'rigs'> = {},
+  options: ServerOptions = {},
 ): Promise<RunningServer> {
   const config = { ...readConfig(), ...overrides };
+  const { logger: given, ...runtimeOptions } = options;
+  const logger =
+    given ?? createLogger({ level: config.LOG_LEVEL, pretty: Boolean(process.stdout.isTTY) });
   const rigs = await startRigs(config, stationsOf(config));
   let runtime: Runtime;
   try {
-    runtime = createRuntime(config, { ...options, rigs });
+    runtime = createRuntime(config, { ...runtimeOptions, rigs, observe: floorLogger(logger) });
   } catch (err) {
     await rigs.close();
     throw err;
@@ -40,6 +51,7 @@ export async function startServer(
       title_pt,
       title_en,
     })),
+    logger,
   });
   const dropFolders: DropFolderWatcher[] = [];
   if (config.DROP_DIR) {
@@ -52,7 +64,7 @@ export async function startServer(
           station_id,
           floor: runtime.floor,
           pollMs: config.DROP_POLL_MS,
-          log: (e) => console.log(`drop folder ${station_id}:`, JSON.stringify(e)),
+          log: (e) => logger.info({ ...e, drop_dir: dir }, 'drop folder'),
         }),
       );
     }
@@ -71,6 +83,7 @@ export async function startServer(
     url: `http://${host}:${port}`,
     port,
     runtime,
+    logger,
     close: () =>
       new Promise<void>((resolve) => {
         for (const watcher of dropFolders) void watcher.stop();

@@ -156,6 +156,12 @@ describe('session statechart (xstate/graph)', () => {
     done('checkDealer', slots),
     error('checkDealer', 'dealer_not_found'),
     { type: 'SLOT_CHOSEN', request_id: 'b1', slot_start: slots[0]!.start },
+    {
+      type: 'BOOKING_REQUESTED',
+      request_id: 'b2',
+      dealer_id: 'vw-sp-001',
+      slot_start: slots[0]!.start,
+    },
     done('bookAppointment', appointment),
     error('bookAppointment', 'slot_taken'),
     error('bookAppointment', 'internal_error'),
@@ -410,6 +416,64 @@ describe('a session at a station', () => {
         .getSnapshot()
         .can({ type: 'SLOT_CHOSEN', request_id: 'x', slot_start: '2026-11-29T03:00:00-03:00' }),
     ).toBe(false);
+  });
+
+  it('books from outside: choosing the dealer first when it is still choosing one', async () => {
+    const s = startStation();
+    s.station.send({ type: 'CRASH_REPORTED', request_id: 'r1', telemetry: {} });
+    await flush();
+    s.station.send({ type: 'CONTINUE' });
+    s.station.send({ type: 'CONTINUE' });
+    await flush();
+    const booking = {
+      type: 'BOOKING_REQUESTED' as const,
+      request_id: 'api-1',
+      dealer_id: 'vw-sp-001',
+      slot_start: slots[0]!.start,
+    };
+    expect(
+      s
+        .session()
+        .getSnapshot()
+        .can({ ...booking, dealer_id: 'nowhere' }),
+    ).toBe(false);
+    s.station.send(booking);
+    await flush();
+    expect(s.session().getSnapshot().value).toEqual({ Booked: 'confirmationShown' });
+    expect(s.calls.book).toEqual([
+      expect.objectContaining({
+        request_id: 'api-1',
+        dealer_id: 'vw-sp-001',
+        slot_start: slots[0]!.start,
+      }),
+    ]);
+  });
+
+  it('books from outside a dealer already chosen, but not another one', async () => {
+    const s = startStation();
+    s.station.send({ type: 'CRASH_REPORTED', request_id: 'r1', telemetry: {} });
+    await flush();
+    s.station.send({ type: 'CONTINUE' });
+    s.station.send({ type: 'CONTINUE' });
+    await flush();
+    s.station.send({ type: 'DEALER_CHOSEN', dealer_id: 'vw-sp-001' });
+    await flush();
+    const booking = {
+      type: 'BOOKING_REQUESTED' as const,
+      request_id: 'api-2',
+      dealer_id: 'vw-sp-001',
+      slot_start: slots[0]!.start,
+    };
+    expect(
+      s
+        .session()
+        .getSnapshot()
+        .can({ ...booking, dealer_id: 'vw-sp-002' }),
+    ).toBe(false);
+    s.station.send(booking);
+    await flush();
+    expect(s.session().getSnapshot().value).toEqual({ Booked: 'confirmationShown' });
+    expect(s.calls.book.map((b) => b.request_id)).toEqual(['api-2']);
   });
 
   describe('staff reset works from any state', () => {

@@ -320,3 +320,128 @@ describe('station WebSocket', () => {
     expect(await upgradeStatus('/ws?station=')).toBe(400);
   });
 });
+
+describe('POST /api/appointments/book with a live session', () => {
+  /** Drives a station by HTTP to the dealer list, with a kiosk and a second screen watching. */
+  async function toDealerList(station: string) {
+    const kiosk = await connect(station);
+    const second = await connect(station);
+    await nextMessage(kiosk);
+    await nextMessage(second);
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${server!.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    send(kiosk, { type: 'SIMULATE_CRASH' });
+    await nextStep(kiosk, 'Waiting.crashDetected');
+    send(kiosk, { type: 'REPAIR_REQUESTED' });
+    await nextStep(kiosk, 'Estimated.reviewingDamage');
+    send(kiosk, { type: 'CONTINUE' });
+    send(kiosk, { type: 'CONTINUE' });
+    const ready = await nextStep(kiosk, 'Estimated.choosingDealer.ready');
+    return { kiosk, second, post, session: ready.session };
+  }
+
+  it('books through the session: the dealer is chosen, the slot booked, and every screen shows it', async () => {
+    await start();
+    const { second, post, session } = await toDealerList('1');
+    const dealer = session.dealers[0]!;
+    const slots = (await (
+      await fetch(`${server!.url}/api/dealers/${dealer.dealer_id}/slots`)
+    ).json()) as {
+      slots: { start: string }[];
+    };
+    const slot_start = slots.slots[0]!.start;
+    const body = {
+      estimate_id: session.estimate_id,
+      dealer_id: dealer.dealer_id,
+      slot_start,
+      session_id: session.session_id,
+    };
+    const res = await post('/api/appointments/book', body, { 'Idempotency-Key': 'book-1' });
+    const appointment = (await res.json()) as { appointment_id: string; session_id: string };
+    expect(res.status, JSON.stringify(appointment)).toBe(201);
+    expect(appointment).toMatchObject({
+      session_id: session.session_id,
+      dealer_id: dealer.dealer_id,
+    });
+    // The second screen follows the session all the way to the confirmation.
+    const booked = await nextStep(second, 'Booked.confirmationShown');
+    expect(booked.session.appointment_id).toBe(appointment.appointment_id);
+    expect(booked.session.dealer_id).toBe(dealer.dealer_id);
+    // The same request again gets the same appointment and books nothing new.
+    const again = await post('/api/appointments/book', body, { 'Idempotency-Key': 'book-1' });
+    expect(again.status).toBe(201);
+    expect(await again.json()).toMatchObject({ appointment_id: appointment.appointment_id });
+    // A new request on a booked session: it cannot book now, and says where it is.
+    const late = await post('/api/appointments/book', body, { 'Idempotency-Key': 'book-2' });
+    expect(late.status).toBe(409);
+    expect(await late.json()).toMatchObject({
+      error: { code: 'not_accepted', details: { state: 'Booked.confirmationShown' } },
+    });
+  });
+
+  it('answers 409 slot_taken when the slot went to someone else, and the screens offer fresh slots', async () => {
+    await start();
+    const { kiosk, post, session } = await toDealerList('1');
+    const dealer = session.dealers[0]!;
+    const slots = (await (
+      await fetch(`${server!.url}/api/dealers/${dealer.dealer_id}/slots`)
+    ).json()) as {
+      slots: { start: string }[];
+    };
+    const slot_start = slots.slots[0]!.start;
+    // Someone else books the slot first, statelessly.
+    const other = await post('/api/appointments/book', {
+      estimate_id: session.estimate_id,
+      dealer_id: dealer.dealer_id,
+      slot_start,
+    });
+    expect(other.status).toBe(201);
+    const res = await post('/api/appointments/book', {
+      estimate_id: session.estimate_id,
+      dealer_id: dealer.dealer_id,
+      slot_start,
+      session_id: session.session_id,
+    });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: { code: 'slot_taken' } });
+    const conflict = await nextStep(kiosk, 'DealerChosen.bookingConflict');
+    expect(conflict.session.dealer_id).toBe(dealer.dealer_id);
+  });
+
+  it('refuses what does not fit the session before anything moves', async () => {
+    await start();
+    const { post, session } = await toDealerList('1');
+    const dealer = session.dealers[0]!;
+    const slots = (await (
+      await fetch(`${server!.url}/api/dealers/${dealer.dealer_id}/slots`)
+    ).json()) as {
+      slots: { start: string }[];
+    };
+    const base = {
+      estimate_id: session.estimate_id,
+      dealer_id: dealer.dealer_id,
+      slot_start: slots.slots[0]!.start,
+      session_id: session.session_id,
+    };
+    const expectRefusal = async (body: object, status: number, code: string) => {
+      const res = await post('/api/appointments/book', body);
+      expect({ status: res.status, body: await res.json() }).toMatchObject({
+        status,
+        body: { error: { code } },
+      });
+    };
+    await expectRefusal({ ...base, estimate_id: 'est-other' }, 422, 'estimate_mismatch');
+    await expectRefusal({ ...base, dealer_id: 'vw-nowhere' }, 422, 'dealer_not_offered');
+    await expectRefusal(
+      { ...base, slot_start: '2020-01-01T10:00:00.000Z' },
+      422,
+      'slot_not_offered',
+    );
+    await expectRefusal({ ...base, session_id: 'no-such-session' }, 404, 'session_not_found');
+    expect(server!.runtime.floor.view('1')!.step).toBe('Estimated.choosingDealer.ready');
+  });
+});
