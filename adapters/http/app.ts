@@ -1,28 +1,60 @@
 /**
- * The HTTP API and the pages, as one Hono app. One sub-app per resource, every body and query
- * validated by zod, every error answered as `{error:{code, message, details?}}`.
- * Field names follow the client's seed data models (snake_case); money is a decimal string.
+ * The HTTP API and the pages, as one Hono app. One sub-app per resource, every route declared
+ * with its zod schemas (adapters/http/openapi.ts): params, query and body validated, every answer
+ * typed and documented at /api/openapi.json, every error answered as
+ * `{error:{code, message, details?}}`. Field names follow the client's seed data models
+ * (snake_case); money is a decimal string.
  */
-import { zValidator } from '@hono/zod-validator';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { Floor } from '../../actors/floor.js';
-import { ClientCommand, commandInput } from '../../actors/protocol.js';
-import { Id, IsoDateTime } from '../../machines/schemas.js';
+import { ClientCommand, commandInput, SessionView } from '../../actors/protocol.js';
+import { Appointment, Id, Invoice, IsoDateTime, RepairEstimate } from '../../machines/schemas.js';
 import { createLogger, type Logger } from '../log.js';
 import { apiDocs } from './docs.js';
-import { ApiError, toErrorResponse, validationHook } from './errors.js';
+import { limitBody } from './body-limit.js';
+import { ApiError, toErrorResponse } from './errors.js';
+import {
+  answer,
+  apiRoutes,
+  component,
+  jsonBody,
+  jsonOnly,
+  OPENAPI_PATH,
+  pathId,
+  refusal,
+  RigHeaders,
+  serveOpenApi,
+  StationParams,
+  unexpected,
+  UNUSABLE_TELEMETRY,
+  WriteHeaders,
+  writeRefusals,
+} from './openapi.js';
 import { originOf } from './origin.js';
 import { pages } from './pages.js';
 import { requestLog, type RequestEnv } from './request-log.js';
 import { rigRoutes } from './rig-routes.js';
+import {
+  BeamngStatus,
+  CommandAnswer,
+  DamageAnalysis,
+  DealerList,
+  Health,
+  RepairAnswer,
+  SlotList,
+  StationAnswer,
+  StationList,
+  type TelemetrySample,
+  TelemetrySampleList,
+  VehicleList,
+} from './schemas.js';
 import { stationSocket } from './ws.js';
 
 export interface AppDeps {
   floor: Floor;
   /** Recorded telemetry samples, listed for staff. */
-  samples: { id: string; vehicle_model: string; title_pt: string; title_en: string }[];
+  samples: z.infer<typeof TelemetrySample>[];
   /** Where dealer searches without a position start: the event venue. */
   venue: { lat: number; lon: number };
   startedAt?: Date;
@@ -33,19 +65,28 @@ export interface AppDeps {
 /** Request bodies above this are refused (413) before they are read in full. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-const AnalyzeBody = z.object({
-  station_id: Id.optional(),
-  vehicle_model: Id.optional(),
-  request_id: Id.optional(),
-  telemetry: z.unknown().refine((t) => t !== undefined && t !== null, 'telemetry is required'),
-});
+const AnalyzeBody = component(
+  'AnalyzeRequest',
+  z.object({
+    station_id: Id.optional(),
+    vehicle_model: Id.optional(),
+    request_id: Id.optional(),
+    telemetry: z
+      .unknown()
+      .refine((t) => t !== undefined && t !== null, 'telemetry is required')
+      .describe(
+        "BeamNG Damage sensor payload, the earlier mod's crash-event, normalized components, " +
+          'or manual zones: the shape is recognised',
+      ),
+  }),
+);
 
 const DealerSearchQuery = z
   .object({
     lat: z.coerce.number().min(-90).max(90).optional(),
     lon: z.coerce.number().min(-180).max(180).optional(),
     radius_km: z.coerce.number().positive().max(5000).optional(),
-    q: z.string().max(100).optional(),
+    q: z.string().max(100).optional().describe('Name or city, accents and case folded'),
     limit: z.coerce.number().int().positive().max(100).optional(),
   })
   .refine((q) => (q.lat === undefined) === (q.lon === undefined), {
@@ -53,13 +94,16 @@ const DealerSearchQuery = z
     path: ['lat'],
   });
 
-const BookBody = z.object({
-  estimate_id: Id,
-  dealer_id: Id,
-  slot_start: IsoDateTime,
-  session_id: Id.optional(),
-  request_id: Id.optional(),
-});
+const BookBody = component(
+  'BookingRequest',
+  z.object({
+    estimate_id: Id,
+    dealer_id: Id,
+    slot_start: IsoDateTime,
+    session_id: Id.optional(),
+    request_id: Id.optional(),
+  }),
+);
 
 export function createApp(deps: AppDeps) {
   const { floor } = deps;
@@ -74,18 +118,40 @@ export function createApp(deps: AppDeps) {
       );
   }
 
-  const health = new Hono().get('/', (c) =>
-    c.json({
-      status: 'ok',
-      uptime_s: Math.round((Date.now() - startedAt.getTime()) / 1000),
-      stations: floor.stations.length,
+  const health = apiRoutes().openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      operationId: 'getHealth',
+      tags: ['Floor'],
+      summary: 'Is the server up',
+      responses: { 200: answer(Health, 'Up, with its uptime and station count'), ...unexpected },
     }),
+    (c) =>
+      c.json(
+        {
+          status: 'ok' as const,
+          uptime_s: Math.round((Date.now() - startedAt.getTime()) / 1000),
+          stations: floor.stations.length,
+        },
+        200,
+      ),
   );
 
-  const vehicles = new Hono().get('/', (c) =>
-    c.json({
-      vehicles: services.supportedModels().map((id) => services.vehicleSummary(id)),
+  const vehicles = apiRoutes().openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      operationId: 'listVehicles',
+      tags: ['Floor'],
+      summary: 'The models the catalog can estimate',
+      responses: { 200: answer(VehicleList, 'Every model, with its size'), ...unexpected },
     }),
+    (c) =>
+      c.json(
+        { vehicles: services.supportedModels().map((id) => services.vehicleSummary(id)) },
+        200,
+      ),
   );
 
   /** The answer to a crash a station took: once its session has analysed it (and estimated). */
@@ -100,55 +166,167 @@ export function createApp(deps: AppDeps) {
     };
   }
 
-  const stations = new Hono<RequestEnv>()
-    .get('/', (c) =>
-      c.json({
-        stations: floor.stations.map((id) => {
-          const v = floor.view(id)!;
-          return {
-            id,
-            name: v.station_name,
-            session_id: v.session_id,
-            state: v.state,
-            step: v.step,
-            vehicle_model: v.vehicle_model,
-            vehicle_name: v.vehicle_name,
-            rig: v.rig,
-            kiosk_url: `/station/${encodeURIComponent(id)}`,
-          };
-        }),
+  const stations = apiRoutes()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        operationId: 'listStations',
+        tags: ['Floor'],
+        summary: 'The stations and where their sessions are',
+        responses: { 200: answer(StationList, 'In configured order'), ...unexpected },
       }),
+      (c) =>
+        c.json(
+          {
+            stations: floor.stations.map((id) => {
+              const v = floor.view(id)!;
+              return {
+                id,
+                name: v.station_name,
+                session_id: v.session_id,
+                state: v.state,
+                step: v.step,
+                vehicle_model: v.vehicle_model,
+                vehicle_name: v.vehicle_name,
+                rig: v.rig,
+                kiosk_url: `/station/${encodeURIComponent(id)}`,
+              };
+            }),
+          },
+          200,
+        ),
     )
-    .get('/:id', (c) => {
-      stationOr404(c.req.param('id'));
-      return c.json({ session: floor.view(c.req.param('id')) });
-    })
-    .post('/:id/repair', async (c) => {
-      const id = c.req.param('id');
-      stationOr404(id);
-      const { request_id } = floor.submit(
-        id,
-        { type: 'REPAIR_REQUESTED', payload: {} },
-        originOf(c, 'api'),
-      );
-      return c.json(await analysed(id, request_id), 201);
-    })
-    .post('/:id/commands', zValidator('json', ClientCommand, validationHook('json')), async (c) => {
-      const id = c.req.param('id');
-      stationOr404(id);
-      floor.submit(id, commandInput(c.req.valid('json')), originOf(c, 'staff'));
-      return c.json({ accepted: true, session: floor.view(id) }, 202);
-    });
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}',
+        operationId: 'getStation',
+        tags: ['Sessions'],
+        summary: "A station's current session view",
+        request: { params: StationParams },
+        responses: {
+          200: answer(StationAnswer, 'The view its screens draw'),
+          404: refusal(['station_not_found']),
+          ...unexpected,
+        },
+      }),
+      (c) => {
+        stationOr404(c.req.param('id'));
+        // stationOr404 has checked the station exists, so it has a view.
+        return c.json({ session: floor.view(c.req.param('id'))! }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/repair',
+        operationId: 'requestRepair',
+        tags: ['Damage'],
+        summary: 'Analyse and estimate the crash the station holds',
+        description:
+          'What the attendee\'s "Repair my car" does: the telemetry the station holds (from its ' +
+          'rig, or a crash-event) is analysed and estimated; answers once the session has both.',
+        request: { params: StationParams, headers: WriteHeaders },
+        responses: {
+          201: answer(RepairAnswer, 'Analysed and estimated'),
+          404: refusal(['station_not_found']),
+          409: refusal(
+            ['not_accepted', 'no_telemetry', 'no_crash', 'session_ended'],
+            'the station is not waiting with a crash',
+          ),
+          422: refusal(UNUSABLE_TELEMETRY, 'the held telemetry could not be analysed'),
+          504: refusal(['timeout']),
+          ...writeRefusals,
+        },
+      }),
+      async (c) => {
+        const id = c.req.param('id');
+        stationOr404(id);
+        const { request_id } = floor.submit(
+          id,
+          { type: 'REPAIR_REQUESTED', payload: {} },
+          originOf(c, 'api'),
+        );
+        return c.json(await analysed(id, request_id), 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/commands',
+        operationId: 'sendCommand',
+        tags: ['Sessions'],
+        summary: 'Send a kiosk or staff command to the station',
+        description: 'The commands a kiosk sends over /ws, for staff and scripts.',
+        middleware: jsonOnly(ClientCommand),
+        request: {
+          params: StationParams,
+          headers: WriteHeaders,
+          body: jsonBody(ClientCommand, 'One command; its type decides the other fields'),
+        },
+        responses: {
+          202: answer(CommandAnswer, 'Taken; the view as it is now (it may move on after)'),
+          400: refusal(['invalid_body', 'invalid_json']),
+          404: refusal(['station_not_found', 'sample_not_found']),
+          409: refusal(['not_accepted'], 'the session cannot take this command in its state'),
+          422: refusal(UNUSABLE_TELEMETRY, 'a recorded crash that cannot be analysed'),
+          ...writeRefusals,
+        },
+      }),
+      async (c) => {
+        const id = c.req.param('id');
+        stationOr404(id);
+        floor.submit(id, commandInput(c.req.valid('json')), originOf(c, 'staff'));
+        // stationOr404 has checked the station exists, so it has a view.
+        return c.json({ accepted: true as const, session: floor.view(id)! }, 202);
+      },
+    );
 
-  const sessions = new Hono<RequestEnv>().get('/:id', (c) => {
-    const view = floor.sessionView(c.req.param('id'));
-    if (!view) throw new ApiError('session_not_found', `No session "${c.req.param('id')}"`);
-    return c.json(view);
-  });
+  const sessions = apiRoutes().openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}',
+      operationId: 'getSession',
+      tags: ['Sessions'],
+      summary: 'A live or ended session by id',
+      request: { params: z.object({ id: pathId('Session id') }) },
+      responses: {
+        200: answer(SessionView, 'The session view, as its screens last drew it'),
+        404: refusal(['session_not_found']),
+        ...unexpected,
+      },
+    }),
+    (c) => {
+      const view = floor.sessionView(c.req.param('id'));
+      if (!view) throw new ApiError('session_not_found', `No session "${c.req.param('id')}"`);
+      return c.json(view, 200);
+    },
+  );
 
-  const damage = new Hono<RequestEnv>().post(
-    '/analyze',
-    zValidator('json', AnalyzeBody, validationHook('json')),
+  const damage = apiRoutes().openapi(
+    createRoute({
+      method: 'post',
+      path: '/analyze',
+      operationId: 'analyzeDamage',
+      tags: ['Damage'],
+      summary: 'Turn crash telemetry into a damage report',
+      description:
+        'With a station (`station_id`, or the X-Station-Id header), the crash is reported to its ' +
+        'session, which must be waiting; the answer comes once it is analysed and estimated. ' +
+        'Without one, the analysis is stateless and stored under the request id.',
+      middleware: jsonOnly(AnalyzeBody),
+      request: { headers: RigHeaders, body: jsonBody(AnalyzeBody, 'The telemetry, and where') },
+      responses: {
+        201: answer(DamageAnalysis, 'Analysed (a repeat with the same key: the same report)'),
+        400: refusal(['invalid_body', 'invalid_json']),
+        404: refusal(['station_not_found']),
+        409: refusal(['not_accepted', 'session_ended'], 'the station is busy with a session'),
+        422: refusal(UNUSABLE_TELEMETRY),
+        504: refusal(['timeout']),
+        ...writeRefusals,
+      },
+    }),
     async (c) => {
       const body = c.req.valid('json');
       // A rig set up for the earlier build may name its station in a header instead of the body.
@@ -181,36 +359,109 @@ export function createApp(deps: AppDeps) {
     },
   );
 
-  const parts = new Hono().get(
-    '/estimate/:damage_id',
-    zValidator('query', z.object({ market: z.string().optional() }), validationHook('query')),
+  const parts = apiRoutes().openapi(
+    createRoute({
+      method: 'get',
+      path: '/estimate/{damage_id}',
+      operationId: 'getEstimate',
+      tags: ['Estimates'],
+      summary: 'The repair estimate of a damage report in a market',
+      request: {
+        params: z.object({ damage_id: pathId('Damage report id, e.g. "dmg-…"') }),
+        query: z.object({
+          market: z
+            .string()
+            .optional()
+            .describe('Market id: "BR-SP" when not given, "BR-RJ", "DE"'),
+        }),
+      },
+      responses: {
+        200: answer(RepairEstimate, 'Made once per damage and market, the same on every ask'),
+        400: refusal(['invalid_query']),
+        404: refusal(['damage_not_found']),
+        422: refusal(['unknown_market', 'unknown_vehicle_model']),
+        ...unexpected,
+      },
+    }),
     (c) => {
       const report = floor.services.damage(c.req.param('damage_id'));
       const { market } = c.req.valid('query');
-      return c.json(services.estimate(report, market));
+      return c.json(services.estimate(report, market), 200);
     },
   );
 
-  const dealers = new Hono()
-    .get('/search', zValidator('query', DealerSearchQuery, validationHook('query')), (c) => {
-      const q = c.req.valid('query');
-      const at =
-        q.lat !== undefined && q.lon !== undefined ? { lat: q.lat, lon: q.lon } : deps.venue;
-      const hits = services.findDealers(at, {
-        radius_km: q.radius_km,
-        q: q.q,
-        limit: q.limit ?? 100,
-      });
-      return c.json({ dealers: hits });
-    })
-    .get('/:id/slots', (c) => {
-      const slots = services.checkDealer(c.req.param('id'), null);
-      return c.json({ dealer_id: c.req.param('id'), slots });
-    });
+  const dealers = apiRoutes()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/search',
+        operationId: 'searchDealers',
+        tags: ['Dealers'],
+        summary: 'Dealers nearest a place (the venue when none is given)',
+        request: { query: DealerSearchQuery },
+        responses: {
+          200: answer(DealerList, 'Nearest first'),
+          400: refusal(['invalid_query']),
+          ...unexpected,
+        },
+      }),
+      (c) => {
+        const q = c.req.valid('query');
+        const at =
+          q.lat !== undefined && q.lon !== undefined ? { lat: q.lat, lon: q.lon } : deps.venue;
+        const hits = services.findDealers(at, {
+          radius_km: q.radius_km,
+          q: q.q,
+          limit: q.limit ?? 100,
+        });
+        return c.json({ dealers: hits }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}/slots',
+        operationId: 'listDealerSlots',
+        tags: ['Dealers'],
+        summary: "A dealer's open one-hour slots",
+        request: { params: z.object({ id: pathId('Dealer id, e.g. "vw-sp-001"') }) },
+        responses: {
+          200: answer(SlotList, 'Future slots inside opening hours, earliest first'),
+          404: refusal(['dealer_not_found']),
+          ...unexpected,
+        },
+      }),
+      (c) => {
+        const slots = services.checkDealer(c.req.param('id'), null);
+        return c.json({ dealer_id: c.req.param('id'), slots }, 200);
+      },
+    );
 
-  const appointments = new Hono<RequestEnv>().post(
-    '/book',
-    zValidator('json', BookBody, validationHook('json')),
+  const appointments = apiRoutes().openapi(
+    createRoute({
+      method: 'post',
+      path: '/book',
+      operationId: 'bookAppointment',
+      tags: ['Appointments'],
+      summary: 'Book a slot for an estimate',
+      description:
+        'With the `session_id` of a live session, the session books it, so every screen of its ' +
+        'station follows; without one, the booking stands alone.',
+      middleware: jsonOnly(BookBody),
+      request: { headers: WriteHeaders, body: jsonBody(BookBody, 'The estimate, dealer and slot') },
+      responses: {
+        201: answer(Appointment, 'Booked (a repeat with the same key: the same appointment)'),
+        400: refusal(['invalid_body', 'invalid_json']),
+        404: refusal(['estimate_not_found', 'dealer_not_found', 'session_not_found']),
+        409: refusal(
+          ['slot_taken', 'session_ended', 'not_accepted'],
+          'the slot went to someone else, or the session cannot book now',
+        ),
+        422: refusal(['slot_not_offered', 'estimate_mismatch', 'dealer_not_offered']),
+        504: refusal(['timeout']),
+        ...writeRefusals,
+      },
+    }),
     async (c) => {
       const body = c.req.valid('json');
       const origin = originOf(c, 'api', body.request_id);
@@ -251,33 +502,65 @@ export function createApp(deps: AppDeps) {
     },
   );
 
-  const invoice = new Hono().get('/:appointment_id', (c) => {
-    const appointment = services.appointment(c.req.param('appointment_id'));
-    return c.json(services.invoice(appointment));
-  });
+  const invoice = apiRoutes().openapi(
+    createRoute({
+      method: 'get',
+      path: '/{appointment_id}',
+      operationId: 'getInvoice',
+      tags: ['Appointments'],
+      summary: 'The invoice of an appointment (illustrative)',
+      request: { params: z.object({ appointment_id: pathId('Appointment id') }) },
+      responses: {
+        200: answer(Invoice, 'Issued on the first ask, numbered per dealer; the same after'),
+        404: refusal(['appointment_not_found', 'estimate_not_found', 'dealer_not_found']),
+        ...unexpected,
+      },
+    }),
+    (c) => {
+      const appointment = services.appointment(c.req.param('appointment_id'));
+      return c.json(services.invoice(appointment), 200);
+    },
+  );
 
-  const telemetry = new Hono().get('/samples', (c) => c.json({ samples: deps.samples }));
+  const telemetry = apiRoutes().openapi(
+    createRoute({
+      method: 'get',
+      path: '/samples',
+      operationId: 'listTelemetrySamples',
+      tags: ['Damage'],
+      summary: 'The recorded crashes "simulate a crash" can replay',
+      responses: { 200: answer(TelemetrySampleList, 'Without their telemetry'), ...unexpected },
+    }),
+    (c) => c.json({ samples: deps.samples }, 200),
+  );
 
-  const beamng = new Hono().get('/status', (c) => {
-    const rigs = floor.stations.map((id) => ({ id, rig: floor.rigStatus(id) }));
-    return c.json({
-      stations: rigs.flatMap(({ rig }) => (rig ? [rig] : [])),
-      stations_without_simulator: rigs.filter(({ rig }) => rig === null).map(({ id }) => id),
-    });
-  });
-
-  const api = new Hono<RequestEnv>()
-    .use(
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: () => {
-          throw new ApiError(
-            'payload_too_large',
-            `Request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MB`,
-          );
+  const beamng = apiRoutes().openapi(
+    createRoute({
+      method: 'get',
+      path: '/status',
+      operationId: 'getBeamngStatus',
+      tags: ['Simulator'],
+      summary: "The stations' simulator links",
+      responses: {
+        200: answer(BeamngStatus, 'Each link, and the stations without one'),
+        ...unexpected,
+      },
+    }),
+    (c) => {
+      const rigs = floor.stations.map((id) => ({ id, rig: floor.rigStatus(id) }));
+      return c.json(
+        {
+          stations: rigs.flatMap(({ rig }) => (rig ? [rig] : [])),
+          stations_without_simulator: rigs.filter(({ rig }) => rig === null).map(({ id }) => id),
         },
-      }),
-    )
+        200,
+      );
+    },
+  );
+
+  const api = apiRoutes();
+  api
+    .use(limitBody(MAX_BODY_BYTES))
     .route('/health', health)
     .route('/vehicles', vehicles)
     .route('/stations', stations)
@@ -289,15 +572,18 @@ export function createApp(deps: AppDeps) {
     .route('/invoice', invoice)
     .route('/telemetry', telemetry)
     .route('/beamng', beamng)
-    .route('/docs', apiDocs({ specUrl: '/api/openapi.json' }))
+    .route('/docs', apiDocs({ specUrl: OPENAPI_PATH }))
     .route('/', rigRoutes({ floor }));
 
   const logger = deps.logger ?? createLogger({ level: 'silent' });
-  const app = new Hono<RequestEnv>()
+  // An OpenAPIHono too, so the document names the API's paths as mounted (under /api).
+  const app = new OpenAPIHono<RequestEnv>();
+  app
     .use(requestLog(logger))
     .route('/api', api)
     .route('/ws', stationSocket(floor))
     .route('/', pages({ hasStation: (id) => floor.hasStation(id) }));
+  serveOpenApi(app);
 
   app.onError((err, c) => {
     const { status, body } = toErrorResponse(err);

@@ -68,7 +68,7 @@ export function zodDetails(error: ZodLikeError): { path: string; message: string
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
-/** Hook for @hono/zod-validator: a failed parse becomes a 400 naming the fields. */
+/** Validation hook (OpenAPIHono defaultHook): a failed parse becomes a 400 naming the fields. */
 export function validationHook(target: 'json' | 'query' | 'param') {
   return (result: { success: boolean; error?: ZodLikeError }, _c: Context) => {
     if (!result.success && result.error) {
