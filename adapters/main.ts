@@ -3,7 +3,7 @@ import { ConfigError } from './config.js';
 import { startServer } from './http/server.js';
 
 try {
-  const server = await startServer();
+  const server = await startServer({}, { warmUp: true });
   const stations = server.runtime.floor.stations;
   server.logger.info({ url: server.url, stations }, 'crash-to-repair listening');
   if (process.stdout.isTTY) {

@@ -392,6 +392,15 @@ const PART_COLLECTION_KEYS = new Set<string>([
   'zones',
 ]);
 
+/** The number of keys of `record`, counting no further than `max` (no 30,000-key array). */
+function keysUpTo(record: object, max: number): number {
+  let n = 0;
+  for (const key in record) {
+    if (Object.hasOwn(record, key) && ++n >= max) break;
+  }
+  return n;
+}
+
 /** Entries in the part collections of a payload, counted without reading the entries; stops
  *  counting past `limit`. Wrappers (SensorData, `{damage, state}`) are a few levels deep. */
 function partCount(value: unknown, limit: number, depth = 0): number {
@@ -399,7 +408,7 @@ function partCount(value: unknown, limit: number, depth = 0): number {
   let n = 0;
   for (const [key, child] of Object.entries(value)) {
     if (PART_COLLECTION_KEYS.has(key) && typeof child === 'object' && child !== null) {
-      n += Array.isArray(child) ? child.length : Object.keys(child).length;
+      n += Array.isArray(child) ? child.length : keysUpTo(child, limit - n + 1);
     } else if (depth < 3) {
       n += partCount(child, limit - n, depth + 1);
     }

@@ -30,11 +30,15 @@ export function requestLog(logger: Logger) {
     const log = logger.child({ correlation_id });
     c.set('correlation_id', correlation_id);
     c.set('log', log);
+    // Set before the handler runs, so c.json() (and onError, notFound) answers carry it at no
+    // cost; setting a header on a finished Response afterwards makes Hono copy the Response,
+    // which costs more than the whole request on the node adapter.
+    c.header(REQUEST_ID_HEADER, correlation_id);
     let status = 500;
     try {
       await next();
-      // Set afterwards so it also lands on answers built by onError, notFound or a raw Response.
-      c.header(REQUEST_ID_HEADER, correlation_id);
+      // A raw Response a handler built itself (static files) did not see the context's headers.
+      if (!c.res.headers.has(REQUEST_ID_HEADER)) c.header(REQUEST_ID_HEADER, correlation_id);
       status = c.res.status;
     } finally {
       // Time to the handler's answer; a streamed body may still be flowing.
