@@ -95,27 +95,11 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
     }
   }
   const now = options.now ?? (() => new Date());
-  const services = createServices({
-    catalog,
-    mapping,
-    dealers,
-    store: new MemoryStore(),
-    inventory: new SimulatedInventory(),
-    now,
-  });
+  const servicesOver = (store: MemoryStore) =>
+    createServices({ catalog, mapping, dealers, store, inventory: new SimulatedInventory(), now });
+  const services = servicesOver(new MemoryStore());
   if (options.warmUp) {
-    warmUp(
-      createServices({
-        catalog,
-        mapping,
-        dealers,
-        store: new MemoryStore(),
-        inventory: new SimulatedInventory(),
-        now,
-      }),
-      samples,
-      [...catalog.markets.keys()],
-    );
+    warmUp(servicesOver(new MemoryStore()), samples, [...catalog.markets.keys()]);
   }
   const venue = { lat: config.EVENT_LAT, lon: config.EVENT_LON };
   const stations = stationsOf(config);

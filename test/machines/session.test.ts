@@ -93,6 +93,17 @@ const fail = (code: string) => () =>
   Promise.reject(Object.assign(new Error(`${code} happened`), { code }));
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
+/** A station whose session is offering dealers (Estimated.choosingDealer.ready). */
+async function atDealerList() {
+  const s = startStation();
+  s.station.send({ type: 'CRASH_REPORTED', request_id: 'r1', telemetry: {} });
+  await flush();
+  s.station.send({ type: 'CONTINUE' });
+  s.station.send({ type: 'CONTINUE' });
+  await flush();
+  return s;
+}
+
 function startStation(overrides: Parameters<typeof stubs>[0] = {}) {
   const { actors, calls } = stubs(overrides);
   const clock = new SimulatedClock();
@@ -419,12 +430,7 @@ describe('a session at a station', () => {
   });
 
   it('books from outside: choosing the dealer first when it is still choosing one', async () => {
-    const s = startStation();
-    s.station.send({ type: 'CRASH_REPORTED', request_id: 'r1', telemetry: {} });
-    await flush();
-    s.station.send({ type: 'CONTINUE' });
-    s.station.send({ type: 'CONTINUE' });
-    await flush();
+    const s = await atDealerList();
     const booking = {
       type: 'BOOKING_REQUESTED' as const,
       request_id: 'api-1',
@@ -450,12 +456,7 @@ describe('a session at a station', () => {
   });
 
   it('books from outside a dealer already chosen, but not another one', async () => {
-    const s = startStation();
-    s.station.send({ type: 'CRASH_REPORTED', request_id: 'r1', telemetry: {} });
-    await flush();
-    s.station.send({ type: 'CONTINUE' });
-    s.station.send({ type: 'CONTINUE' });
-    await flush();
+    const s = await atDealerList();
     s.station.send({ type: 'DEALER_CHOSEN', dealer_id: 'vw-sp-001' });
     await flush();
     const booking = {

@@ -322,6 +322,12 @@ describe('station WebSocket', () => {
 });
 
 describe('POST /api/appointments/book with a live session', () => {
+  /** The dealer's free slots, as the API lists them. */
+  async function slotsOf(dealer_id: string): Promise<{ slots: { start: string }[] }> {
+    const res = await fetch(`${server!.url}/api/dealers/${dealer_id}/slots`);
+    return (await res.json()) as { slots: { start: string }[] };
+  }
+
   /** Drives a station by HTTP to the dealer list, with a kiosk and a second screen watching. */
   async function toDealerList(station: string) {
     const kiosk = await connect(station);
@@ -348,11 +354,7 @@ describe('POST /api/appointments/book with a live session', () => {
     await start();
     const { second, post, session } = await toDealerList('1');
     const dealer = session.dealers[0]!;
-    const slots = (await (
-      await fetch(`${server!.url}/api/dealers/${dealer.dealer_id}/slots`)
-    ).json()) as {
-      slots: { start: string }[];
-    };
+    const slots = await slotsOf(dealer.dealer_id);
     const slot_start = slots.slots[0]!.start;
     const body = {
       estimate_id: session.estimate_id,
@@ -387,11 +389,7 @@ describe('POST /api/appointments/book with a live session', () => {
     await start();
     const { kiosk, post, session } = await toDealerList('1');
     const dealer = session.dealers[0]!;
-    const slots = (await (
-      await fetch(`${server!.url}/api/dealers/${dealer.dealer_id}/slots`)
-    ).json()) as {
-      slots: { start: string }[];
-    };
+    const slots = await slotsOf(dealer.dealer_id);
     const slot_start = slots.slots[0]!.start;
     // Someone else books the slot first, statelessly.
     const other = await post('/api/appointments/book', {
@@ -416,11 +414,7 @@ describe('POST /api/appointments/book with a live session', () => {
     await start();
     const { post, session } = await toDealerList('1');
     const dealer = session.dealers[0]!;
-    const slots = (await (
-      await fetch(`${server!.url}/api/dealers/${dealer.dealer_id}/slots`)
-    ).json()) as {
-      slots: { start: string }[];
-    };
+    const slots = await slotsOf(dealer.dealer_id);
     const base = {
       estimate_id: session.estimate_id,
       dealer_id: dealer.dealer_id,
