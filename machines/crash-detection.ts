@@ -4,7 +4,18 @@
  * before it; a recovered car (damage back down) starts a new run; a crashed car that stands
  * still long enough may ask for the repair by itself.
  */
-import type { LinkConfig } from './link.js';
+
+/** The link settings crash detection reads (part of the link's LinkConfig). */
+export interface CrashDetectionConfig {
+  /** Damage rise (BeamNG beam-damage units) over the pre-crash level that counts as a crash. */
+  crash_threshold: number;
+  /** Slower than this (m/s) counts as standing still. */
+  still_speed_ms: number;
+  /** A crashed car standing still this long asks for the repair; null = off. */
+  auto_repair_after_ms: number | null;
+  /** Poll the damage sensor this often. */
+  poll_ms: number;
+}
 
 /** What the link remembers between readings. */
 export interface CrashTracker {
@@ -40,10 +51,7 @@ export const freshTracker = (): CrashTracker => ({
 export function trackReading(
   before: CrashTracker,
   reading: Reading,
-  config: Pick<
-    LinkConfig,
-    'crash_threshold' | 'still_speed_ms' | 'auto_repair_after_ms' | 'poll_ms'
-  >,
+  config: CrashDetectionConfig,
 ): ReadingVerdict {
   const total = reading.total_damage;
   let { crashed, baseline_damage, still_polls, auto_repair_sent } = before;

@@ -14,7 +14,12 @@
  * holds it and keeps it when the rig drops out.
  */
 import { assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
-import { freshTracker, trackReading, type CrashTracker } from './crash-detection.js';
+import {
+  freshTracker,
+  trackReading,
+  type CrashDetectionConfig,
+  type CrashTracker,
+} from './crash-detection.js';
 import type { Input, InputOrigin } from './envelope.js';
 import { linkRequestIdOf } from './ids.js';
 
@@ -42,17 +47,12 @@ export interface RigReading {
   received_at: string;
 }
 
-export interface LinkConfig {
-  /** Poll the damage sensor this often. */
-  poll_ms: number;
-  /** Damage rise (BeamNG beam-damage units) over the pre-crash level that counts as a crash. */
-  crash_threshold: number;
+/** The link's settings; crash detection's own (threshold, standing still, auto-repair, poll
+ *  interval) are documented in machines/crash-detection.ts. */
+export interface LinkConfig extends CrashDetectionConfig {
   /** Reconnect backoff: first wait and cap. */
   backoff_initial_ms: number;
   backoff_max_ms: number;
-  /** After a crash, a car slower than `still_speed_ms` for `auto_repair_after_ms` asks for the repair; null = off. */
-  auto_repair_after_ms: number | null;
-  still_speed_ms: number;
   /** Ask the in-game mod whether "Repair My Car" was pressed on every poll. */
   poll_repair_button: boolean;
 }
