@@ -1,22 +1,25 @@
 /** Turns a session snapshot into the SessionView screens render. */
-import type { AnyMachineSnapshot } from 'xstate';
-import type { SessionContext } from '../machines/session.js';
+import type { SnapshotFrom } from 'xstate';
+import type { SessionContext, SessionEvent, sessionMachine } from '../machines/session.js';
 import { TopLevelState, type RigStatus, type SessionView } from './protocol.js';
 
-/** Events a kiosk may send, with a representative payload to ask the session whether it would take them. */
-function probes(context: SessionContext): Record<string, object | null> {
-  return {
-    REPAIR_REQUESTED: { request_id: 'probe' },
-    CONTINUE: {},
-    BACK: {},
-    RETRY: {},
-    CHANGE_DEALER: {},
-    NEXT_DRIVER: {},
-    DEALER_CHOSEN: context.dealers[0] ? { dealer_id: context.dealers[0].dealer_id } : null,
-    SLOT_CHOSEN: context.slots[0]
-      ? { request_id: 'probe', slot_start: context.slots[0].start }
-      : null,
-  };
+/** Events a kiosk may send, each with a representative payload to ask the session whether it
+ *  would take it now. */
+function probes(context: SessionContext): SessionEvent[] {
+  const dealer = context.dealers[0];
+  const slot = context.slots[0];
+  return [
+    { type: 'REPAIR_REQUESTED', request_id: 'probe' },
+    { type: 'CONTINUE' },
+    { type: 'BACK' },
+    { type: 'RETRY' },
+    { type: 'CHANGE_DEALER' },
+    { type: 'NEXT_DRIVER' },
+    ...(dealer ? [{ type: 'DEALER_CHOSEN' as const, dealer_id: dealer.dealer_id }] : []),
+    ...(slot
+      ? [{ type: 'SLOT_CHOSEN' as const, request_id: 'probe', slot_start: slot.start }]
+      : []),
+  ];
 }
 
 /** Dotted path of the deepest active state, e.g. "Estimated.choosingDealer.ready". */
@@ -29,7 +32,7 @@ export function stepOf(value: unknown): string {
 export interface ViewArgs {
   station_name: string;
   vehicle_name: string;
-  snapshot: AnyMachineSnapshot;
+  snapshot: SnapshotFrom<typeof sessionMachine>;
   rig: RigStatus | null;
   started_at: string;
   updated_at: string;
@@ -43,13 +46,11 @@ export function toSessionView({
   started_at,
   updated_at,
 }: ViewArgs): SessionView {
-  const context = snapshot.context as SessionContext;
+  const { context } = snapshot;
   const step = stepOf(snapshot.value);
   const state = TopLevelState.parse(step.split('.')[0]);
   const can: string[] = [];
-  for (const [type, payload] of Object.entries(probes(context))) {
-    if (payload && snapshot.can({ type, ...payload })) can.push(type);
-  }
+  for (const probe of probes(context)) if (snapshot.can(probe)) can.push(probe.type);
   if (state === 'Waiting') can.push('SIMULATE_CRASH');
   can.push('SET_LOCALE', 'STAFF_RESET');
   return {
