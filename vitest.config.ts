@@ -10,8 +10,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/browser/**', 'node_modules/**'],
           environment: 'node',
-          // Servers started by tests log nothing unless a test passes its own logger.
-          env: { LOG_LEVEL: 'silent' },
+          // Servers started by tests log nothing unless a test passes its own logger, and keep their
+          // records in an in-memory database unless a test names a STATE_DIR.
+          env: { LOG_LEVEL: 'silent', STATE_DIR: ':memory:' },
           testTimeout: 20_000,
         },
       },
@@ -20,7 +21,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
-          env: { LOG_LEVEL: 'silent' },
+          env: { LOG_LEVEL: 'silent', STATE_DIR: ':memory:' },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

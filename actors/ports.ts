@@ -2,7 +2,21 @@
  * What the domain needs from the outside world, as interfaces the adapters implement. Every write
  * is keyed by an id derived from a request id, so doing it twice stores it once (idempotent).
  */
+import { z } from 'zod';
 import type { Appointment, DamageReport, Invoice, RepairEstimate } from '../machines/schemas.js';
+
+/** What `GET /api/health` says of the store. */
+export const StoreStatus = z.object({
+  kind: z.enum(['sqlite', 'memory']),
+  /** The database file, or ":memory:". */
+  path: z.string(),
+  schema_version: z.number().int().nonnegative(),
+  writable: z.boolean(),
+  /** The file and its write-ahead log. */
+  size_bytes: z.number().int().nonnegative(),
+  last_write_at: z.iso.datetime({ offset: true }).nullable(),
+});
+export type StoreStatus = z.infer<typeof StoreStatus>;
 
 /** A booking that lost the race for its slot. */
 export class SlotTakenError extends Error {
@@ -32,6 +46,10 @@ export interface RecordStore {
   getInvoiceForAppointment(appointment_id: string): Invoice | undefined;
   /** The next number of the issuer's unique, gap-free invoice sequence. */
   nextInvoiceNumber(issuer: string): number;
+  /** Deletes analysis-only reports (no session) stored before `cutoff`; returns how many. */
+  pruneAnalysisOnly(cutoff: Date): number;
+  status(): StoreStatus;
+  close(): void;
 }
 
 /** Parts stock at dealers (a simulation until the dealer-network work lands). */

@@ -117,6 +117,8 @@ export function createServices(deps: ServiceDeps) {
 
   return {
     supportedModels,
+    /** What `GET /api/health` says of the store. */
+    storeStatus: () => store.status(),
     /** Display name of a model, e.g. "VW T-Cross"; the id itself when unknown. */
     vehicleName: (model: string) => catalog.vehicles.get(model)?.name ?? model,
     resolveVehicleModel,

@@ -18,6 +18,10 @@ const Env = z.object({
   IDLE_TIMEOUT_S: z.coerce.number().positive().default(180),
   CONFIRMATION_TIMEOUT_S: z.coerce.number().positive().default(60),
   DATA_DIR: z.string().optional(),
+  /** Runtime state (the SQLite database); ":memory:" keeps it in memory (tests, throwaway demos). */
+  STATE_DIR: z.string().min(1).default('var'),
+  /** Analysis-only reports (no session) older than this are pruned at start-up. */
+  RETAIN_DAYS: z.coerce.number().positive().default(30),
   /** host:port of the BeamNG.tech that station 1 links to (started with -tcom -tport <port>). */
   BEAMNG_ADDR: z.string().optional(),
   /** host:port per station, comma-separated in station order; an empty entry means a simulated rig. */

@@ -17,13 +17,29 @@ import { Dealer } from '../machines/schemas.js';
 import type { RuntimeConfig } from './config.js';
 import { SimulatedInventory } from './inventory/simulated-inventory.js';
 import { MemoryStore } from './store/memory-store.js';
+import { IN_MEMORY, SqliteStore } from './store/sqlite-store.js';
+import type { RecordStore } from '../actors/ports.js';
 
 const DealersFile = z.object({ $comment: z.string().optional(), dealers: z.array(Dealer).min(1) });
+
+/** The database file under STATE_DIR. */
+export const DATABASE_FILE = 'crash-to-repair.sqlite';
+
+/** The SQLite store under STATE_DIR (created if missing), pruned of old analysis-only reports. */
+function openStore(config: RuntimeConfig, now: () => Date): SqliteStore {
+  const path = config.STATE_DIR === IN_MEMORY ? IN_MEMORY : join(config.STATE_DIR, DATABASE_FILE);
+  const store = new SqliteStore({ path, now });
+  store.pruneAnalysisOnly(new Date(now().getTime() - config.RETAIN_DAYS * 86_400_000));
+  return store;
+}
 
 export interface Runtime {
   floor: Floor;
   samples: ReturnType<typeof loadTelemetrySamples>;
   venue: { lat: number; lon: number };
+  store: RecordStore;
+  /** Stops the floor and closes the store. */
+  close(): void;
 }
 
 /** The stations the settings ask for: ids "1".."N", models taken in turn from STATION_MODELS. */
@@ -95,9 +111,10 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
     }
   }
   const now = options.now ?? (() => new Date());
-  const servicesOver = (store: MemoryStore) =>
+  const store = openStore(config, now);
+  const servicesOver = (store: RecordStore) =>
     createServices({ catalog, mapping, dealers, store, inventory: new SimulatedInventory(), now });
-  const services = servicesOver(new MemoryStore());
+  const services = servicesOver(store);
   if (options.warmUp) {
     warmUp(servicesOver(new MemoryStore()), samples, [...catalog.markets.keys()]);
   }
@@ -131,5 +148,14 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
           .map((s) => ({ id: s.id, telemetry: s.telemetry })),
     },
   );
-  return { floor, samples, venue };
+  return {
+    floor,
+    samples,
+    venue,
+    store,
+    close() {
+      floor.stop();
+      store.close();
+    },
+  };
 }

@@ -133,6 +133,7 @@ export function createApp(deps: AppDeps) {
           status: 'ok' as const,
           uptime_s: Math.round((Date.now() - startedAt.getTime()) / 1000),
           stations: floor.stations.length,
+          store: services.storeStatus(),
         },
         200,
       ),

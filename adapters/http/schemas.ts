@@ -5,6 +5,7 @@
  * handlers' `c.json` types both come from these.
  */
 import { z } from 'zod';
+import { StoreStatus } from '../../actors/ports.js';
 import { SessionView, RigStatus } from '../../actors/protocol.js';
 import { Vehicle } from '../../actors/catalog/schemas.js';
 import { DamageReport, DealerHit, Id, Slot } from '../../machines/schemas.js';
@@ -26,6 +27,7 @@ export const Health = z.object({
   status: z.literal('ok'),
   uptime_s: z.number().int().nonnegative(),
   stations: z.number().int().nonnegative(),
+  store: StoreStatus,
 });
 
 /** One model of the catalog, as `GET /api/vehicles` lists it. */

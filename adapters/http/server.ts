@@ -89,7 +89,7 @@ export async function startServer(
         for (const watcher of dropFolders) void watcher.stop();
         for (const client of wss.clients) client.terminate();
         wss.close();
-        runtime.floor.stop();
+        runtime.close();
         server.close(() => void rigs.close().then(resolve));
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),

@@ -3,7 +3,7 @@
  * RecordStore interface). Writes are idempotent: a record is stored once under its id, and a
  * repeat returns what was stored first.
  */
-import { SlotTakenError, type RecordStore } from '../../actors/ports.js';
+import { SlotTakenError, type RecordStore, type StoreStatus } from '../../actors/ports.js';
 import type { Appointment, DamageReport, Invoice, RepairEstimate } from '../../machines/schemas.js';
 
 export class MemoryStore implements RecordStore {
@@ -76,4 +76,22 @@ export class MemoryStore implements RecordStore {
     this.invoiceSeq.set(issuer, next);
     return next;
   }
+
+  pruneAnalysisOnly(): number {
+    // Kept for tests only: nothing lives long enough here to prune.
+    return 0;
+  }
+
+  status(): StoreStatus {
+    return {
+      kind: 'memory',
+      path: ':memory:',
+      schema_version: 0,
+      writable: true,
+      size_bytes: 0,
+      last_write_at: null,
+    };
+  }
+
+  close(): void {}
 }

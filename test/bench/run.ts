@@ -11,7 +11,9 @@
  *  4. The kiosk bundle, gzip.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +92,8 @@ async function startServer() {
       STATIONS: String(SERVER_STATIONS),
       SIMULATED_RIGS: 'false',
       LOG_LEVEL: LOG_LEVEL,
+      // A fresh database per run, as a fresh event day.
+      STATE_DIR: mkdtempSync(join(tmpdir(), 'bench-state-')),
     },
     // The log goes to /dev/null: written (and paid for) as on the floor, not read here.
     stdio: ['ignore', 'ignore', 'inherit'],

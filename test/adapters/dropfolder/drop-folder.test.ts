@@ -25,7 +25,7 @@ afterEach(async () => {
 
 async function setup() {
   const dir = await mkdtemp(join(tmpdir(), 'drop-folder-'));
-  const runtime: Runtime = createRuntime(readConfig({ STATIONS: '2' }));
+  const runtime: Runtime = createRuntime(readConfig({ STATE_DIR: ':memory:', STATIONS: '2' }));
   const events: DropFolderEvent[] = [];
   const watcher: DropFolderWatcher = watchDropFolder({
     dir,
@@ -201,7 +201,7 @@ describe('watchDropFolder', () => {
 
   it('picks files up on its own with the polling timer', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'drop-folder-'));
-    const runtime = createRuntime(readConfig({ STATIONS: '1' }));
+    const runtime = createRuntime(readConfig({ STATE_DIR: ':memory:', STATIONS: '1' }));
     const watcher = watchDropFolder({
       dir,
       station_id: '1',

@@ -27,7 +27,7 @@ export function buildApp(
   live: TestApp[],
   options: Parameters<typeof createRuntime>[1] = {},
 ): TestApp {
-  const runtime = createRuntime(readConfig({ STATIONS: '3' }), options);
+  const runtime = createRuntime(readConfig({ STATE_DIR: ':memory:', STATIONS: '3' }), options);
   const app = createApp({
     floor: runtime.floor,
     venue: runtime.venue,

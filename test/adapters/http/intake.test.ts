@@ -32,7 +32,7 @@ function build() {
   });
   const logger = createLogger({ level: 'info', destination });
   const log = floorLogger(logger);
-  const runtime = createRuntime(readConfig({ STATIONS: '2' }), {
+  const runtime = createRuntime(readConfig({ STATE_DIR: ':memory:', STATIONS: '2' }), {
     observe: (event) => {
       events.push(event);
       log(event);

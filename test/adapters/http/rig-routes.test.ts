@@ -21,7 +21,7 @@ afterEach(() => {
 
 /** The rig routes mounted as the lead mounts them, with app.ts's error handling. */
 function build(stations = '2') {
-  const runtime = createRuntime(readConfig({ STATIONS: stations }));
+  const runtime = createRuntime(readConfig({ STATE_DIR: ':memory:', STATIONS: stations }));
   live.push(runtime);
   const app = new Hono().route('/api', rigRoutes({ floor: runtime.floor }));
   app.onError((err, c) => {

@@ -1,0 +1,301 @@
+/**
+ * The record store in embedded SQLite (better-sqlite3): one file under STATE_DIR, WAL mode, the
+ * schema versioned in `PRAGMA user_version` with forward migrations run at open. Damage
+ * reports, estimates, appointments (whose partial unique index is the slot hold), invoices and
+ * invoice counters live here, so an acknowledged booking survives the process.
+ *
+ * Every write is idempotent, as the RecordStore interface asks: a record is stored once under its
+ * id and a repeat returns what was stored first. Records are stored as their JSON and checked
+ * with their zod schema when read back. A networked database (PostgreSQL) would implement the
+ * same interface; see the README for what that takes.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { z } from 'zod';
+import { SlotTakenError, type RecordStore, type StoreStatus } from '../../actors/ports.js';
+import { Appointment, DamageReport, Invoice, RepairEstimate } from '../../machines/schemas.js';
+
+/** The path that keeps the database in memory (tests, throwaway demos). */
+export const IN_MEMORY = ':memory:';
+
+/** Forward migrations; `user_version` is the number applied. Never edit one that has shipped. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE damage_reports (
+     damage_id TEXT PRIMARY KEY,
+     session_id TEXT,
+     stored_at INTEGER NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX damage_reports_analysis_only ON damage_reports (stored_at) WHERE session_id IS NULL;
+   CREATE TABLE estimates (
+     estimate_id TEXT PRIMARY KEY,
+     damage_id TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX estimates_damage ON estimates (damage_id);
+   CREATE TABLE appointments (
+     appointment_id TEXT PRIMARY KEY,
+     request_id TEXT NOT NULL,
+     estimate_id TEXT NOT NULL,
+     dealer_id TEXT NOT NULL,
+     slot_start_ms INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   -- The slot hold: one confirmed appointment per dealer and start.
+   CREATE UNIQUE INDEX appointments_slot ON appointments (dealer_id, slot_start_ms)
+     WHERE status = 'confirmed';
+   CREATE TABLE invoices (
+     appointment_id TEXT PRIMARY KEY,
+     invoice_id TEXT NOT NULL UNIQUE,
+     body TEXT NOT NULL
+   );
+   CREATE TABLE invoice_counters (
+     issuer TEXT PRIMARY KEY,
+     last INTEGER NOT NULL
+   );`,
+];
+
+export interface SqliteStoreOptions {
+  /** The database file, or IN_MEMORY. Its folder is created if missing. */
+  path: string;
+  /** Clock for `stored_at` (pruning by age). */
+  now?: () => Date;
+}
+
+export class SqliteStore implements RecordStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly now: () => Date;
+  private lastWrite: Date | null = null;
+  /** The schema version after the migrations ran. */
+  readonly schemaVersion: number;
+  private readonly statements;
+
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path;
+    this.now = options.now ?? (() => new Date());
+    if (this.path !== IN_MEMORY) mkdirSync(dirname(this.path), { recursive: true });
+    this.db = new Database(this.path);
+    this.db.pragma('journal_mode = WAL');
+    // WAL with NORMAL is durable across a process crash (SIGKILL); only a power loss can lose
+    // the last transactions.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+    this.schemaVersion = this.readSchemaVersion();
+    const db = this.db;
+    this.statements = {
+      damage: db.prepare<[string], { body: string }>(
+        'SELECT body FROM damage_reports WHERE damage_id = ?',
+      ),
+      insertDamage: db.prepare(
+        'INSERT OR IGNORE INTO damage_reports (damage_id, session_id, stored_at, body) VALUES (?, ?, ?, ?)',
+      ),
+      estimate: db.prepare<[string], { body: string }>(
+        'SELECT body FROM estimates WHERE estimate_id = ?',
+      ),
+      insertEstimate: db.prepare(
+        'INSERT OR IGNORE INTO estimates (estimate_id, damage_id, body) VALUES (?, ?, ?)',
+      ),
+      appointment: db.prepare<[string], { body: string }>(
+        'SELECT body FROM appointments WHERE appointment_id = ?',
+      ),
+      slotHolder: db.prepare<[string, number], { appointment_id: string }>(
+        "SELECT appointment_id FROM appointments WHERE dealer_id = ? AND slot_start_ms = ? AND status = 'confirmed'",
+      ),
+      insertAppointment: db.prepare(
+        'INSERT INTO appointments (appointment_id, request_id, estimate_id, dealer_id, slot_start_ms, status, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      takenSlots: db.prepare<[string], { slot_start_ms: number }>(
+        "SELECT slot_start_ms FROM appointments WHERE dealer_id = ? AND status = 'confirmed'",
+      ),
+      invoice: db.prepare<[string], { body: string }>(
+        'SELECT body FROM invoices WHERE appointment_id = ?',
+      ),
+      insertInvoice: db.prepare(
+        'INSERT OR IGNORE INTO invoices (appointment_id, invoice_id, body) VALUES (?, ?, ?)',
+      ),
+      nextInvoiceNumber: db.prepare<[string], { last: number }>(
+        `INSERT INTO invoice_counters (issuer, last) VALUES (?, 1)
+         ON CONFLICT (issuer) DO UPDATE SET last = last + 1 RETURNING last`,
+      ),
+    };
+  }
+
+  /** Applies the migrations this file has not had yet, each in its own transaction. */
+  private migrate(): void {
+    const version = this.readSchemaVersion();
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `${this.path}: schema version ${version} is newer than this build knows (${MIGRATIONS.length}); use a newer build or another STATE_DIR`,
+      );
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  /** The schema version of the open file, as read from it. */
+  private readSchemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  private read<S extends z.ZodType>(
+    schema: S,
+    row: { body: string } | undefined,
+  ): z.output<S> | undefined {
+    return row ? schema.parse(JSON.parse(row.body)) : undefined;
+  }
+
+  /** Notes the time of a write (for /api/health). */
+  private wrote(): void {
+    this.lastWrite = this.now();
+  }
+
+  saveDamage(report: DamageReport): DamageReport {
+    const { changes } = this.statements.insertDamage.run(
+      report.damage_id,
+      report.session_id,
+      this.now().getTime(),
+      JSON.stringify(report),
+    );
+    // Stored now: it is the record. Already there: the first one stands.
+    if (changes === 1) {
+      this.wrote();
+      return report;
+    }
+    return this.getDamage(report.damage_id)!;
+  }
+
+  getDamage(damage_id: string): DamageReport | undefined {
+    return this.read(DamageReport, this.statements.damage.get(damage_id));
+  }
+
+  saveEstimate(estimate: RepairEstimate): RepairEstimate {
+    const { changes } = this.statements.insertEstimate.run(
+      estimate.estimate_id,
+      estimate.damage_report_id,
+      JSON.stringify(estimate),
+    );
+    if (changes === 1) {
+      this.wrote();
+      return estimate;
+    }
+    return this.getEstimate(estimate.estimate_id)!;
+  }
+
+  getEstimate(estimate_id: string): RepairEstimate | undefined {
+    return this.read(RepairEstimate, this.statements.estimate.get(estimate_id));
+  }
+
+  book(appointment: Appointment): Appointment {
+    const slot = Date.parse(appointment.slot_start);
+    return this.db
+      .transaction(() => {
+        const known = this.getAppointment(appointment.appointment_id);
+        if (known) return known;
+        if (this.statements.slotHolder.get(appointment.dealer_id, slot)) {
+          throw new SlotTakenError(appointment.dealer_id, appointment.slot_start);
+        }
+        this.statements.insertAppointment.run(
+          appointment.appointment_id,
+          appointment.request_id,
+          appointment.estimate_id,
+          appointment.dealer_id,
+          slot,
+          appointment.status,
+          JSON.stringify(appointment),
+        );
+        this.wrote();
+        return appointment;
+      })
+      .immediate();
+  }
+
+  getAppointment(appointment_id: string): Appointment | undefined {
+    return this.read(Appointment, this.statements.appointment.get(appointment_id));
+  }
+
+  takenSlots(dealer_id: string): ReadonlySet<number> {
+    return new Set(this.statements.takenSlots.all(dealer_id).map((r) => r.slot_start_ms));
+  }
+
+  saveInvoice(invoice: Invoice): Invoice {
+    const { changes } = this.statements.insertInvoice.run(
+      invoice.appointment_id,
+      invoice.invoice_id,
+      JSON.stringify(invoice),
+    );
+    if (changes === 1) {
+      this.wrote();
+      return invoice;
+    }
+    return this.getInvoiceForAppointment(invoice.appointment_id)!;
+  }
+
+  getInvoiceForAppointment(appointment_id: string): Invoice | undefined {
+    return this.read(Invoice, this.statements.invoice.get(appointment_id));
+  }
+
+  nextInvoiceNumber(issuer: string): number {
+    const row = this.statements.nextInvoiceNumber.get(issuer)!;
+    this.wrote();
+    return row.last;
+  }
+
+  /**
+   * Deletes analysis-only reports (no session) stored before `cutoff`, with their estimates
+   * unless an appointment was booked on one. Returns how many reports went.
+   */
+  pruneAnalysisOnly(cutoff: Date): number {
+    const at = cutoff.getTime();
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          `DELETE FROM estimates
+           WHERE damage_id IN (SELECT damage_id FROM damage_reports WHERE session_id IS NULL AND stored_at < ?)
+             AND estimate_id NOT IN (SELECT estimate_id FROM appointments)`,
+        )
+        .run(at);
+      const gone = this.db
+        .prepare(
+          `DELETE FROM damage_reports
+           WHERE session_id IS NULL AND stored_at < ?
+             AND damage_id NOT IN (SELECT damage_id FROM estimates)`,
+        )
+        .run(at).changes;
+      if (gone > 0) this.wrote();
+      return gone;
+    })();
+  }
+
+  status(): StoreStatus {
+    let size_bytes = 0;
+    if (this.path !== IN_MEMORY) {
+      for (const file of [this.path, `${this.path}-wal`]) {
+        try {
+          size_bytes += statSync(file).size;
+        } catch {
+          // No WAL file yet.
+        }
+      }
+    }
+    return {
+      kind: 'sqlite',
+      path: this.path,
+      schema_version: this.schemaVersion,
+      writable: !this.db.readonly && this.db.open,
+      size_bytes,
+      last_write_at: this.lastWrite?.toISOString() ?? null,
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
