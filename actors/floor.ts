@@ -17,7 +17,7 @@ import {
   type AnyActorLogic,
   type InspectionEvent,
 } from 'xstate';
-import type { Envelope, Input, InputOrigin } from '../machines/envelope.js';
+import type { Envelope, Input, InputOrigin, JournalEntry } from '../machines/envelope.js';
 import { floorMachine } from '../machines/floor.js';
 import { damageIdOf, linkSystemId, stationSystemId } from '../machines/ids.js';
 import { linkMachine, linkStatusOf, type LinkInput } from '../machines/link.js';
@@ -95,6 +95,9 @@ export interface FloorOptions extends Omit<IntakeDeps, 'services'> {
   newRequestId?: () => string;
   /** Called for every input taken or refused, every session transition and link change. */
   observe?: (event: FloorEvent) => void;
+  /** Called for every session transition (and every input that changed a session) with the
+   *  session's persisted snapshot: the store writes both in one transaction. */
+  journal?: (entry: Omit<JournalEntry, 'seq'>, snapshot: unknown) => void;
 }
 
 export type SessionRef = ActorRefFrom<typeof sessionMachine>;
@@ -145,6 +148,14 @@ function sessionActors(services: Services) {
 
 /** Dotted path of the deepest active state, e.g. "Estimated.choosingDealer.ready". */
 const stepOfSnapshot = (snapshot: SessionSnapshot): string => stepOf(snapshot.value);
+
+/** Live readings: many a second, their latest value is in the snapshot; not journalled alone. */
+const LIVE_INPUTS = new Set(['TELEMETRY_RECEIVED', 'CRASH_DETECTED']);
+
+/** Whether an inspected actor can give its persisted snapshot (every real actor can). */
+function hasPersistedSnapshot(ref: object): ref is { getPersistedSnapshot(): unknown } {
+  return typeof (ref as { getPersistedSnapshot?: unknown }).getPersistedSnapshot === 'function';
+}
 
 /** Whether an inspected snapshot is an attendee session's. */
 function isSessionSnapshot(snapshot: unknown): snapshot is SessionSnapshot {
@@ -223,25 +234,54 @@ export class Floor {
     const { snapshot } = event;
     const to = stepOfSnapshot(snapshot);
     const from = this.steps.get(event.actorRef) ?? null;
-    if (from === to) return;
+    const cause = event.event as {
+      type: string;
+      source?: string;
+      correlation_id?: string;
+      request_id?: string;
+    } & Record<string, unknown>;
+    const changed = from !== to;
+    // Inputs that moved nothing but the context (a locale) are journalled; live readings are not.
+    const isInput = typeof cause.source === 'string' && !LIVE_INPUTS.has(cause.type);
+    if (!changed && !isInput) return;
     this.steps.set(event.actorRef, to);
-    const cause = event.event as { type: string; source?: string; correlation_id?: string };
     // An invoked actor's answer belongs to the request that started the work.
     const source = cause.source ?? sourceOfInternal(cause.type);
     if (cause.correlation_id) this.chains.set(event.actorRef, cause.correlation_id);
     const correlation_id =
       cause.correlation_id ??
       (source === 'actor' ? (this.chains.get(event.actorRef) ?? null) : null);
-    this.observe({
-      type: 'session.transition',
-      station_id: snapshot.context.station_id,
-      session_id: snapshot.context.session_id,
-      from,
-      to,
-      event_type: cause.type,
-      source,
-      correlation_id,
-    });
+    const { station_id, session_id } = snapshot.context;
+    if (changed) {
+      this.observe({
+        type: 'session.transition',
+        station_id,
+        session_id,
+        from,
+        to,
+        event_type: cause.type,
+        source,
+        correlation_id,
+      });
+    }
+    if (this.options.journal) {
+      const { type, source: _s, correlation_id: _c, request_id, ...payload } = cause;
+      this.options.journal(
+        {
+          at: this.now().toISOString(),
+          station_id,
+          session_id,
+          type,
+          payload: isInput ? payload : null,
+          source,
+          request_id: request_id ?? null,
+          correlation_id,
+          from,
+          to,
+        },
+        hasPersistedSnapshot(event.actorRef) ? event.actorRef.getPersistedSnapshot() : snapshot,
+      );
+    }
   }
 
   /** Station ids in configured order. */

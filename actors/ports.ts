@@ -3,6 +3,7 @@
  * is keyed by an id derived from a request id, so doing it twice stores it once (idempotent).
  */
 import { z } from 'zod';
+import type { JournalEntry } from '../machines/envelope.js';
 import type { Appointment, DamageReport, Invoice, RepairEstimate } from '../machines/schemas.js';
 
 /** What `GET /api/health` says of the store. */
@@ -46,6 +47,10 @@ export interface RecordStore {
   getInvoiceForAppointment(appointment_id: string): Invoice | undefined;
   /** The next number of the issuer's unique, gap-free invoice sequence. */
   nextInvoiceNumber(issuer: string): number;
+  /** Appends a journal entry and keeps the session's persisted snapshot, in one transaction. */
+  recordTransition(entry: Omit<JournalEntry, 'seq'>, snapshot: unknown): void;
+  /** A session's journal in order; empty when it has none. */
+  journalOf(session_id: string): JournalEntry[];
   /** Deletes analysis-only reports (no session) stored before `cutoff`; returns how many. */
   pruneAnalysisOnly(cutoff: Date): number;
   status(): StoreStatus;

@@ -119,6 +119,8 @@ export function createServices(deps: ServiceDeps) {
     supportedModels,
     /** What `GET /api/health` says of the store. */
     storeStatus: () => store.status(),
+    /** A session's journal, in order. */
+    journalOf: (session_id: string) => store.journalOf(session_id),
     /** Display name of a model, e.g. "VW T-Cross"; the id itself when unknown. */
     vehicleName: (model: string) => catalog.vehicles.get(model)?.name ?? model,
     resolveVehicleModel,

@@ -80,3 +80,25 @@ export interface InputOrigin {
   /** The request chain (an HTTP X-Request-Id, a socket message); defaults to the request id. */
   correlation_id?: string;
 }
+
+/**
+ * One line of a session's journal: the input (or the machine's own event: a timer, an invoked
+ * actor's answer) that moved it, and the state it led to. Written with the session's persisted
+ * snapshot in one transaction.
+ */
+export const JournalEntry = z.object({
+  seq: z.number().int().positive(),
+  at: IsoDateTime,
+  station_id: Id,
+  session_id: Id,
+  type: z.string(),
+  /** The input's payload; null for the machine's own events (their effect is in the snapshot). */
+  payload: z.unknown(),
+  /** An input's source, or `timer` / `actor` for the machine's own events. */
+  source: z.string().nullable(),
+  request_id: z.string().nullable(),
+  correlation_id: z.string().nullable(),
+  from: z.string().nullable(),
+  to: z.string(),
+});
+export type JournalEntry = z.infer<typeof JournalEntry>;

@@ -41,6 +41,7 @@ import {
   DamageAnalysis,
   DealerList,
   Health,
+  JournalAnswer,
   RepairAnswer,
   SlotList,
   StationAnswer,
@@ -284,26 +285,50 @@ export function createApp(deps: AppDeps) {
       },
     );
 
-  const sessions = apiRoutes().openapi(
-    createRoute({
-      method: 'get',
-      path: '/{id}',
-      operationId: 'getSession',
-      tags: ['Sessions'],
-      summary: 'A live or ended session by id',
-      request: { params: z.object({ id: pathId('Session id') }) },
-      responses: {
-        200: answer(SessionView, 'The session view, as its screens last drew it'),
-        404: refusal(['session_not_found']),
-        ...unexpected,
+  const sessions = apiRoutes()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}',
+        operationId: 'getSession',
+        tags: ['Sessions'],
+        summary: 'A live or ended session by id',
+        request: { params: z.object({ id: pathId('Session id') }) },
+        responses: {
+          200: answer(SessionView, 'The session view, as its screens last drew it'),
+          404: refusal(['session_not_found']),
+          ...unexpected,
+        },
+      }),
+      (c) => {
+        const view = floor.sessionView(c.req.param('id'));
+        if (!view) throw new ApiError('session_not_found', `No session "${c.req.param('id')}"`);
+        return c.json(view, 200);
       },
-    }),
-    (c) => {
-      const view = floor.sessionView(c.req.param('id'));
-      if (!view) throw new ApiError('session_not_found', `No session "${c.req.param('id')}"`);
-      return c.json(view, 200);
-    },
-  );
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}/journal',
+        operationId: 'getSessionJournal',
+        tags: ['Sessions'],
+        summary: "A session's journal: every input and transition, in order",
+        request: { params: z.object({ id: pathId('Session id') }) },
+        responses: {
+          200: answer(JournalAnswer, 'The journal, oldest first'),
+          404: refusal(['session_not_found']),
+          ...unexpected,
+        },
+      }),
+      (c) => {
+        const id = c.req.param('id');
+        const events = services.journalOf(id);
+        if (events.length === 0 && !floor.sessionView(id)) {
+          throw new ApiError('session_not_found', `No session "${id}"`);
+        }
+        return c.json({ events }, 200);
+      },
+    );
 
   const damage = apiRoutes().openapi(
     createRoute({

@@ -12,6 +12,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { ClientCommand, RigStatus, SessionView, TopLevelState } from '../../actors/protocol.js';
+import { JournalEntry } from '../../machines/envelope.js';
 import type { ErrorCode } from '../../actors/errors.js';
 import {
   Appointment,
@@ -83,6 +84,11 @@ component('Invoice', Invoice, 'An illustrative invoice of an appointment');
 component('RigStatus', RigStatus, "A station's link to its simulator rig");
 component('SessionView', SessionView, "Everything a screen needs to draw one station's session");
 component('ClientCommand', ClientCommand, 'A command a kiosk (or staff) sends to its station');
+component(
+  'JournalEntry',
+  JournalEntry,
+  'One input or transition of a session, and the state it led to',
+);
 component('Error', answers.ErrorResponse, 'Every refusal; the code decides the status');
 component('Health', answers.Health);
 component('VehicleSummary', answers.VehicleSummary);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { StoreStatus } from '../../actors/ports.js';
+import { JournalEntry } from '../../machines/envelope.js';
 import { SessionView, RigStatus } from '../../actors/protocol.js';
 import { Vehicle } from '../../actors/catalog/schemas.js';
 import { DamageReport, DealerHit, Id, Slot } from '../../machines/schemas.js';
@@ -120,3 +121,6 @@ export const CrashEventIgnored = z.object({
 });
 
 export const CrashEventAnswer = z.union([CrashEventAccepted, CrashEventBusy, CrashEventIgnored]);
+
+/** `GET /api/sessions/{id}/journal`. */
+export const JournalAnswer = z.object({ events: z.array(JournalEntry) });

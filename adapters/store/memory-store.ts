@@ -4,6 +4,7 @@
  * repeat returns what was stored first.
  */
 import { SlotTakenError, type RecordStore, type StoreStatus } from '../../actors/ports.js';
+import type { JournalEntry } from '../../machines/envelope.js';
 import type { Appointment, DamageReport, Invoice, RepairEstimate } from '../../machines/schemas.js';
 
 export class MemoryStore implements RecordStore {
@@ -14,6 +15,8 @@ export class MemoryStore implements RecordStore {
   private readonly slotHolders = new Map<string, string>();
   private readonly invoices = new Map<string, Invoice>();
   private readonly invoiceSeq = new Map<string, number>();
+  private readonly journal: JournalEntry[] = [];
+  private readonly snapshots = new Map<string, unknown>();
 
   saveDamage(report: DamageReport): DamageReport {
     const known = this.damage.get(report.damage_id);
@@ -75,6 +78,15 @@ export class MemoryStore implements RecordStore {
     const next = (this.invoiceSeq.get(issuer) ?? 0) + 1;
     this.invoiceSeq.set(issuer, next);
     return next;
+  }
+
+  recordTransition(entry: Omit<JournalEntry, 'seq'>, snapshot: unknown): void {
+    this.journal.push({ ...entry, seq: this.journal.length + 1 });
+    this.snapshots.set(entry.session_id, snapshot);
+  }
+
+  journalOf(session_id: string): JournalEntry[] {
+    return this.journal.filter((e) => e.session_id === session_id);
   }
 
   pruneAnalysisOnly(): number {

@@ -14,7 +14,23 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { SlotTakenError, type RecordStore, type StoreStatus } from '../../actors/ports.js';
+import { JournalEntry } from '../../machines/envelope.js';
 import { Appointment, DamageReport, Invoice, RepairEstimate } from '../../machines/schemas.js';
+
+/** A journal row as stored. */
+interface JournalRow {
+  seq: number;
+  at: string;
+  station_id: string;
+  session_id: string;
+  type: string;
+  payload: string | null;
+  source: string | null;
+  request_id: string | null;
+  correlation_id: string | null;
+  from_state: string | null;
+  to_state: string;
+}
 
 /** The path that keeps the database in memory (tests, throwaway demos). */
 export const IN_MEMORY = ':memory:';
@@ -55,7 +71,31 @@ const MIGRATIONS: readonly string[] = [
      issuer TEXT PRIMARY KEY,
      last INTEGER NOT NULL
    );`,
+  `CREATE TABLE session_snapshots (
+     session_id TEXT PRIMARY KEY,
+     station_id TEXT NOT NULL,
+     state TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     snapshot TEXT NOT NULL
+   );
+   CREATE TABLE journal (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     station_id TEXT NOT NULL,
+     session_id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     payload TEXT,
+     source TEXT,
+     request_id TEXT,
+     correlation_id TEXT,
+     from_state TEXT,
+     to_state TEXT NOT NULL
+   );
+   CREATE INDEX journal_session ON journal (session_id, seq);`,
 ];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export interface SqliteStoreOptions {
   /** The database file, or IN_MEMORY. Its folder is created if missing. */
@@ -116,6 +156,19 @@ export class SqliteStore implements RecordStore {
       ),
       insertInvoice: db.prepare(
         'INSERT OR IGNORE INTO invoices (appointment_id, invoice_id, body) VALUES (?, ?, ?)',
+      ),
+      appendJournal: db.prepare(
+        `INSERT INTO journal (at, station_id, session_id, type, payload, source, request_id, correlation_id, from_state, to_state)
+         VALUES (@at, @station_id, @session_id, @type, @payload, @source, @request_id, @correlation_id, @from, @to)`,
+      ),
+      upsertSnapshot: db.prepare(
+        `INSERT INTO session_snapshots (session_id, station_id, state, updated_at, snapshot)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (session_id) DO UPDATE SET state = excluded.state,
+           updated_at = excluded.updated_at, snapshot = excluded.snapshot`,
+      ),
+      journalOf: db.prepare<[string], JournalRow>(
+        'SELECT * FROM journal WHERE session_id = ? ORDER BY seq',
       ),
       nextInvoiceNumber: db.prepare<[string], { last: number }>(
         `INSERT INTO invoice_counters (issuer, last) VALUES (?, 1)
@@ -246,6 +299,42 @@ export class SqliteStore implements RecordStore {
     const row = this.statements.nextInvoiceNumber.get(issuer)!;
     this.wrote();
     return row.last;
+  }
+
+  recordTransition(entry: Omit<JournalEntry, 'seq'>, snapshot: unknown): void {
+    const write = this.db.transaction(() => {
+      this.statements.appendJournal.run({
+        ...entry,
+        payload: entry.payload === null ? null : JSON.stringify(entry.payload),
+      });
+      this.statements.upsertSnapshot.run(
+        entry.session_id,
+        entry.station_id,
+        entry.to,
+        entry.at,
+        JSON.stringify(snapshot),
+      );
+    });
+    write();
+    this.wrote();
+  }
+
+  journalOf(session_id: string): JournalEntry[] {
+    return this.statements.journalOf.all(session_id).map((row) =>
+      JournalEntry.parse({
+        seq: row.seq,
+        at: row.at,
+        station_id: row.station_id,
+        session_id: row.session_id,
+        type: row.type,
+        payload: row.payload === null ? null : JSON.parse(row.payload),
+        source: row.source,
+        request_id: row.request_id,
+        correlation_id: row.correlation_id,
+        from: row.from_state,
+        to: row.to_state,
+      }),
+    );
   }
 
   /**

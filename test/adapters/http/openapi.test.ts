@@ -313,6 +313,8 @@ describe('every operation answers as documented', () => {
     const { session_id } = t.runtime.floor.view('1')!;
     expect((await call(t.app, `/api/sessions/${session_id}`)).status).toBe(200);
     expect((await call(t.app, '/api/sessions/no-such-session')).status).toBe(404);
+    expect((await call(t.app, `/api/sessions/${session_id}/journal`)).status).toBe(200);
+    expect((await call(t.app, '/api/sessions/no-such-session/journal')).status).toBe(404);
   });
 
   it('estimates, dealers, slots, bookings and invoices', async () => {

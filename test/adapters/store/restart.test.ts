@@ -10,6 +10,7 @@ import { afterEach, expect, it } from 'vitest';
 import { readConfig } from '../../../adapters/config.js';
 import { createApp } from '../../../adapters/http/app.js';
 import { createRuntime, type Runtime } from '../../../adapters/runtime.js';
+import { SCHEMA_VERSION } from '../../../adapters/store/sqlite-store.js';
 import { post } from '../http/helpers.js';
 
 const dirs: string[] = [];
@@ -94,5 +95,9 @@ it('keeps an acknowledged booking and its invoice across a restart', async () =>
   const health = (await (await second.app.request('/api/health')).json()) as {
     store: { kind: string; schema_version: number; writable: boolean };
   };
-  expect(health.store).toMatchObject({ kind: 'sqlite', schema_version: 1, writable: true });
+  expect(health.store).toMatchObject({
+    kind: 'sqlite',
+    schema_version: SCHEMA_VERSION,
+    writable: true,
+  });
 });

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlotTakenError, type RecordStore } from '../../../actors/ports.js';
 import { MemoryStore } from '../../../adapters/store/memory-store.js';
-import { IN_MEMORY, SqliteStore } from '../../../adapters/store/sqlite-store.js';
+import { IN_MEMORY, SCHEMA_VERSION, SqliteStore } from '../../../adapters/store/sqlite-store.js';
 import type { Appointment, DamageReport } from '../../../machines/schemas.js';
 
 const dirs: string[] = [];
@@ -112,7 +112,7 @@ describe('the SQLite store', () => {
     expect(second.status()).toMatchObject({
       kind: 'sqlite',
       path,
-      schema_version: 1,
+      schema_version: SCHEMA_VERSION,
       writable: true,
     });
     expect(second.status().size_bytes).toBeGreaterThan(0);
@@ -123,7 +123,7 @@ describe('the SQLite store', () => {
     new SqliteStore({ path }).close();
     const raw = new Database(path);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => new SqliteStore({ path })).toThrow(/schema version 99 is newer/);
