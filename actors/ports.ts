@@ -42,11 +42,13 @@ export interface RecordStore {
   getAppointment(appointment_id: string): Appointment | undefined;
   /** Slot starts (epoch ms) already booked at a dealer. */
   takenSlots(dealer_id: string): ReadonlySet<number>;
-  /** Stores the invoice of an appointment once; returns the stored one on a repeat. */
-  saveInvoice(invoice: Invoice): Invoice;
+  /**
+   * The invoice of an appointment, issued once: on the first call it takes the next number of
+   * the issuer's gap-free sequence and stores `make(number)` in the same transaction (a crash
+   * between the two would burn a number); a repeat returns the stored invoice.
+   */
+  issueInvoice(appointment_id: string, issuer: string, make: (seq: number) => Invoice): Invoice;
   getInvoiceForAppointment(appointment_id: string): Invoice | undefined;
-  /** The next number of the issuer's unique, gap-free invoice sequence. */
-  nextInvoiceNumber(issuer: string): number;
   /** Appends a journal entry and keeps the session's persisted snapshot, in one transaction. */
   recordTransition(entry: Omit<JournalEntry, 'seq'>, snapshot: unknown): void;
   /** A session's journal in order; empty when it has none. */

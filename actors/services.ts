@@ -264,8 +264,7 @@ export function createServices(deps: ServiceDeps) {
         throw new DomainError('estimate_not_found', `No estimate "${appointment.estimate_id}"`);
       const issuer = dealer(appointment.dealer_id);
       const year = deps.now().getUTCFullYear();
-      const seq = store.nextInvoiceNumber(issuer.dealer_id);
-      return store.saveInvoice(
+      return store.issueInvoice(appointment.appointment_id, issuer.dealer_id, (seq) =>
         buildInvoice({
           invoice_id: invoiceIdOf(appointment.appointment_id),
           invoice_number: invoiceNumberOf(issuer.dealer_id, year, seq),

@@ -63,21 +63,18 @@ export class MemoryStore implements RecordStore {
     return taken;
   }
 
-  saveInvoice(invoice: Invoice): Invoice {
-    const known = this.invoices.get(invoice.appointment_id);
+  issueInvoice(appointment_id: string, issuer: string, make: (seq: number) => Invoice): Invoice {
+    const known = this.invoices.get(appointment_id);
     if (known) return known;
-    this.invoices.set(invoice.appointment_id, invoice);
+    const seq = (this.invoiceSeq.get(issuer) ?? 0) + 1;
+    const invoice = make(seq);
+    this.invoiceSeq.set(issuer, seq);
+    this.invoices.set(appointment_id, invoice);
     return invoice;
   }
 
   getInvoiceForAppointment(appointment_id: string): Invoice | undefined {
     return this.invoices.get(appointment_id);
-  }
-
-  nextInvoiceNumber(issuer: string): number {
-    const next = (this.invoiceSeq.get(issuer) ?? 0) + 1;
-    this.invoiceSeq.set(issuer, next);
-    return next;
   }
 
   recordTransition(entry: Omit<JournalEntry, 'seq'>, snapshot: unknown): void {

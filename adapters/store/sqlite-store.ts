@@ -278,27 +278,26 @@ export class SqliteStore implements RecordStore {
     return new Set(this.statements.takenSlots.all(dealer_id).map((r) => r.slot_start_ms));
   }
 
-  saveInvoice(invoice: Invoice): Invoice {
-    const { changes } = this.statements.insertInvoice.run(
-      invoice.appointment_id,
-      invoice.invoice_id,
-      JSON.stringify(invoice),
-    );
-    if (changes === 1) {
-      this.wrote();
-      return invoice;
-    }
-    return this.getInvoiceForAppointment(invoice.appointment_id)!;
+  issueInvoice(appointment_id: string, issuer: string, make: (seq: number) => Invoice): Invoice {
+    return this.db
+      .transaction(() => {
+        const known = this.getInvoiceForAppointment(appointment_id);
+        if (known) return known;
+        const { last } = this.statements.nextInvoiceNumber.get(issuer)!;
+        const invoice = make(last);
+        this.statements.insertInvoice.run(
+          appointment_id,
+          invoice.invoice_id,
+          JSON.stringify(invoice),
+        );
+        this.wrote();
+        return invoice;
+      })
+      .immediate();
   }
 
   getInvoiceForAppointment(appointment_id: string): Invoice | undefined {
     return this.read(Invoice, this.statements.invoice.get(appointment_id));
-  }
-
-  nextInvoiceNumber(issuer: string): number {
-    const row = this.statements.nextInvoiceNumber.get(issuer)!;
-    this.wrote();
-    return row.last;
   }
 
   recordTransition(entry: Omit<JournalEntry, 'seq'>, snapshot: unknown): void {

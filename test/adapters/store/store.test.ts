@@ -50,6 +50,27 @@ const appointment = (id: string, slot_start: string, dealer_id = 'vw-sp-001'): A
   created_at: '2026-12-01T10:00:00.000Z',
 });
 
+/** Issues a minimal invoice numbered `N<seq>` for an appointment. */
+const issue = (s: RecordStore, appointment_id: string, issuer: string) =>
+  s.issueInvoice(appointment_id, issuer, (seq) => ({
+    invoice_id: `inv-${appointment_id}`,
+    invoice_number: `N${seq}`,
+    appointment_id,
+    estimate_id: 'est-1',
+    issued_at: '2026-12-01T10:00:00.000Z',
+    currency: 'BRL',
+    seller: { name: 'VW', tax_id: '00', address: 'SP' },
+    buyer: { name: 'Attendee' },
+    lines: [],
+    prices_include_tax: true,
+    net_total: '0.00',
+    tax: '0.00',
+    tax_lines: [],
+    approximate_taxes: null,
+    grand_total: '0.00',
+    illustrative: true,
+  }));
+
 const kinds: [string, () => RecordStore][] = [
   ['memory', () => new MemoryStore()],
   ['sqlite', () => new SqliteStore({ path: IN_MEMORY })],
@@ -87,8 +108,25 @@ describe.each(kinds)('%s store', (_kind, make) => {
 
   it('numbers invoices per issuer in sequence', () => {
     const s = store();
-    expect([1, 2, 3].map(() => s.nextInvoiceNumber('vw-sp-001'))).toEqual([1, 2, 3]);
-    expect(s.nextInvoiceNumber('vw-sp-002')).toBe(1);
+    expect(['a1', 'a2', 'a3'].map((id) => issue(s, id, 'vw-sp-001').invoice_number)).toEqual([
+      'N1',
+      'N2',
+      'N3',
+    ]);
+    expect(issue(s, 'b1', 'vw-sp-002').invoice_number).toBe('N1');
+    // The same appointment again: the invoice it has, no new number.
+    expect(issue(s, 'a2', 'vw-sp-001').invoice_number).toBe('N2');
+    expect(issue(s, 'a4', 'vw-sp-001').invoice_number).toBe('N4');
+  });
+
+  it('burns no number when making the invoice fails', () => {
+    const s = store();
+    expect(() =>
+      s.issueInvoice('a1', 'vw-sp-001', () => {
+        throw new Error('no estimate');
+      }),
+    ).toThrow('no estimate');
+    expect(issue(s, 'a1', 'vw-sp-001').invoice_number).toBe('N1');
   });
 });
 
@@ -98,7 +136,7 @@ describe('the SQLite store', () => {
     const first = new SqliteStore({ path });
     first.saveDamage(report('dmg-1'));
     first.book(appointment('r1', '2026-12-02T12:00:00.000Z'));
-    expect(first.nextInvoiceNumber('vw-sp-001')).toBe(1);
+    expect(issue(first, 'a1', 'vw-sp-001').invoice_number).toBe('N1');
     first.close();
 
     const second = new SqliteStore({ path });
@@ -108,7 +146,8 @@ describe('the SQLite store', () => {
     expect(() => second.book(appointment('r2', '2026-12-02T12:00:00.000Z'))).toThrow(
       SlotTakenError,
     );
-    expect(second.nextInvoiceNumber('vw-sp-001')).toBe(2);
+    expect(second.getInvoiceForAppointment('a1')?.invoice_number).toBe('N1');
+    expect(issue(second, 'a2', 'vw-sp-001').invoice_number).toBe('N2');
     expect(second.status()).toMatchObject({
       kind: 'sqlite',
       path,
