@@ -359,9 +359,11 @@ export class Floor {
         this.observe({ type: 'input.refused', envelope, error: admission.error });
         return { ok: false, envelope, error: admission.error };
       case 'duplicate':
-      case 'delegated':
-        this.observe({ type: 'input.accepted', envelope, session_id, duplicate: true });
-        return { ok: true, envelope, session_id, duplicate: admission.kind === 'duplicate' };
+      case 'delegated': {
+        const duplicate = admission.kind === 'duplicate';
+        this.observe({ type: 'input.accepted', envelope, session_id, duplicate });
+        return { ok: true, envelope, session_id, duplicate };
+      }
       case 'send':
         this.observe({ type: 'input.accepted', envelope, session_id, duplicate: false });
         station.send(admission.event);
