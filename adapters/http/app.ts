@@ -243,8 +243,8 @@ export function createApp(deps: AppDeps) {
         },
       }),
       async (c) => {
+        // The intake refuses an unknown station (404) like any input it cannot take.
         const id = c.req.param('id');
-        stationOr404(id);
         const { request_id } = floor.submit(
           id,
           { type: 'REPAIR_REQUESTED', payload: {} },
@@ -278,9 +278,8 @@ export function createApp(deps: AppDeps) {
       }),
       async (c) => {
         const id = c.req.param('id');
-        stationOr404(id);
         floor.submit(id, commandInput(c.req.valid('json')), originOf(c, 'staff'));
-        // stationOr404 has checked the station exists, so it has a view.
+        // The intake took the command, so the station exists and has a view.
         return c.json({ accepted: true as const, session: floor.view(id)! }, 202);
       },
     );
@@ -368,7 +367,6 @@ export function createApp(deps: AppDeps) {
         });
         return c.json({ damage_id: report.damage_id, report }, 201);
       }
-      stationOr404(station_id);
       const { request_id } = floor.submit(
         station_id,
         {

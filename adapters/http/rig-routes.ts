@@ -259,13 +259,8 @@ export function rigRoutes(deps: RigRouteDeps) {
         },
       }),
       async (c) => {
+        // The intake refuses an unknown station (404) like any input it cannot take.
         const station_id = c.req.param('id');
-        if (!floor.hasStation(station_id)) {
-          throw new ApiError(
-            'station_not_found',
-            `No station "${station_id}" (stations: ${floor.stations.join(', ')})`,
-          );
-        }
         const { zones } = c.req.valid('json');
         const { request_id } = floor.submit(
           station_id,
