@@ -3,35 +3,17 @@
  * to, written with the session's persisted snapshot in one transaction, in order, and still there
  * after a restart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
-import { readConfig } from '../../../adapters/config.js';
-import { createApp } from '../../../adapters/http/app.js';
-import { createRuntime, DATABASE_FILE, type Runtime } from '../../../adapters/runtime.js';
+import { expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../../adapters/runtime.js';
 import { JournalEntry } from '../../../machines/envelope.js';
 import { post } from '../http/helpers.js';
-
-const dirs: string[] = [];
-const live: Runtime[] = [];
-afterEach(() => {
-  for (const runtime of live.splice(0)) runtime.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function boot(STATE_DIR: string) {
-  const runtime = createRuntime(readConfig({ STATE_DIR, STATIONS: '1' }));
-  live.push(runtime);
-  const app = createApp({ floor: runtime.floor, venue: runtime.venue, samples: [] });
-  return { runtime, app };
-}
+import { boot, tempStateDir } from './helpers.js';
 
 it('journals each input and transition of a session with its snapshot, and keeps it across a restart', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'journal-'));
-  dirs.push(dir);
-  const { runtime, app } = boot(dir);
+  const dir = tempStateDir('journal-');
+  const { runtime, app, stop } = boot(dir);
   const floor = runtime.floor;
   const session_id = floor.view('1')!.session_id;
   // Live readings are not journalled one by one; a language change is.
@@ -88,8 +70,7 @@ it('journals each input and transition of a session with its snapshot, and keeps
   expect(snapshot.value).toEqual({ Estimated: 'reviewingDamage' });
   expect(snapshot.context.locale).toBe('en');
 
-  runtime.close();
-  live.splice(live.indexOf(runtime), 1);
+  stop();
   const again = boot(dir);
   const kept = await again.app.request(`/api/sessions/${session_id}/journal`);
   expect(kept.status).toBe(200);

@@ -3,33 +3,13 @@
  * the server stopped and started again on the same STATE_DIR, and everything is still there — the
  * invoice with its number, the slot taken, a retried booking answered once, numbering going on.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { readConfig } from '../../../adapters/config.js';
-import { createApp } from '../../../adapters/http/app.js';
-import { createRuntime, type Runtime } from '../../../adapters/runtime.js';
+import { expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../../adapters/store/sqlite-store.js';
 import { post } from '../http/helpers.js';
-
-const dirs: string[] = [];
-const live: Runtime[] = [];
-afterEach(() => {
-  for (const runtime of live.splice(0)) runtime.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function boot(STATE_DIR: string) {
-  const runtime = createRuntime(readConfig({ STATE_DIR, STATIONS: '1' }));
-  live.push(runtime);
-  const app = createApp({ floor: runtime.floor, venue: runtime.venue, samples: [] });
-  return { runtime, app };
-}
+import { boot, tempStateDir } from './helpers.js';
 
 it('keeps an acknowledged booking and its invoice across a restart', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'restart-'));
-  dirs.push(dir);
+  const dir = tempStateDir('restart-');
   const first = boot(dir);
   const telemetry = first.runtime.samples.find((s) => s.vehicle_model === 'tcross')!.telemetry;
   const analysed = await first.app.request(
@@ -54,8 +34,7 @@ it('keeps an acknowledged booking and its invoice across a restart', async () =>
   const invoice = (await (
     await first.app.request(`/api/invoice/${appointment.appointment_id}`)
   ).json()) as { invoice_number: string };
-  first.runtime.close();
-  live.splice(live.indexOf(first.runtime), 1);
+  first.stop();
 
   const second = boot(dir);
   expect((await second.app.request(`/api/parts/estimate/${damage_id}`)).status).toBe(200);
