@@ -17,8 +17,8 @@ import {
   type AnyActorLogic,
   type InspectionEvent,
 } from 'xstate';
-import type { Envelope, Input, InputOrigin, JournalEntry } from '../machines/envelope.js';
-import { floorMachine } from '../machines/floor.js';
+import type { Envelope, Input, InputOrigin } from '../machines/envelope.js';
+import { floorMachine, SNAPSHOT_FORMAT } from '../machines/floor.js';
 import { damageIdOf, linkSystemId, stationSystemId } from '../machines/ids.js';
 import { linkMachine, linkStatusOf, type LinkInput } from '../machines/link.js';
 import type {
@@ -42,7 +42,10 @@ import {
 } from '../machines/session.js';
 import { stationMachine, type StationInput } from '../machines/station.js';
 import { DomainError, isErrorCode } from './errors.js';
+import { summarize, type SessionSummary } from './history.js';
 import { admit, type IntakeDeps, type SessionSnapshot } from './intake.js';
+import type { RecordStore } from './ports.js';
+import { composeFloor, composeStation, resumeTimers, type PersistedSnapshot } from './restore.js';
 import type { RigStatus, SessionView } from './protocol.js';
 import type { Services } from './services.js';
 import { stepOf, toSessionView } from './session-view.js';
@@ -81,7 +84,18 @@ export type FloorEvent =
       source: string | null;
       correlation_id: string | null;
     }
-  | { type: 'link.changed'; station_id: string; rig: RigStatus };
+  | { type: 'link.changed'; station_id: string; rig: RigStatus }
+  | {
+      type: 'floor.restored';
+      restored: { station_id: string; session_id: string; step: string; timers: string[] }[];
+      set_aside: { station_id: string; session_id: string; reason: string }[];
+    };
+
+/** What the floor needs of the store to journal every transition and to restore after a restart. */
+export type FloorPersistence = Pick<
+  RecordStore,
+  'recordTransition' | 'liveStations' | 'setAside' | 'journalOf'
+>;
 
 export interface FloorOptions extends Omit<IntakeDeps, 'services'> {
   services: Services;
@@ -95,16 +109,16 @@ export interface FloorOptions extends Omit<IntakeDeps, 'services'> {
   newRequestId?: () => string;
   /** Called for every input taken or refused, every session transition and link change. */
   observe?: (event: FloorEvent) => void;
-  /** Called for every session transition (and every input that changed a session) with the
-   *  session's persisted snapshot: the store writes both in one transaction. */
-  journal?: (entry: Omit<JournalEntry, 'seq'>, snapshot: unknown) => void;
+  /** Where every session transition (and every input that changed a session) is journalled
+   *  with the session's persisted snapshot, and what the stations are restored from at start. */
+  persistence?: FloorPersistence;
 }
 
 export type SessionRef = ActorRefFrom<typeof sessionMachine>;
 type StationRef = ActorRefFrom<typeof stationMachine>;
 type LinkRef = ActorRefFrom<typeof linkMachine>;
 
-/** Ended sessions kept for `GET /api/sessions/{id}` until persistence lands. */
+/** Ended sessions kept for `GET /api/sessions/{id}` (the history has every one, summarised). */
 const ARCHIVED_SESSIONS = 2000;
 
 /** How long a caller waits for a session to get somewhere (wall clock; the session's own
@@ -149,6 +163,13 @@ function sessionActors(services: Services) {
 /** Dotted path of the deepest active state, e.g. "Estimated.choosingDealer.ready". */
 const stepOfSnapshot = (snapshot: SessionSnapshot): string => stepOf(snapshot.value);
 
+/** A session's step and, once it has ended, how: what a journal entry is written for. */
+const keyOf = (snapshot: SessionSnapshot): string =>
+  snapshot.context.ended
+    ? `${stepOfSnapshot(snapshot)}|${snapshot.context.ended}`
+    : stepOfSnapshot(snapshot);
+const stepOfKey = (key: string): string => key.split('|')[0]!;
+
 /** Live readings: many a second, their latest value is in the snapshot; not journalled alone. */
 const LIVE_INPUTS = new Set(['TELEMETRY_RECEIVED', 'CRASH_DETECTED']);
 
@@ -185,13 +206,11 @@ export class Floor {
     this.stationIds = config.stations.map((s) => s.id);
     const idBase = config.id_base ?? Date.now().toString(36);
 
+    const stationLogic = stationMachine.provide({
+      actors: { session: sessionMachine.provide({ actors: sessionActors(options.services) }) },
+    });
     const logic = floorMachine.provide({
-      actors: {
-        station: stationMachine.provide({
-          actors: { session: sessionMachine.provide({ actors: sessionActors(options.services) }) },
-        }),
-        link: options.linkLogic ?? linkMachine,
-      },
+      actors: { station: stationLogic, link: options.linkLogic ?? linkMachine },
     });
     const stations: StationInput[] = config.stations.map((s) => ({
       station_id: s.id,
@@ -208,12 +227,38 @@ export class Floor {
         throw new Error(`a simulator link names station "${l.station_id}", which does not exist`);
       }
     }
+    const input = { stations, links };
+    const restore = this.restorable(stations, stationLogic);
     this.actor = createActor(logic, {
-      input: { stations, links },
+      input,
+      ...(restore.size > 0
+        ? { snapshot: composeFloor(createActor(logic, { input }).getPersistedSnapshot(), restore) }
+        : {}),
       inspect: (event) => this.inspect(event),
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    // A restored session is where it was: its start is not a transition to journal.
+    for (const row of this.restoring.values()) {
+      const ref = this.stationRef(row.station_id)?.getSnapshot().children.session;
+      if (ref) this.steps.set(ref, keyOf(ref.getSnapshot()));
+    }
     this.actor.start();
+    const restored: Extract<FloorEvent, { type: 'floor.restored' }>['restored'] = [];
+    for (const row of this.restoring.values()) {
+      const ref = this.stationRef(row.station_id)?.getSnapshot().children.session;
+      if (!ref) continue;
+      const elapsed = this.now().getTime() - Date.parse(row.step_since);
+      const timers = resumeTimers(ref, Number.isFinite(elapsed) ? elapsed : 0);
+      restored.push({
+        station_id: row.station_id,
+        session_id: row.session_id,
+        step: stepOfSnapshot(ref.getSnapshot()),
+        timers: timers.map((t) => `${t.event} in ${t.remaining_ms} ms`),
+      });
+    }
+    if (restored.length > 0 || this.setAsideNow.length > 0) {
+      this.observe({ type: 'floor.restored', restored, set_aside: this.setAsideNow });
+    }
     for (const id of this.stationIds) {
       const ref = this.stationRef(id)!;
       this.track(id, ref);
@@ -221,30 +266,76 @@ export class Floor {
       const linkRef = this.linkRef(id);
       if (linkRef) this.watchLink(id, linkRef);
     }
+    this.restoring.clear();
   }
 
-  /** Session steps as last seen, to report each transition once with the event behind it. */
+  /** Stored stations being restored, by station id (until the constructor is done). */
+  private readonly restoring = new Map<
+    string,
+    { station_id: string; session_id: string; started_at: string; step_since: string }
+  >();
+  /** Stations whose stored session could not be restored at this start. */
+  private readonly setAsideNow: { station_id: string; session_id: string; reason: string }[] = [];
+
+  /**
+   * The stored stations that can be restored, as persisted station snapshots by system id; the
+   * others are set aside in the store (and reported) and start fresh.
+   */
+  private restorable(
+    stations: StationInput[],
+    stationLogic: typeof stationMachine,
+  ): Map<string, PersistedSnapshot> {
+    const result = new Map<string, PersistedSnapshot>();
+    const persistence = this.options.persistence;
+    if (!persistence) return result;
+    const settings = new Map(stations.map((s) => [s.station_id, s]));
+    for (const row of persistence.liveStations()) {
+      const input = settings.get(row.station_id);
+      // A station no longer in the settings: its row waits in case it comes back.
+      if (!input) continue;
+      const composed = composeStation(row, input, stationLogic);
+      if (!composed.ok) {
+        persistence.setAside(row, composed.reason);
+        this.setAsideNow.push({
+          station_id: row.station_id,
+          session_id: row.session_id,
+          reason: composed.reason,
+        });
+        continue;
+      }
+      result.set(stationSystemId(row.station_id), composed.snapshot);
+      this.restoring.set(row.station_id, row);
+    }
+    return result;
+  }
+
+  /** Session steps (and ends) as last seen, to report each transition once with the event behind it. */
   private readonly steps = new WeakMap<object, string>();
   /** The correlation id of the last input each session took. */
   private readonly chains = new WeakMap<object, string>();
+  /** When each session began (its first journal entry), as its view and history say. */
+  private readonly births = new WeakMap<object, string>();
 
   /** XState's inspection: every session snapshot with the event that led to it. */
   private inspect(event: InspectionEvent): void {
     if (event.type !== '@xstate.snapshot' || !isSessionSnapshot(event.snapshot)) return;
     const { snapshot } = event;
     const to = stepOfSnapshot(snapshot);
-    const from = this.steps.get(event.actorRef) ?? null;
+    const key = keyOf(snapshot);
+    const before = this.steps.get(event.actorRef) ?? null;
+    const from = before === null ? null : stepOfKey(before);
     const cause = event.event as {
       type: string;
       source?: string;
       correlation_id?: string;
       request_id?: string;
     } & Record<string, unknown>;
-    const changed = from !== to;
+    // A session's end is a change too, even where its step stays (the idle timer).
+    const changed = before !== key;
     // Inputs that moved nothing but the context (a locale) are journalled; live readings are not.
     const isInput = typeof cause.source === 'string' && !LIVE_INPUTS.has(cause.type);
     if (!changed && !isInput) return;
-    this.steps.set(event.actorRef, to);
+    this.steps.set(event.actorRef, key);
     // An invoked actor's answer belongs to the request that started the work.
     const source = cause.source ?? sourceOfInternal(cause.type);
     if (cause.correlation_id) this.chains.set(event.actorRef, cause.correlation_id);
@@ -252,7 +343,7 @@ export class Floor {
       cause.correlation_id ??
       (source === 'actor' ? (this.chains.get(event.actorRef) ?? null) : null);
     const { station_id, session_id } = snapshot.context;
-    if (changed) {
+    if (from !== to) {
       this.observe({
         type: 'session.transition',
         station_id,
@@ -264,24 +355,76 @@ export class Floor {
         correlation_id,
       });
     }
-    if (this.options.journal) {
-      const { type, source: _s, correlation_id: _c, request_id, ...payload } = cause;
-      this.options.journal(
-        {
-          at: this.now().toISOString(),
-          station_id,
-          session_id,
-          type,
-          payload: isInput ? payload : null,
-          source,
-          request_id: request_id ?? null,
-          correlation_id,
-          from,
-          to,
-        },
-        hasPersistedSnapshot(event.actorRef) ? event.actorRef.getPersistedSnapshot() : snapshot,
-      );
-    }
+    const persistence = this.options.persistence;
+    if (!persistence) return;
+    const { type, source: _s, correlation_id: _c, request_id, ...payload } = cause;
+    const at = this.now().toISOString();
+    // A session's first entry also keeps its station (counters, its place on it) and closes
+    // the session the station had before.
+    const first = from === null ? this.beginning(station_id, session_id, at) : {};
+    if (from === null) this.births.set(event.actorRef, at);
+    persistence.recordTransition({
+      entry: {
+        at,
+        station_id,
+        session_id,
+        type,
+        payload: isInput ? payload : null,
+        source,
+        request_id: request_id ?? null,
+        correlation_id,
+        from,
+        to,
+      },
+      session: hasPersistedSnapshot(event.actorRef)
+        ? event.actorRef.getPersistedSnapshot()
+        : snapshot,
+      format: SNAPSHOT_FORMAT,
+      ...first,
+    });
+  }
+
+  /** What a session's first journal entry carries besides itself: its station's persisted
+   *  snapshot (the session's own left out: it is stored on its own) and the summary of the
+   *  session the station closed to begin it. */
+  private beginning(
+    station_id: string,
+    session_id: string,
+    at: string,
+  ): { station?: unknown; closed?: SessionSummary } {
+    const station = this.stationRef(station_id)?.getPersistedSnapshot() as
+      { children?: Record<string, object> } | undefined;
+    const previous = this.tracked.get(station_id);
+    const closed =
+      previous && previous.view.session_id !== session_id
+        ? this.summaryOf(previous, at)
+        : undefined;
+    return {
+      ...(station
+        ? {
+            station: {
+              ...station,
+              children: {
+                ...station.children,
+                session: { ...station.children?.session, snapshot: null },
+              },
+            },
+          }
+        : {}),
+      ...(closed ? { closed } : {}),
+    };
+  }
+
+  /** A session its station has moved on from, summarised for the history. */
+  private summaryOf(tracked: Tracked, ended_at: string): SessionSummary {
+    const snapshot = tracked.ref.getSnapshot();
+    return summarize({
+      context: snapshot.context,
+      last_step: stepOfSnapshot(snapshot),
+      journal: this.options.persistence?.journalOf(snapshot.context.session_id) ?? [],
+      started_at: tracked.started_at,
+      ended_at,
+    });
   }
 
   /** Station ids in configured order. */
@@ -422,7 +565,9 @@ export class Floor {
         this.archive.delete(this.archive.keys().next().value!);
       }
     }
-    const started_at = this.now().toISOString();
+    const started_at =
+      this.births.get(ref) ??
+      (this.restoring.get(station_id)?.started_at || this.now().toISOString());
     const entry: Tracked = {
       ref,
       started_at,

@@ -4,7 +4,24 @@
  */
 import { z } from 'zod';
 import type { JournalEntry } from '../machines/envelope.js';
-import type { Appointment, DamageReport, Invoice, RepairEstimate } from '../machines/schemas.js';
+import {
+  Id,
+  IsoDateTime,
+  type Appointment,
+  type DamageReport,
+  type Invoice,
+  type RepairEstimate,
+} from '../machines/schemas.js';
+import type { HistoryPage, HistoryQuery, SessionSummary } from './history.js';
+
+/** A station's live session that could not be restored at start-up and was set aside. */
+export const SetAsideSession = z.object({
+  station_id: Id,
+  session_id: Id,
+  reason: z.string(),
+  at: IsoDateTime,
+});
+export type SetAsideSession = z.infer<typeof SetAsideSession>;
 
 /** What `GET /api/health` says of the store. */
 export const StoreStatus = z.object({
@@ -16,6 +33,8 @@ export const StoreStatus = z.object({
   /** The file and its write-ahead log. */
   size_bytes: z.number().int().nonnegative(),
   last_write_at: z.iso.datetime({ offset: true }).nullable(),
+  /** Sessions set aside at start-up because they could not be restored; their stations started fresh. */
+  quarantined: z.array(SetAsideSession),
 });
 export type StoreStatus = z.infer<typeof StoreStatus>;
 
@@ -29,6 +48,34 @@ export class SlotTakenError extends Error {
     super(`The slot ${slot_start} at dealer ${dealer_id} was just booked by someone else`);
     this.name = 'SlotTakenError';
   }
+}
+
+/** What the floor writes with each session transition, in one transaction. */
+export interface TransitionRecord {
+  entry: Omit<JournalEntry, 'seq'>;
+  /** The session actor's persisted snapshot (`getPersistedSnapshot()`). */
+  session: unknown;
+  /** The version of the machines' snapshot format it was written in (machines/floor.ts). */
+  format: number;
+  /** With a session's first entry: its station's persisted snapshot (the session's own left
+   *  out), which holds the station's counters and the session's place on it. */
+  station?: unknown;
+  /** With a session's first entry: the session its station closed to begin this one. */
+  closed?: SessionSummary;
+}
+
+/** A station's live session as stored, its snapshots as the JSON text written (restore parses
+ *  and checks them: a corrupt row is set aside, never fatal). */
+export interface StoredStation {
+  station_id: string;
+  session_id: string;
+  format: number;
+  station_json: string;
+  /** Null when the session's own row is missing. */
+  session_json: string | null;
+  /** When the session began, and when it entered the step it is in (its timers run from there). */
+  started_at: string;
+  step_since: string;
 }
 
 export interface RecordStore {
@@ -49,8 +96,14 @@ export interface RecordStore {
    */
   issueInvoice(appointment_id: string, issuer: string, make: (seq: number) => Invoice): Invoice;
   getInvoiceForAppointment(appointment_id: string): Invoice | undefined;
-  /** Appends a journal entry and keeps the session's persisted snapshot, in one transaction. */
-  recordTransition(entry: Omit<JournalEntry, 'seq'>, snapshot: unknown): void;
+  /** Appends the journal entry and keeps what goes with it, all in one transaction. */
+  recordTransition(record: TransitionRecord): void;
+  /** Every station's live session as last written: what the floor restores at start-up. */
+  liveStations(): StoredStation[];
+  /** Sets a live session aside (it cannot be restored): its station starts fresh, the row is kept for inspection. */
+  setAside(row: Pick<StoredStation, 'station_id' | 'session_id'>, reason: string): void;
+  /** Finished sessions, newest first. */
+  history(query: HistoryQuery): HistoryPage;
   /** A session's journal in order; empty when it has none. */
   journalOf(session_id: string): JournalEntry[];
   /** Deletes analysis-only reports (no session) stored before `cutoff`; returns how many. */

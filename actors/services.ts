@@ -9,6 +9,7 @@ import type { PartMapping } from './damage/mapping.js';
 import { parseTelemetry } from './damage/telemetry.js';
 import { searchDealers } from './dealers/search.js';
 import { openSlots } from './dealers/slots.js';
+import type { HistoryQuery } from './history.js';
 import { DomainError } from './errors.js';
 import { estimateRepair } from './estimate/estimate.js';
 import { buildInvoice } from './invoice.js';
@@ -121,6 +122,8 @@ export function createServices(deps: ServiceDeps) {
     storeStatus: () => store.status(),
     /** A session's journal, in order. */
     journalOf: (session_id: string) => store.journalOf(session_id),
+    /** Finished sessions, newest first. */
+    history: (query: HistoryQuery) => store.history(query),
     /** Display name of a model, e.g. "VW T-Cross"; the id itself when unknown. */
     vehicleName: (model: string) => catalog.vehicles.get(model)?.name ?? model,
     resolveVehicleModel,

@@ -1,6 +1,7 @@
 /**
  * The floor's events as log lines: one per session transition (station, session, from, to, the
- * event behind it, its source and correlation id) and one per simulator link change, at info;
+ * event behind it, its source and correlation id), one per simulator link change and one per
+ * station restored at start-up, at info; a session that could not be restored at warn;
  * inputs taken or refused at debug (the simulator's readings arrive four times a second).
  */
 import type { FloorEvent } from '../actors/floor.js';
@@ -36,6 +37,21 @@ export function floorLogger(logger: Logger): (event: FloorEvent) => void {
           },
           'simulator link',
         );
+        return;
+      case 'floor.restored':
+        // One line per station, so the operator can find a station's in the log.
+        for (const r of event.restored) {
+          logger.info(
+            { station_id: r.station_id, session_id: r.session_id, step: r.step, timers: r.timers },
+            'session restored',
+          );
+        }
+        for (const s of event.set_aside) {
+          logger.warn(
+            { station_id: s.station_id, session_id: s.session_id, reason: s.reason },
+            'session could not be restored: set aside, the station starts fresh',
+          );
+        }
         return;
       case 'input.accepted':
       case 'input.refused': {

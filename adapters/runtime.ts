@@ -133,7 +133,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       now,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.observe ? { observe: options.observe } : {}),
-      journal: (entry, snapshot) => store.recordTransition(entry, snapshot),
+      persistence: store,
       ...(options.rigs
         ? {
             links: options.rigs.links,

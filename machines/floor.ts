@@ -9,6 +9,14 @@ import { linkSystemId, stationSystemId } from './ids.js';
 import { linkMachine, type LinkInput } from './link.js';
 import { stationMachine, type StationInput } from './station.js';
 
+/**
+ * The format of the persisted snapshots of stations and sessions this build writes. Bump it when
+ * a change to those machines makes stored snapshots unrestorable (a renamed state, a context
+ * field changing its meaning): the stations then start fresh and their old sessions are set
+ * aside instead of being restored wrongly.
+ */
+export const SNAPSHOT_FORMAT = 1;
+
 export interface FloorInput {
   stations: StationInput[];
   links: LinkInput[];

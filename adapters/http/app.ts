@@ -8,10 +8,12 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { Floor } from '../../actors/floor.js';
+import { decodeCursor } from '../../actors/history.js';
 import { ClientCommand, commandInput, SessionView } from '../../actors/protocol.js';
 import { Appointment, Id, Invoice, IsoDateTime, RepairEstimate } from '../../machines/schemas.js';
 import { createLogger, type Logger } from '../log.js';
 import { apiDocs } from './docs.js';
+import { historyCsv } from './history-csv.js';
 import { limitBody } from './body-limit.js';
 import { ApiError, toErrorResponse } from './errors.js';
 import {
@@ -41,6 +43,8 @@ import {
   DamageAnalysis,
   DealerList,
   Health,
+  HistoryAnswer,
+  HistoryParams,
   JournalAnswer,
   RepairAnswer,
   SlotList,
@@ -285,6 +289,44 @@ export function createApp(deps: AppDeps) {
     );
 
   const sessions = apiRoutes()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        operationId: 'listSessions',
+        tags: ['Sessions'],
+        summary: 'The history: every finished, abandoned or reset session, newest first, paged',
+        request: { query: HistoryParams },
+        responses: {
+          200: {
+            ...answer(HistoryAnswer, 'One page of sessions; CSV when asked for'),
+            content: {
+              'application/json': { schema: HistoryAnswer },
+              'text/csv': { schema: z.string().describe('A header row, then one row per session') },
+            },
+          },
+          400: refusal(['invalid_query']),
+          ...unexpected,
+        },
+      }),
+      (c) => {
+        const { format, ...query } = c.req.valid('query');
+        if (query.cursor !== undefined && !decodeCursor(query.cursor)) {
+          throw new ApiError('invalid_query', 'cursor: not one this server gave out', [
+            { path: 'cursor', message: 'unknown cursor' },
+          ]);
+        }
+        const page = services.history(query);
+        const csv =
+          format === 'csv' || (!format && /\btext\/csv\b/i.test(c.req.header('Accept') ?? ''));
+        if (!csv) return c.json(page, 200);
+        if (page.next_cursor) c.header('X-Next-Cursor', page.next_cursor);
+        c.header('Content-Disposition', 'inline; filename="sessions.csv"');
+        return c.body(historyCsv(page.sessions), 200, {
+          'Content-Type': 'text/csv; charset=utf-8',
+        });
+      },
+    )
     .openapi(
       createRoute({
         method: 'get',

@@ -5,11 +5,12 @@
  * handlers' `c.json` types both come from these.
  */
 import { z } from 'zod';
+import { SessionOutcome, SessionSummary } from '../../actors/history.js';
 import { StoreStatus } from '../../actors/ports.js';
 import { JournalEntry } from '../../machines/envelope.js';
 import { SessionView, RigStatus } from '../../actors/protocol.js';
 import { Vehicle } from '../../actors/catalog/schemas.js';
-import { DamageReport, DealerHit, Id, Slot } from '../../machines/schemas.js';
+import { DamageReport, DealerHit, Id, IsoDateTime, Slot } from '../../machines/schemas.js';
 import type { ErrorBody } from './errors.js';
 
 /** Every refusal: `{error:{code, message, details?}}`, the code deciding the status. */
@@ -124,3 +125,23 @@ export const CrashEventAnswer = z.union([CrashEventAccepted, CrashEventBusy, Cra
 
 /** `GET /api/sessions/{id}/journal`. */
 export const JournalAnswer = z.object({ events: z.array(JournalEntry) });
+
+/** `GET /api/sessions`: what the history is filtered by, and how it is paged. */
+export const HistoryParams = z.object({
+  from: IsoDateTime.optional().describe('Sessions that ended at or after this time'),
+  to: IsoDateTime.optional().describe('Sessions that ended before this time'),
+  station: Id.optional().describe('Only this station'),
+  outcome: SessionOutcome.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50).describe('Sessions per page'),
+  cursor: z.string().max(512).optional().describe('The `next_cursor` of the page before'),
+  format: z
+    .enum(['json', 'csv'])
+    .optional()
+    .describe('csv: the same page as CSV with a header row (as does `Accept: text/csv`)'),
+});
+
+/** `GET /api/sessions`: finished, abandoned and reset sessions, newest first. */
+export const HistoryAnswer = z.object({
+  sessions: z.array(SessionSummary),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next, older page'),
+});

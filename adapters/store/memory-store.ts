@@ -3,7 +3,21 @@
  * RecordStore interface). Writes are idempotent: a record is stored once under its id, and a
  * repeat returns what was stored first.
  */
-import { SlotTakenError, type RecordStore, type StoreStatus } from '../../actors/ports.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  type HistoryPage,
+  type HistoryQuery,
+  type SessionSummary,
+} from '../../actors/history.js';
+import {
+  SlotTakenError,
+  type RecordStore,
+  type SetAsideSession,
+  type StoredStation,
+  type StoreStatus,
+  type TransitionRecord,
+} from '../../actors/ports.js';
 import type { JournalEntry } from '../../machines/envelope.js';
 import type { Appointment, DamageReport, Invoice, RepairEstimate } from '../../machines/schemas.js';
 
@@ -16,7 +30,17 @@ export class MemoryStore implements RecordStore {
   private readonly invoices = new Map<string, Invoice>();
   private readonly invoiceSeq = new Map<string, number>();
   private readonly journal: JournalEntry[] = [];
-  private readonly snapshots = new Map<string, unknown>();
+  /** Snapshots as JSON text, as the SQLite store keeps them (a restore parses them). */
+  private readonly sessions = new Map<
+    string,
+    { json: string; state: string; started_at: string; step_since: string }
+  >();
+  private readonly stations = new Map<
+    string,
+    Omit<StoredStation, 'session_json' | 'started_at' | 'step_since'>
+  >();
+  private readonly closed = new Map<string, SessionSummary>();
+  private readonly setAsideRows: SetAsideSession[] = [];
 
   saveDamage(report: DamageReport): DamageReport {
     const known = this.damage.get(report.damage_id);
@@ -77,9 +101,67 @@ export class MemoryStore implements RecordStore {
     return this.invoices.get(appointment_id);
   }
 
-  recordTransition(entry: Omit<JournalEntry, 'seq'>, snapshot: unknown): void {
+  recordTransition({ entry, session, station, closed, format }: TransitionRecord): void {
     this.journal.push({ ...entry, seq: this.journal.length + 1 });
-    this.snapshots.set(entry.session_id, snapshot);
+    const known = this.sessions.get(entry.session_id);
+    this.sessions.set(entry.session_id, {
+      json: JSON.stringify(session),
+      state: entry.to,
+      started_at: known?.started_at ?? entry.at,
+      step_since: known && known.state === entry.to ? known.step_since : entry.at,
+    });
+    if (station !== undefined) {
+      this.stations.set(entry.station_id, {
+        station_id: entry.station_id,
+        session_id: entry.session_id,
+        format,
+        station_json: JSON.stringify(station),
+      });
+    }
+    if (closed && !this.closed.has(closed.session_id)) this.closed.set(closed.session_id, closed);
+  }
+
+  liveStations(): StoredStation[] {
+    return [...this.stations.values()]
+      .sort((a, b) => a.station_id.localeCompare(b.station_id))
+      .map((row) => {
+        const session = this.sessions.get(row.session_id);
+        return {
+          ...row,
+          session_json: session?.json ?? null,
+          started_at: session?.started_at ?? '',
+          step_since: session?.step_since ?? '',
+        };
+      });
+  }
+
+  setAside(row: Pick<StoredStation, 'station_id' | 'session_id'>, reason: string): void {
+    this.setAsideRows.unshift({ ...row, reason, at: new Date().toISOString() });
+    this.stations.delete(row.station_id);
+  }
+
+  history(query: HistoryQuery): HistoryPage {
+    const time = (iso: string) => Date.parse(iso);
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const newestFirst = (a: SessionSummary, b: SessionSummary) =>
+      time(b.ended_at) - time(a.ended_at) || b.session_id.localeCompare(a.session_id);
+    const rows = [...this.closed.values()]
+      .filter(
+        (s) =>
+          (!query.from || time(s.ended_at) >= time(query.from)) &&
+          (!query.to || time(s.ended_at) < time(query.to)) &&
+          (!query.station || s.station_id === query.station) &&
+          (!query.outcome || s.outcome === query.outcome) &&
+          (!after ||
+            newestFirst(s, {
+              ended_at: after.ended_at,
+              session_id: after.session_id,
+            } as SessionSummary) > 0),
+      )
+      .sort(newestFirst);
+    const sessions = rows.slice(0, query.limit);
+    const last = sessions.at(-1);
+    return { sessions, next_cursor: rows.length > query.limit && last ? encodeCursor(last) : null };
   }
 
   journalOf(session_id: string): JournalEntry[] {
@@ -99,6 +181,7 @@ export class MemoryStore implements RecordStore {
       writable: true,
       size_bytes: 0,
       last_write_at: null,
+      quarantined: this.setAsideRows.slice(0, 50),
     };
   }
 

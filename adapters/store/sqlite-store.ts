@@ -13,7 +13,21 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { z } from 'zod';
-import { SlotTakenError, type RecordStore, type StoreStatus } from '../../actors/ports.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  SessionSummary,
+  type HistoryPage,
+  type HistoryQuery,
+} from '../../actors/history.js';
+import {
+  SlotTakenError,
+  type RecordStore,
+  type SetAsideSession,
+  type StoredStation,
+  type StoreStatus,
+  type TransitionRecord,
+} from '../../actors/ports.js';
 import { JournalEntry } from '../../machines/envelope.js';
 import { Appointment, DamageReport, Invoice, RepairEstimate } from '../../machines/schemas.js';
 
@@ -31,6 +45,21 @@ interface JournalRow {
   from_state: string | null;
   to_state: string;
 }
+
+/** A station's live session as the restore query reads it. */
+interface LiveStationRow {
+  station_id: string;
+  session_id: string;
+  format: number;
+  station_json: string;
+  session_json: string | null;
+  started_at: string | null;
+  step_since: string | null;
+  updated_at: string;
+}
+
+/** Times are stored as UTC ISO strings with milliseconds, so text order is time order. */
+const normalTime = (iso: string): string => new Date(iso).toISOString();
 
 /** The path that keeps the database in memory (tests, throwaway demos). */
 export const IN_MEMORY = ':memory:';
@@ -92,6 +121,35 @@ const MIGRATIONS: readonly string[] = [
      to_state TEXT NOT NULL
    );
    CREATE INDEX journal_session ON journal (session_id, seq);`,
+  // Restore and history: each station's live session, finished sessions summarised, and the
+  // sessions set aside at start-up because they could not be restored.
+  `ALTER TABLE session_snapshots ADD COLUMN started_at TEXT;
+   ALTER TABLE session_snapshots ADD COLUMN step_since TEXT;
+   ALTER TABLE session_snapshots ADD COLUMN format INTEGER NOT NULL DEFAULT 0;
+   UPDATE session_snapshots SET started_at = updated_at, step_since = updated_at;
+   CREATE TABLE stations (
+     station_id TEXT PRIMARY KEY,
+     session_id TEXT NOT NULL,
+     format INTEGER NOT NULL,
+     updated_at TEXT NOT NULL,
+     snapshot TEXT NOT NULL
+   );
+   CREATE TABLE session_history (
+     session_id TEXT PRIMARY KEY,
+     station_id TEXT NOT NULL,
+     ended_at TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     summary TEXT NOT NULL
+   );
+   CREATE INDEX session_history_newest ON session_history (ended_at, session_id);
+   CREATE TABLE set_aside (
+     session_id TEXT PRIMARY KEY,
+     station_id TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     at TEXT NOT NULL,
+     station_snapshot TEXT,
+     session_snapshot TEXT
+   );`,
 ];
 
 /** The schema version this build writes. */
@@ -112,6 +170,8 @@ export class SqliteStore implements RecordStore {
   /** The schema version after the migrations ran. */
   readonly schemaVersion: number;
   private readonly statements;
+  /** `writeRows` in one transaction. */
+  private readonly writeTransition: (record: TransitionRecord) => void;
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
@@ -161,11 +221,40 @@ export class SqliteStore implements RecordStore {
         `INSERT INTO journal (at, station_id, session_id, type, payload, source, request_id, correlation_id, from_state, to_state)
          VALUES (@at, @station_id, @session_id, @type, @payload, @source, @request_id, @correlation_id, @from, @to)`,
       ),
+      // A session keeps the time it began, and the time it entered its step while it stays there.
       upsertSnapshot: db.prepare(
-        `INSERT INTO session_snapshots (session_id, station_id, state, updated_at, snapshot)
-         VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO session_snapshots (session_id, station_id, state, updated_at, snapshot, started_at, step_since, format)
+         VALUES (@session_id, @station_id, @state, @at, @snapshot, @at, @at, @format)
          ON CONFLICT (session_id) DO UPDATE SET state = excluded.state,
-           updated_at = excluded.updated_at, snapshot = excluded.snapshot`,
+           updated_at = excluded.updated_at, snapshot = excluded.snapshot, format = excluded.format,
+           step_since = CASE WHEN session_snapshots.state = excluded.state
+             THEN session_snapshots.step_since ELSE excluded.updated_at END`,
+      ),
+      upsertStation: db.prepare(
+        `INSERT INTO stations (station_id, session_id, format, updated_at, snapshot)
+         VALUES (@station_id, @session_id, @format, @at, @snapshot)
+         ON CONFLICT (station_id) DO UPDATE SET session_id = excluded.session_id,
+           format = excluded.format, updated_at = excluded.updated_at, snapshot = excluded.snapshot`,
+      ),
+      insertHistory: db.prepare(
+        `INSERT OR IGNORE INTO session_history (session_id, station_id, ended_at, outcome, summary)
+         VALUES (@session_id, @station_id, @ended_at, @outcome, @summary)`,
+      ),
+      liveStations: db.prepare<[], LiveStationRow>(
+        `SELECT st.station_id, st.session_id, st.format, st.snapshot AS station_json,
+                se.snapshot AS session_json, se.started_at, se.step_since, st.updated_at
+         FROM stations st LEFT JOIN session_snapshots se ON se.session_id = st.session_id
+         ORDER BY st.station_id`,
+      ),
+      setAside: db.prepare(
+        `INSERT OR REPLACE INTO set_aside (session_id, station_id, reason, at, station_snapshot, session_snapshot)
+         SELECT @session_id, @station_id, @reason, @at,
+           (SELECT snapshot FROM stations WHERE station_id = @station_id),
+           (SELECT snapshot FROM session_snapshots WHERE session_id = @session_id)`,
+      ),
+      deleteStation: db.prepare<[string]>('DELETE FROM stations WHERE station_id = ?'),
+      setAsideList: db.prepare<[], SetAsideSession>(
+        'SELECT station_id, session_id, reason, at FROM set_aside ORDER BY at DESC LIMIT 50',
       ),
       journalOf: db.prepare<[string], JournalRow>(
         'SELECT * FROM journal WHERE session_id = ? ORDER BY seq',
@@ -175,6 +264,7 @@ export class SqliteStore implements RecordStore {
          ON CONFLICT (issuer) DO UPDATE SET last = last + 1 RETURNING last`,
       ),
     };
+    this.writeTransition = db.transaction((record: TransitionRecord) => this.writeRows(record));
   }
 
   /** Applies the migrations this file has not had yet, each in its own transaction. */
@@ -300,22 +390,106 @@ export class SqliteStore implements RecordStore {
     return this.read(Invoice, this.statements.invoice.get(appointment_id));
   }
 
-  recordTransition(entry: Omit<JournalEntry, 'seq'>, snapshot: unknown): void {
-    const write = this.db.transaction(() => {
-      this.statements.appendJournal.run({
-        ...entry,
-        payload: entry.payload === null ? null : JSON.stringify(entry.payload),
-      });
-      this.statements.upsertSnapshot.run(
-        entry.session_id,
-        entry.station_id,
-        entry.to,
-        entry.at,
-        JSON.stringify(snapshot),
-      );
-    });
-    write();
+  recordTransition(record: TransitionRecord): void {
+    this.writeTransition(record);
     this.wrote();
+  }
+
+  /** The rows of one transition: the journal entry, the session's snapshot, and with a
+   *  session's first entry its station's snapshot and the closed session's summary. */
+  private writeRows(record: TransitionRecord): void {
+    const { entry, format } = record;
+    this.statements.appendJournal.run({
+      ...entry,
+      payload: entry.payload === null ? null : JSON.stringify(entry.payload),
+    });
+    this.statements.upsertSnapshot.run({
+      session_id: entry.session_id,
+      station_id: entry.station_id,
+      state: entry.to,
+      at: entry.at,
+      snapshot: JSON.stringify(record.session),
+      format,
+    });
+    if (record.station !== undefined) {
+      this.statements.upsertStation.run({
+        station_id: entry.station_id,
+        session_id: entry.session_id,
+        format,
+        at: entry.at,
+        snapshot: JSON.stringify(record.station),
+      });
+    }
+    if (record.closed) {
+      this.statements.insertHistory.run({
+        session_id: record.closed.session_id,
+        station_id: record.closed.station_id,
+        ended_at: normalTime(record.closed.ended_at),
+        outcome: record.closed.outcome,
+        summary: JSON.stringify(record.closed),
+      });
+    }
+  }
+
+  liveStations(): StoredStation[] {
+    return this.statements.liveStations.all().map((row) => ({
+      station_id: row.station_id,
+      session_id: row.session_id,
+      format: row.format,
+      station_json: row.station_json,
+      session_json: row.session_json,
+      started_at: row.started_at ?? row.updated_at,
+      step_since: row.step_since ?? row.updated_at,
+    }));
+  }
+
+  setAside(row: Pick<StoredStation, 'station_id' | 'session_id'>, reason: string): void {
+    this.db.transaction(() => {
+      this.statements.setAside.run({ ...row, reason, at: this.now().toISOString() });
+      this.statements.deleteStation.run(row.station_id);
+    })();
+    this.wrote();
+  }
+
+  history(query: HistoryQuery): HistoryPage {
+    const where: string[] = [];
+    const params: Record<string, string | number> = { limit: query.limit + 1 };
+    if (query.from) {
+      where.push('ended_at >= @from');
+      params.from = normalTime(query.from);
+    }
+    if (query.to) {
+      where.push('ended_at < @to');
+      params.to = normalTime(query.to);
+    }
+    if (query.station) {
+      where.push('station_id = @station');
+      params.station = query.station;
+    }
+    if (query.outcome) {
+      where.push('outcome = @outcome');
+      params.outcome = query.outcome;
+    }
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    if (after) {
+      where.push('(ended_at < @c_at OR (ended_at = @c_at AND session_id < @c_id))');
+      params.c_at = after.ended_at;
+      params.c_id = after.session_id;
+    }
+    const rows = this.db
+      .prepare<Record<string, string | number>, { summary: string }>(
+        `SELECT summary FROM session_history ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY ended_at DESC, session_id DESC LIMIT @limit`,
+      )
+      .all(params);
+    const sessions = rows
+      .slice(0, query.limit)
+      .map((r) => SessionSummary.parse(JSON.parse(r.summary)));
+    const last = sessions.at(-1);
+    return {
+      sessions,
+      next_cursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    };
   }
 
   journalOf(session_id: string): JournalEntry[] {
@@ -380,6 +554,7 @@ export class SqliteStore implements RecordStore {
       writable: !this.db.readonly && this.db.open,
       size_bytes,
       last_write_at: this.lastWrite?.toISOString() ?? null,
+      quarantined: this.statements.setAsideList.all(),
     };
   }
 

@@ -315,6 +315,12 @@ describe('every operation answers as documented', () => {
     expect((await call(t.app, '/api/sessions/no-such-session')).status).toBe(404);
     expect((await call(t.app, `/api/sessions/${session_id}/journal`)).status).toBe(200);
     expect((await call(t.app, '/api/sessions/no-such-session/journal')).status).toBe(404);
+    // A reset closes the session: the history lists it.
+    expect((await command('1', { type: 'STAFF_RESET' })).status).toBe(202);
+    const history = await call(t.app, '/api/sessions?station=1&limit=5');
+    expect(history.status).toBe(200);
+    expect(history.body).toMatchObject({ sessions: [{ session_id, outcome: 'reset' }] });
+    expect((await call(t.app, '/api/sessions?outcome=lost')).status).toBe(400);
   });
 
   it('estimates, dealers, slots, bookings and invoices', async () => {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { readConfig } from '../../../adapters/config.js';
 import { createApp } from '../../../adapters/http/app.js';
-import { createRuntime, type Runtime } from '../../../adapters/runtime.js';
+import type { RuntimeConfig } from '../../../adapters/config.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../../adapters/runtime.js';
 
 const dirs: string[] = [];
 const live: Runtime[] = [];
@@ -24,9 +25,15 @@ export function tempStateDir(prefix: string): string {
   return dir;
 }
 
-/** A one-station runtime with its app on `STATE_DIR`; `stop()` closes it as a shutdown would. */
-export function boot(STATE_DIR: string) {
-  const runtime = createRuntime(readConfig({ STATE_DIR, STATIONS: '1' }));
+/** A runtime (one station unless told) with its app on `STATE_DIR`; `stop()` closes it as a
+ *  shutdown would. */
+export function boot(
+  STATE_DIR: string,
+  settings: Record<string, string> = {},
+  options: RuntimeOptions = {},
+) {
+  const config: RuntimeConfig = readConfig({ STATIONS: '1', ...settings, STATE_DIR });
+  const runtime = createRuntime(config, options);
   live.push(runtime);
   const app = createApp({ floor: runtime.floor, venue: runtime.venue, samples: [] });
   const stop = () => {
@@ -34,4 +41,42 @@ export function boot(STATE_DIR: string) {
     live.splice(live.indexOf(runtime), 1);
   };
   return { runtime, app, stop };
+}
+
+/** Where `drive` takes a station. */
+export type Goal = 'Estimated' | 'choosingSlot' | 'Booked';
+
+/**
+ * Drives a station's session as an attendee would at the kiosk: a crash with a recorded sample
+ * (request id `crash-<station>`), then on to the goal; the booking takes the first slot offered
+ * (request id `book-<station>`). Resolves with the station's view once there.
+ */
+export async function drive(runtime: Runtime, station: string, goal: Goal) {
+  const { floor } = runtime;
+  const model = floor.view(station)!.vehicle_model;
+  const telemetry = runtime.samples.find((s) => s.vehicle_model === model)!.telemetry;
+  const kiosk = { source: 'kiosk' as const };
+  floor.submit(
+    station,
+    { type: 'CRASH_REPORTED', payload: { telemetry } },
+    { ...kiosk, request_id: `crash-${station}` },
+  );
+  const estimated = await floor.waitFor(station, (v) => v.step === 'Estimated.reviewingDamage');
+  if (goal === 'Estimated') return estimated;
+  floor.submit(station, { type: 'CONTINUE', payload: {} }, kiosk);
+  floor.submit(station, { type: 'CONTINUE', payload: {} }, kiosk);
+  const ready = await floor.waitFor(station, (v) => v.step === 'Estimated.choosingDealer.ready');
+  floor.submit(
+    station,
+    { type: 'DEALER_CHOSEN', payload: { dealer_id: ready.dealers[0]!.dealer_id } },
+    kiosk,
+  );
+  const choosing = await floor.waitFor(station, (v) => v.step === 'DealerChosen.choosingSlot');
+  if (goal === 'choosingSlot') return choosing;
+  floor.submit(
+    station,
+    { type: 'SLOT_CHOSEN', payload: { slot_start: choosing.slots[0]!.start } },
+    { ...kiosk, request_id: `book-${station}` },
+  );
+  return floor.waitFor(station, (v) => v.step === 'Booked.confirmationShown');
 }
