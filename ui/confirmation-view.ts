@@ -112,6 +112,8 @@ export class ConfirmationView extends LitElement {
 
   /** The station's session, as the server sent it. */
   @property({ attribute: false }) session!: SessionView;
+  /** The link to the server is down: the view is the last one received and every button is off. */
+  @property({ type: Boolean }) offline = false;
 
   override render() {
     const s = this.session;
@@ -161,7 +163,7 @@ export class ConfirmationView extends LitElement {
         <button
           class="next"
           data-testid="next-driver"
-          ?disabled=${!canSend(s, 'NEXT_DRIVER')}
+          ?disabled=${this.offline || !canSend(s, 'NEXT_DRIVER')}
           @click=${this._onNextDriver}
         >
           ${t(locale, 'action.nextDriver')}

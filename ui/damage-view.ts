@@ -189,6 +189,8 @@ export class DamageView extends LitElement {
 
   /** The station's session, as the server sent it. */
   @property({ attribute: false }) session!: SessionView;
+  /** The link to the server is down: the view is the last one received and every button is off. */
+  @property({ type: Boolean }) offline = false;
 
   override render() {
     const s = this.session;
@@ -201,10 +203,18 @@ export class DamageView extends LitElement {
         </div>
         <p class="note" style="font-size:28px">${t(locale, 'damage.manualNote')}</p>
         <div class="actions">
-          <button class="secondary" data-testid="manual-entry" @click=${this._onManual}>
+          <button
+            class="secondary"
+            data-testid="manual-entry"
+            ?disabled=${this.offline}
+            @click=${this._onManual}
+          >
             ${t(locale, 'manual.open')}
           </button>
-          <button ?disabled=${!canSend(s, 'RETRY')} @click=${() => this._send('RETRY')}>
+          <button
+            ?disabled=${this.offline || !canSend(s, 'RETRY')}
+            @click=${() => this._send('RETRY')}
+          >
             ${t(locale, 'action.retry')}
           </button>
         </div>
@@ -261,14 +271,18 @@ export class DamageView extends LitElement {
           </div>
           ${
             canSend(s, 'BACK')
-              ? html`<button class="secondary" @click=${() => this._send('BACK')}>
+              ? html`<button
+                  class="secondary"
+                  ?disabled=${this.offline}
+                  @click=${() => this._send('BACK')}
+                >
                   ${t(locale, 'action.back')}
                 </button>`
               : nothing
           }
           <button
             data-testid="continue"
-            ?disabled=${!canSend(s, 'CONTINUE')}
+            ?disabled=${this.offline || !canSend(s, 'CONTINUE')}
             @click=${() => this._send('CONTINUE')}
           >
             ${t(locale, 'action.continue')}

@@ -226,6 +226,8 @@ export class DealerView extends LitElement {
 
   /** The station's session, as the server sent it. */
   @property({ attribute: false }) session!: SessionView;
+  /** The link to the server is down: the view is the last one received and every button is off. */
+  @property({ type: Boolean }) offline = false;
 
   override render() {
     const s = this.session;
@@ -259,7 +261,11 @@ export class DealerView extends LitElement {
         <p>${t(locale, 'dealer.nearest')}</p>
         ${
           canSend(s, 'BACK')
-            ? html`<button class="secondary" @click=${() => this._send('BACK')}>
+            ? html`<button
+                class="secondary"
+                ?disabled=${this.offline}
+                @click=${() => this._send('BACK')}
+              >
                 ${t(locale, 'action.back')}
               </button>`
             : nothing
@@ -274,7 +280,7 @@ export class DealerView extends LitElement {
                   class="dealer"
                   data-testid="dealer"
                   data-dealer=${dealer.dealer_id}
-                  ?disabled=${!enabled}
+                  ?disabled=${this.offline || !enabled}
                   @click=${() => this._onDealer(dealer.dealer_id)}
                 >
                   <span class="n">${index + 1}</span>
@@ -319,7 +325,7 @@ export class DealerView extends LitElement {
           <span class="spacer"></span>
           <button
             class="secondary"
-            ?disabled=${!canSend(s, 'CHANGE_DEALER')}
+            ?disabled=${this.offline || !canSend(s, 'CHANGE_DEALER')}
             @click=${() => this._send('CHANGE_DEALER')}
           >
             ${t(locale, 'action.changeDealer')}
@@ -341,7 +347,7 @@ export class DealerView extends LitElement {
                               html`<button
                                 data-testid="slot"
                                 data-slot=${slot.start}
-                                ?disabled=${!enabled}
+                                ?disabled=${this.offline || !enabled}
                                 @click=${() => this._onSlot(slot.start)}
                               >
                                 ${formatTime(slot.start, locale)}
@@ -366,12 +372,19 @@ export class DealerView extends LitElement {
       <div class="actions">
         ${
           canSend(s, 'CHANGE_DEALER')
-            ? html`<button class="secondary" @click=${() => this._send('CHANGE_DEALER')}>
+            ? html`<button
+                class="secondary"
+                ?disabled=${this.offline}
+                @click=${() => this._send('CHANGE_DEALER')}
+              >
                 ${t(locale, 'action.changeDealer')}
               </button>`
             : nothing
         }
-        <button ?disabled=${!canSend(s, 'RETRY')} @click=${() => this._send('RETRY')}>
+        <button
+          ?disabled=${this.offline || !canSend(s, 'RETRY')}
+          @click=${() => this._send('RETRY')}
+        >
           ${t(locale, 'action.retry')}
         </button>
       </div>

@@ -306,6 +306,8 @@ export class EstimateView extends LitElement {
 
   /** The station's session, as the server sent it. */
   @property({ attribute: false }) session!: SessionView;
+  /** The link to the server is down: the view is the last one received and every button is off. */
+  @property({ type: Boolean }) offline = false;
 
   @state() private _overflowing = false;
   @state() private _atEnd = false;
@@ -408,14 +410,14 @@ export class EstimateView extends LitElement {
         <div class="actions">
           <button
             class="secondary"
-            ?disabled=${!canSend(s, 'BACK')}
+            ?disabled=${this.offline || !canSend(s, 'BACK')}
             @click=${() => this._send('BACK')}
           >
             ${t(locale, 'action.back')}
           </button>
           <button
             data-testid="continue"
-            ?disabled=${!canSend(s, 'CONTINUE')}
+            ?disabled=${this.offline || !canSend(s, 'CONTINUE')}
             @click=${() => this._send('CONTINUE')}
           >
             ${t(locale, 'action.continue')}

@@ -270,6 +270,8 @@ export class LandingView extends LitElement {
 
   /** The station's session, as the server sent it. */
   @property({ attribute: false }) session!: SessionView;
+  /** The link to the server is down: the view is the last one received and every button is off. */
+  @property({ type: Boolean }) offline = false;
 
   /** Staff just asked the rig to play a crash: UI-only feedback until the crash shows up. */
   @state() private _simulating = false;
@@ -320,7 +322,7 @@ export class LandingView extends LitElement {
         <button
           class="repair"
           data-testid="repair"
-          ?disabled=${!canSend(s, 'REPAIR_REQUESTED')}
+          ?disabled=${this.offline || !canSend(s, 'REPAIR_REQUESTED')}
           @click=${this._onRepair}
         >
           ${t(locale, 'landing.repair')}
@@ -367,14 +369,14 @@ export class LandingView extends LitElement {
           <div class="buttons">
             <button
               data-testid="simulate-crash"
-              ?disabled=${simulating || !canSend(s, 'SIMULATE_CRASH')}
+              ?disabled=${this.offline || simulating || !canSend(s, 'SIMULATE_CRASH')}
               @click=${this._onSimulate}
             >
               ${t(locale, simulating ? 'landing.simulating' : 'landing.simulate')}
             </button>
             <button
               data-testid="manual-entry"
-              ?disabled=${!acceptsManualDamage(s)}
+              ?disabled=${this.offline || !acceptsManualDamage(s)}
               @click=${this._onManual}
             >
               ${t(locale, 'landing.manualEntry')}

@@ -198,6 +198,8 @@ export class ManualDamagePanel extends LitElement {
   @property({ attribute: 'station-id' }) stationId = '';
   /** Language of the panel (the session's). */
   @property() locale: Locale = 'pt-BR';
+  /** The link to the server is down: the choices stay, Send waits for the connection. */
+  @property({ type: Boolean }) offline = false;
 
   @state() private _choices: ManualChoices = {};
   @state() private _sending = false;
@@ -237,14 +239,18 @@ export class ManualDamagePanel extends LitElement {
         ${
           this._error
             ? html`<div class="error-box" role="alert" data-testid="manual-error">
-                <strong>${t(locale, 'manual.refused')}</strong>${this._error.message}
+                ${
+                  this._error.code === 'network'
+                    ? html`<strong>${t(locale, 'conn.notSent')}</strong>`
+                    : html`<strong>${t(locale, 'manual.refused')}</strong>${this._error.message}`
+                }
               </div>`
             : nothing
         }
         <div class="buttons">
           <button
             data-testid="manual-send"
-            ?disabled=${chosen.length === 0 || this._sending}
+            ?disabled=${this.offline || chosen.length === 0 || this._sending}
             @click=${this._onSend}
           >
             ${t(locale, this._sending ? 'manual.sending' : 'manual.send')}

@@ -1,8 +1,10 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SessionView } from '../actors/protocol.js';
+import type { Locale, SessionError } from '../machines/schemas.js';
 import { COMMAND_EVENT, canSend } from './commands.js';
 import './confirmation-view.js';
+import './connection-overlay.js';
 import './damage-view.js';
 import './dealer-view.js';
 import './estimate-view.js';
@@ -14,7 +16,7 @@ import {
   OPEN_MANUAL_DAMAGE_EVENT,
   acceptsManualDamage,
 } from './manual-damage.js';
-import { SessionController } from './session-controller.js';
+import { NOT_CONNECTED, SessionController } from './session-controller.js';
 import './step-header.js';
 import { screenFor } from './steps.js';
 import { theme } from './theme.js';
@@ -28,6 +30,11 @@ const RESET_ARM_MS = 4_000;
  * from the SessionView the server pushes; views ask for changes with `kiosk-command` events,
  * and open the staff's manual damage panel with `open-manual-damage` (shown over the view
  * while the session takes manual entries).
+ *
+ * While the link to the server is down the last view stays on screen, dimmed, inert and with
+ * every button disabled, under a "connection lost, reconnecting" card; when the socket is back
+ * the server's current view replaces it (the session controller counts the link as live only
+ * then). A command that still slips through is refused on screen, never queued.
  */
 @customElement('station-kiosk')
 export class StationKiosk extends LitElement {
@@ -50,6 +57,13 @@ export class StationKiosk extends LitElement {
       }
       main > :not(.toast) {
         height: 100%;
+      }
+      /* The last view the server sent, kept while reconnecting: visibly not live. */
+      main.offline > :not(.toast, connection-overlay) {
+        filter: grayscale(0.85);
+      }
+      footer.offline > * {
+        opacity: 0.5;
       }
       footer {
         display: flex;
@@ -91,6 +105,7 @@ export class StationKiosk extends LitElement {
         color: #fff;
         font-size: 26px;
         box-shadow: 0 8px 32px rgba(0, 0, 0, 0.3);
+        z-index: 30;
       }
       .toast strong {
         color: #ff9b9b;
@@ -137,12 +152,18 @@ export class StationKiosk extends LitElement {
     // (the entry was accepted, or someone else moved it) it closes and stays closed.
     const session = this._session.session;
     if (this._manualOpen && (!session || !acceptsManualDamage(session))) this._manualOpen = false;
+    // An armed reset does not survive an outage: the screen may come back to another session.
+    if (this._resetArmed && !this._session.live) {
+      clearTimeout(this._resetTimer);
+      this._resetArmed = false;
+    }
   }
 
   protected override updated(): void {
     // Exposed for tests and for staff debugging from the devtools.
     const session = this._session.session;
     this.dataset.step = session?.step ?? '';
+    this.dataset.session = session?.session_id ?? '';
     this.dataset.locale = session?.locale ?? '';
     this.dataset.connection = this._session.connection;
     this.dataset.rig = session?.rig?.status ?? '';
@@ -152,50 +173,57 @@ export class StationKiosk extends LitElement {
     const session = this._session.session;
     const locale = session?.locale ?? 'pt-BR';
     const error = this._session.lastError;
+    const live = this._session.live;
+    const connection = this._session.connection;
     return html`
       <step-header
         station-name=${session?.station_name ?? this.station}
         vehicle-name=${session?.vehicle_name ?? ''}
         .screen=${session ? screenFor(session.step) : null}
         .locale=${locale}
-        .connection=${this._session.connection}
+        .connection=${connection}
         .rig=${session?.rig ?? null}
-        ?can-set-locale=${session !== null && this._session.connection === 'open'}
+        ?can-set-locale=${session !== null && live}
       ></step-header>
-      <main>
+      <main class=${session && !live ? 'offline' : ''}>
         ${
           session
-            ? this._renderView(session)
-            : html`<div class="progress">
-                <div class="spinner"></div>
-                <h1>${t(locale, 'conn.connecting')}</h1>
-              </div>`
+            ? this._renderView(session, live)
+            : connection === 'connecting'
+              ? html`<div class="progress">
+                  <div class="spinner"></div>
+                  <h1>${t(locale, 'conn.connecting')}</h1>
+                </div>`
+              : nothing
         }
         ${
           session && this._manualOpen
             ? html`<manual-damage-panel
                 station-id=${session.station_id}
                 .locale=${locale}
+                .offline=${!live}
               ></manual-damage-panel>`
             : nothing
         }
         ${
-          error
-            ? html`<div class="toast" role="alert">
-                <strong
-                  >${error.code === 'bad_message' ? t(locale, 'error.badMessage') : t(locale, 'error.refused')}</strong
-                >${error.message}
-              </div>`
+          !live && (session || connection === 'reconnecting')
+            ? html`<connection-overlay
+                .locale=${locale}
+                .nextAttemptAt=${this._session.nextAttemptAt}
+                .offlineSince=${this._session.offlineSince}
+                ?has-session=${session !== null}
+              ></connection-overlay>`
             : nothing
         }
+        ${error ? this._renderToast(error, locale) : nothing}
       </main>
-      <footer>
+      <footer class=${session && !live ? 'offline' : ''}>
         <span
           >${t(locale, 'app.illustrative')}${session ? html` · ${session.session_id}` : nothing}</span
         >
         <button
           class=${this._resetArmed ? 'armed' : ''}
-          ?disabled=${!session || !canSend(session, 'STAFF_RESET')}
+          ?disabled=${!session || !live || !canSend(session, 'STAFF_RESET')}
           @click=${this._onStaffReset}
         >
           ${t(locale, this._resetArmed ? 'action.confirmReset' : 'action.staffReset')}
@@ -204,19 +232,53 @@ export class StationKiosk extends LitElement {
     `;
   }
 
-  private _renderView(session: SessionView) {
+  /** The step's view; while not `live` its buttons are disabled and the whole view inert. */
+  private _renderView(session: SessionView, live: boolean) {
+    const offline = !live;
     switch (screenFor(session.step)) {
       case 'landing':
-        return html`<landing-view .session=${session}></landing-view>`;
+        return html`<landing-view
+          .session=${session}
+          .offline=${offline}
+          ?inert=${offline}
+        ></landing-view>`;
       case 'damage':
-        return html`<damage-view .session=${session}></damage-view>`;
+        return html`<damage-view
+          .session=${session}
+          .offline=${offline}
+          ?inert=${offline}
+        ></damage-view>`;
       case 'estimate':
-        return html`<estimate-view .session=${session}></estimate-view>`;
+        return html`<estimate-view
+          .session=${session}
+          .offline=${offline}
+          ?inert=${offline}
+        ></estimate-view>`;
       case 'dealer':
-        return html`<dealer-view .session=${session}></dealer-view>`;
+        return html`<dealer-view
+          .session=${session}
+          .offline=${offline}
+          ?inert=${offline}
+        ></dealer-view>`;
       case 'confirmation':
-        return html`<confirmation-view .session=${session}></confirmation-view>`;
+        return html`<confirmation-view
+          .session=${session}
+          .offline=${offline}
+          ?inert=${offline}
+        ></confirmation-view>`;
     }
+  }
+
+  private _renderToast(error: SessionError, locale: Locale) {
+    if (error.code === NOT_CONNECTED)
+      return html`<div class="toast" role="alert" data-testid="not-sent">
+        <strong>${t(locale, 'conn.notSent')}</strong>
+      </div>`;
+    return html`<div class="toast" role="alert">
+      <strong
+        >${error.code === 'bad_message' ? t(locale, 'error.badMessage') : t(locale, 'error.refused')}</strong
+      >${error.message}
+    </div>`;
   }
 
   private _onStaffReset() {

@@ -12,10 +12,16 @@ import { StationList, TopLevelState, type Station } from './wire.js';
 /** How often the list refreshes, so states and simulator links stay current for staff. */
 export const POLL_MS = 2_500;
 
+/** A refresh that has not answered by then counts as failed (a server gone without a word). */
+const LOAD_TIMEOUT_MS = 5_000;
+
 /**
  * The start page (`/`) and the staff's overview: every station with its vehicle, its session's
  * state and its simulator link (badge, simulator address, time of the last telemetry),
  * refreshed every few seconds; tapping one opens its kiosk at `/station/{id}`. The language is the page's own (no session to follow yet).
+ * When the server cannot be reached the last list stays, dimmed and not clickable (a kiosk
+ * page opened then would be the browser's error page, which never comes back by itself),
+ * under a "reconnecting" banner; the next refresh that answers brings it back.
  */
 @customElement('station-picker')
 export class StationPicker extends LitElement {
@@ -124,14 +130,39 @@ export class StationPicker extends LitElement {
         font-size: 32px;
         opacity: 0.85;
       }
+      .offline {
+        display: flex;
+        flex-direction: column;
+        gap: 8px;
+        padding: 28px 40px;
+        border-radius: var(--radius);
+        background: #f07c00;
+        color: var(--vw-white);
+        font-size: 40px;
+        font-weight: 800;
+      }
+      .offline small {
+        font-size: 26px;
+        font-weight: 500;
+      }
+      ul.stale {
+        opacity: 0.45;
+        filter: grayscale(0.85);
+      }
+      ul.stale a {
+        pointer-events: none;
+      }
     `,
   ];
 
   @state() private _stations: Station[] | null = null;
   @state() private _loadError: string | null = null;
+  /** The last refresh could not reach the server at all (as opposed to an error answer). */
+  @state() private _offline = false;
   @state() private _locale: Locale = 'pt-BR';
 
   private _timer: ReturnType<typeof setInterval> | undefined;
+  private _loading = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -158,18 +189,27 @@ export class StationPicker extends LitElement {
         </button>
       </header>
       ${
-        this._loadError
-          ? html`<p class="message" role="alert">
-              ${t(locale, 'picker.loadError')}: ${this._loadError}
+        this._offline
+          ? html`<p class="offline" role="alert" data-testid="picker-offline">
+              ${t(locale, 'picker.offline')}<small>${t(locale, 'picker.offlineHint')}</small>
             </p>`
-          : nothing
+          : this._loadError
+            ? html`<p class="message" role="alert">
+                ${t(locale, 'picker.loadError')}: ${this._loadError}
+              </p>`
+            : nothing
       }
       ${this._stations?.length === 0 ? html`<p class="message">${t(locale, 'picker.empty')}</p>` : nothing}
-      <ul>
+      <ul class=${this._offline ? 'stale' : ''}>
         ${(this._stations ?? []).map(
           (station) =>
             html`<li>
-              <a data-testid="station-link" href="/station/${encodeURIComponent(station.id)}">
+              <a
+                data-testid="station-link"
+                href="/station/${encodeURIComponent(station.id)}"
+                aria-disabled=${this._offline ? 'true' : 'false'}
+                tabindex=${this._offline ? '-1' : '0'}
+              >
                 <span class="name">${station.name}</span>
                 <span class="vehicle">${station.vehicle_name ?? station.vehicle_model ?? ''}</span>
                 <span class="row">
@@ -211,8 +251,24 @@ export class StationPicker extends LitElement {
   }
 
   private async _load() {
+    // One refresh at a time: a hanging request must not pile up others behind it.
+    if (this._loading) return;
+    this._loading = true;
+    let response: Response;
     try {
-      const response = await fetch('/api/stations', { headers: { accept: 'application/json' } });
+      response = await fetch('/api/stations', {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(LOAD_TIMEOUT_MS),
+      });
+    } catch (err) {
+      // No answer at all: the server is down or unreachable.
+      this._offline = true;
+      this._loadError = err instanceof Error ? err.message : String(err);
+      this._loading = false;
+      return;
+    }
+    this._offline = false;
+    try {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const parsed = StationList.safeParse(await response.json());
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'unexpected answer');
@@ -220,7 +276,18 @@ export class StationPicker extends LitElement {
       this._loadError = null;
     } catch (err) {
       this._loadError = err instanceof Error ? err.message : String(err);
+    } finally {
+      this._loading = false;
     }
+  }
+
+  protected override updated(): void {
+    // Exposed for tests, like the kiosk's data-connection.
+    this.dataset.connection = this._offline
+      ? 'reconnecting'
+      : this._stations
+        ? 'open'
+        : 'connecting';
   }
 
   private _onToggleLocale() {

@@ -141,6 +141,11 @@ export class StepHeader extends LitElement {
           opacity: 0;
         }
       }
+      /* What the server last said about the simulator; not current while the server is away. */
+      rig-badge.stale {
+        opacity: 0.45;
+        filter: grayscale(1);
+      }
       .lang {
         display: flex;
         border: 3px solid var(--vw-white);
@@ -208,7 +213,11 @@ export class StepHeader extends LitElement {
         <span class="badge ${this.connection}" role="status" data-connection=${this.connection}
           >${t(this.locale, `conn.${this.connection}`)}</span
         >
-        <rig-badge .rig=${this.rig} .locale=${this.locale}></rig-badge>
+        <rig-badge
+          class=${this.connection === 'open' ? '' : 'stale'}
+          .rig=${this.rig}
+          .locale=${this.locale}
+        ></rig-badge>
       </div>
       <div class="lang" role="group" aria-label=${t(this.locale, 'lang.label')}>
         ${(['pt-BR', 'en'] as const).map(
