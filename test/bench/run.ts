@@ -9,9 +9,14 @@
  *     answers 201 with JSON of similar size, in the same run.
  *  3. How fast bounded input is refused: a body over 1 MB (413), telemetry over 2,000 parts (422).
  *  4. The kiosk bundle, gzip.
+ *  5. Bounded memory (issue 7): a fresh server's RSS at start, after 20,000 and after 100,000
+ *     analysis-only requests, and its growth over the second stretch.
+ *  6. What the journal write adds to a session transition (`recordTransition`), in this process.
+ *  7. Start-up with 200 stations whose sessions are live (the restore) beside start-up with 200
+ *     fresh stations, and how many stations came back in their state (test/bench/store.ts).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
@@ -20,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import WebSocket from 'ws';
 import { measureKioskBundle } from './bundle.js';
+import { cleanUp, measureRestore, measureTransitionWrites } from './store.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STATIONS = Number(process.env.BENCH_STATIONS ?? 50);
@@ -27,6 +33,16 @@ const STATIONS = Number(process.env.BENCH_STATIONS ?? 50);
 const SERVER_STATIONS = STATIONS * 2;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const LOG_LEVEL = process.env.LOG_LEVEL ?? 'info';
+/** Issue 7's stretch: RSS after a fifth of these analysis-only requests and after all of them. */
+const MEMORY_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
+const MEMORY_MARK = Math.round(MEMORY_REQUESTS / 5);
+/** Target for RSS growth from the mark to the end of the stretch, in per cent. */
+const MEMORY_GROWTH_TARGET = 10;
+const JOURNAL_WRITES = Number(process.env.BENCH_JOURNAL_WRITES ?? 5000);
+/** The most stations the settings allow (adapters/config.ts), issue 7's restore case. */
+const RESTORE_STATIONS = 200;
+const RESTORE_ROUNDS = 3;
+const benchStarted = performance.now();
 
 function sample(file: string): unknown {
   return JSON.parse(readFileSync(`${ROOT}data/telemetry/${file}`, 'utf8'));
@@ -82,6 +98,7 @@ async function freePort(): Promise<number> {
 /** The crash-to-repair server, logging as it does on the event floor (info, one line a request). */
 async function startServer() {
   const port = await freePort();
+  const stateDir = mkdtempSync(join(tmpdir(), 'bench-state-'));
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'adapters/main.ts'], {
     cwd: ROOT,
@@ -93,7 +110,7 @@ async function startServer() {
       SIMULATED_RIGS: 'false',
       LOG_LEVEL: LOG_LEVEL,
       // A fresh database per run, as a fresh event day.
-      STATE_DIR: mkdtempSync(join(tmpdir(), 'bench-state-')),
+      STATE_DIR: stateDir,
     },
     // The log goes to /dev/null: written (and paid for) as on the floor, not read here.
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -109,7 +126,19 @@ async function startServer() {
     if (Date.now() > deadline) throw new Error('server did not start within 30 s');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+  /** Stops the server, waits for it to exit (so the next one does not share the CPU with its
+   *  shutdown) and removes its database: the memory stretch leaves hundreds of MB behind. */
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const forced = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(forced);
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  return { url, pid: child.pid!, stop };
 }
 
 /** The bare node:http floor. */
@@ -121,9 +150,14 @@ function startFloor() {
   );
 }
 
-function rssMiB(pid: number): number {
+/** A process's resident set (or, with `VmHWM`, its peak) in KiB, from /proc. */
+function rssKiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+}
+
+function rssMiB(pid: number): number {
+  return Math.round(rssKiB(pid) / 1024);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -219,6 +253,124 @@ function report(label: string, latencies: number[], targetP99: number): void {
   );
 }
 
+/**
+ * `amount` analysis-only requests (a fixed count, not a duration, so every run does the same
+ * work), each with its own X-Request-Id: autocannon puts a fresh id in for `[<id>]`. Without an
+ * Idempotency-Key every one is a new request id, so a new report in the store. Returns seconds.
+ */
+async function analyzeRequests(url: string, body: unknown, amount: number): Promise<number> {
+  const result = await autocannon({
+    url: `${url}/api/damage/analyze`,
+    connections: 20,
+    amount,
+    idReplacement: true,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-request-id': 'bench-memory-[<id>]' },
+    body: JSON.stringify(body),
+  });
+  if (result.non2xx > 0 || result.errors > 0 || result['2xx'] < amount)
+    throw new Error(
+      `memory stretch: ${result['2xx']} of ${amount} answered 201, ${result.non2xx} other answers, ${result.errors} errors`,
+    );
+  return result.duration;
+}
+
+/** Runs `work` while sampling the process's RSS every 250 ms; the lowest and highest seen, KiB. */
+async function sampledRss<T>(
+  pid: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; low: number; high: number }> {
+  let low = rssKiB(pid);
+  let high = low;
+  const timer = setInterval(() => {
+    const now = rssKiB(pid);
+    low = Math.min(low, now);
+    high = Math.max(high, now);
+  }, 250);
+  try {
+    return { result: await work(), low, high };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Bounded memory (issue 7): a server of its own (fresh database, nothing else running against
+ * it), its RSS at start, after MEMORY_MARK and after MEMORY_REQUESTS analysis-only requests. The
+ * growth over the second stretch is the figure: the first pays for the JIT and the caches
+ * filling, the second should cost nothing once the records live in the file. One reading of RSS
+ * lands wherever the garbage collector happens to be (tens of MiB apart under this load), so RSS is also
+ * sampled through each stretch, and the target counts as met only when both the readings at the
+ * marks and the stretches' highs grow by no more than it.
+ */
+async function boundedMemory(body: unknown): Promise<void> {
+  const server = await startServer();
+  try {
+    const start = rssKiB(server.pid);
+    const first = await sampledRss(server.pid, () =>
+      analyzeRequests(server.url, body, MEMORY_MARK),
+    );
+    const mark = rssKiB(server.pid);
+    const second = await sampledRss(server.pid, () =>
+      analyzeRequests(server.url, body, MEMORY_REQUESTS - MEMORY_MARK),
+    );
+    const end = rssKiB(server.pid);
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as {
+      store?: { size_bytes?: number };
+    };
+    const percent = (from: number, to: number) => ((to - from) / from) * 100;
+    const growth = percent(mark, end);
+    const highGrowth = percent(first.high, second.high);
+    const met = growth <= MEMORY_GROWTH_TARGET && highGrowth <= MEMORY_GROWTH_TARGET;
+    const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
+    const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
+    const count = (n: number) => n.toLocaleString('en');
+    console.log(
+      `memory (fresh server pid ${server.pid}, ${SERVER_STATIONS} stations, analysis-only POST /api/damage/analyze, ` +
+        `20 connections, each request its own X-Request-Id): RSS at start ${mib(start)}, ` +
+        `after ${count(MEMORY_MARK)} requests ${mib(mark)} (${first.result.toFixed(1)} s; ${mib(first.low)}–${mib(first.high)} on the way), ` +
+        `after ${count(MEMORY_REQUESTS)} ${mib(end)} (${second.result.toFixed(1)} s more; ${mib(second.low)}–${mib(second.high)} on the way); ` +
+        `database ${((health.store?.size_bytes ?? 0) / 1024 / 1024).toFixed(0)} MB`,
+    );
+    console.log(
+      `memory growth ${count(MEMORY_MARK)} → ${count(MEMORY_REQUESTS)} requests: ${signed(growth)} at the marks, ` +
+        `${signed(highGrowth)} high to high (target ≤ ${MEMORY_GROWTH_TARGET} %: ${met ? 'met' : 'NOT met'})`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+/** What the journal write adds to a transition: a real session's writes replayed (store.ts). */
+async function transitionWrites(): Promise<void> {
+  const w = await measureTransitionWrites(JOURNAL_WRITES);
+  const us = (sorted: number[], p: number) => `${percentile(sorted, p).toFixed(0)} µs`;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(
+    `journal write per transition (SqliteStore.recordTransition on a file, WAL): ` +
+      `p50 ${us(w.sqlite_us, 50)}, p99 ${us(w.sqlite_us, 99)}, max ${w.sqlite_us.at(-1)!.toFixed(0)} µs, ` +
+      `mean ${mean(w.sqlite_us).toFixed(0)} µs over ${JOURNAL_WRITES.toLocaleString('en')} writes ` +
+      `(a real session's ${w.writes_per_crash} writes from Waiting to Estimated, replayed; largest snapshot ` +
+      `${(w.snapshot_bytes / 1024).toFixed(1)} KB): about ${((mean(w.sqlite_us) * w.writes_per_crash) / 1000).toFixed(2)} ms per crash; ` +
+      `floor: the in-memory store p50 ${percentile(w.memory_us, 50).toFixed(1)} µs, p99 ${percentile(w.memory_us, 99).toFixed(1)} µs`,
+  );
+}
+
+/** Start-up with 200 live sessions beside start-up with 200 fresh stations (store.ts). */
+async function restore(): Promise<void> {
+  const r = await measureRestore(RESTORE_STATIONS, RESTORE_ROUNDS);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const ms = (xs: number[]) =>
+    `${median(xs).toFixed(0)} ms median of ${xs.length} (${xs.map((x) => x.toFixed(0)).join(', ')})`;
+  const back = Math.min(...r.estimated);
+  console.log(
+    `restore: start-up on a STATE_DIR with ${r.stations} stations in Estimated ${ms(r.restore_ms)}; ` +
+      `came back in Estimated ${r.estimated.join(', ')} of ${r.stations}, not in Waiting ${r.not_waiting.join(', ')} ` +
+      `(${back === r.stations ? 'all restored' : 'NOT restored'}); ` +
+      `floor: start-up with ${r.stations} fresh stations on an empty STATE_DIR ${ms(r.fresh_ms)}`,
+  );
+}
+
 /** Sequential requests of one kind; each must get `status`. Returns sorted latencies in ms. */
 async function refusalLatencies(
   url: string,
@@ -311,6 +463,15 @@ try {
   }
   console.log(`server RSS after the run: ${rssMiB(server.pid)} MiB`);
 } finally {
-  server.stop();
+  await server.stop();
   floor.stop();
 }
+
+await boundedMemory({ vehicle_model: 'tcross', telemetry: sample('tcross-front-sensor.json') });
+try {
+  await transitionWrites();
+  await restore();
+} finally {
+  cleanUp();
+}
+console.log(`bench run time ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
