@@ -136,25 +136,36 @@ interface Tracked {
   unsubscribe: () => void;
 }
 
+/**
+ * One of the session's side effects as a promise actor. The work starts a microtask after the
+ * actor does, so the session's move into the state that invoked it — with the work's input —
+ * is journalled first (the journal is written synchronously at that transition): if the
+ * process dies at any point after, the restored session runs the work again, and the service,
+ * keyed by the request id, does it once. Run straight away, a booking could be committed
+ * before the session had recorded asking for it.
+ */
+function sideEffect<TOutput, TInput>(run: (input: TInput) => TOutput) {
+  return fromPromise<TOutput, TInput>(async ({ input }) => {
+    await Promise.resolve();
+    return run(input);
+  });
+}
+
 /** The session actors' implementations: the domain services, wrapped as promise actors. */
 function sessionActors(services: Services) {
   return {
-    analyzeDamage: fromPromise<DamageReport, AnalyzeDamageInput>(async ({ input }) =>
-      services.analyze(input),
-    ),
-    estimateRepair: fromPromise<RepairEstimate, EstimateRepairInput>(async ({ input }) =>
+    analyzeDamage: sideEffect<DamageReport, AnalyzeDamageInput>((input) => services.analyze(input)),
+    estimateRepair: sideEffect<RepairEstimate, EstimateRepairInput>((input) =>
       services.estimate(input.damage, input.market),
     ),
-    findDealers: fromPromise<DealerHit[], FindDealersInput>(async ({ input }) =>
+    findDealers: sideEffect<DealerHit[], FindDealersInput>((input) =>
       services.findDealers(input.location),
     ),
-    checkDealer: fromPromise<Slot[], CheckDealerInput>(async ({ input }) =>
+    checkDealer: sideEffect<Slot[], CheckDealerInput>((input) =>
       services.checkDealer(input.dealer_id, input.estimate),
     ),
-    bookAppointment: fromPromise<Appointment, BookAppointmentInput>(async ({ input }) =>
-      services.book(input),
-    ),
-    issueInvoice: fromPromise<Invoice, IssueInvoiceInput>(async ({ input }) =>
+    bookAppointment: sideEffect<Appointment, BookAppointmentInput>((input) => services.book(input)),
+    issueInvoice: sideEffect<Invoice, IssueInvoiceInput>((input) =>
       services.invoice(input.appointment),
     ),
   };

@@ -503,70 +503,90 @@ export function createApp(deps: AppDeps) {
       },
     );
 
-  const appointments = apiRoutes().openapi(
-    createRoute({
-      method: 'post',
-      path: '/book',
-      operationId: 'bookAppointment',
-      tags: ['Appointments'],
-      summary: 'Book a slot for an estimate',
-      description:
-        'With the `session_id` of a live session, the session books it, so every screen of its ' +
-        'station follows; without one, the booking stands alone.',
-      middleware: jsonOnly(BookBody),
-      request: { headers: WriteHeaders, body: jsonBody(BookBody, 'The estimate, dealer and slot') },
-      responses: {
-        201: answer(Appointment, 'Booked (a repeat with the same key: the same appointment)'),
-        400: refusal(['invalid_body', 'invalid_json']),
-        404: refusal(['estimate_not_found', 'dealer_not_found', 'session_not_found']),
-        409: refusal(
-          ['slot_taken', 'session_ended', 'not_accepted'],
-          'the slot went to someone else, or the session cannot book now',
-        ),
-        422: refusal(['slot_not_offered', 'estimate_mismatch', 'dealer_not_offered']),
-        504: refusal(['timeout']),
-        ...writeRefusals,
-      },
-    }),
-    async (c) => {
-      const body = c.req.valid('json');
-      const origin = originOf(c, 'api', body.request_id);
-      if (body.session_id === undefined) {
-        const appointment = services.book({
-          request_id: origin.request_id ?? crypto.randomUUID(),
-          session_id: null,
-          estimate_id: body.estimate_id,
-          dealer_id: body.dealer_id,
-          slot_start: body.slot_start,
-        });
-        return c.json(appointment, 201);
-      }
-      // A live session books itself, so every screen of its station follows.
-      const station_id = floor.stationOfSession(body.session_id);
-      if (station_id === undefined) {
-        if (floor.sessionView(body.session_id)) {
-          throw new ApiError(
-            'session_ended',
-            `Session ${body.session_id} has ended: book without session_id, or on the station's new session`,
-          );
-        }
-        throw new ApiError('session_not_found', `No session "${body.session_id}"`);
-      }
-      const { request_id } = floor.submit(
-        station_id,
-        {
-          type: 'BOOKING_REQUESTED',
-          payload: {
+  const appointments = apiRoutes()
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/book',
+        operationId: 'bookAppointment',
+        tags: ['Appointments'],
+        summary: 'Book a slot for an estimate',
+        description:
+          'With the `session_id` of a live session, the session books it, so every screen of its ' +
+          'station follows; without one, the booking stands alone.',
+        middleware: jsonOnly(BookBody),
+        request: {
+          headers: WriteHeaders,
+          body: jsonBody(BookBody, 'The estimate, dealer and slot'),
+        },
+        responses: {
+          201: answer(Appointment, 'Booked (a repeat with the same key: the same appointment)'),
+          400: refusal(['invalid_body', 'invalid_json']),
+          404: refusal(['estimate_not_found', 'dealer_not_found', 'session_not_found']),
+          409: refusal(
+            ['slot_taken', 'session_ended', 'not_accepted'],
+            'the slot went to someone else, or the session cannot book now',
+          ),
+          422: refusal(['slot_not_offered', 'estimate_mismatch', 'dealer_not_offered']),
+          504: refusal(['timeout']),
+          ...writeRefusals,
+        },
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        const origin = originOf(c, 'api', body.request_id);
+        if (body.session_id === undefined) {
+          const appointment = services.book({
+            request_id: origin.request_id ?? crypto.randomUUID(),
+            session_id: null,
             estimate_id: body.estimate_id,
             dealer_id: body.dealer_id,
             slot_start: body.slot_start,
+          });
+          return c.json(appointment, 201);
+        }
+        // A live session books itself, so every screen of its station follows.
+        const station_id = floor.stationOfSession(body.session_id);
+        if (station_id === undefined) {
+          if (floor.sessionView(body.session_id)) {
+            throw new ApiError(
+              'session_ended',
+              `Session ${body.session_id} has ended: book without session_id, or on the station's new session`,
+            );
+          }
+          throw new ApiError('session_not_found', `No session "${body.session_id}"`);
+        }
+        const { request_id } = floor.submit(
+          station_id,
+          {
+            type: 'BOOKING_REQUESTED',
+            payload: {
+              estimate_id: body.estimate_id,
+              dealer_id: body.dealer_id,
+              slot_start: body.slot_start,
+            },
           },
+          origin,
+        );
+        return c.json(await floor.bookingOf(station_id, request_id), 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{appointment_id}',
+        operationId: 'getAppointment',
+        tags: ['Appointments'],
+        summary: 'An appointment by id',
+        request: { params: z.object({ appointment_id: pathId('Appointment id') }) },
+        responses: {
+          200: answer(Appointment, 'The appointment as booked'),
+          404: refusal(['appointment_not_found']),
+          ...unexpected,
         },
-        origin,
-      );
-      return c.json(await floor.bookingOf(station_id, request_id), 201);
-    },
-  );
+      }),
+      (c) => c.json(services.appointment(c.req.param('appointment_id')), 200),
+    );
 
   const invoice = apiRoutes().openapi(
     createRoute({

@@ -360,6 +360,8 @@ describe('every operation answers as documented', () => {
     const { appointment_id } = z.object({ appointment_id: z.string() }).parse(booked.body);
     expect((await call(t.app, `/api/invoice/${appointment_id}`)).status).toBe(200);
     expect((await call(t.app, '/api/invoice/apt-nope')).status).toBe(404);
+    expect((await call(t.app, `/api/appointments/${appointment_id}`)).status).toBe(200);
+    expect((await call(t.app, '/api/appointments/apt-nope')).status).toBe(404);
   });
 
   it('the legacy crash-event: held, busy, ignored, analysed, and refused', async () => {
