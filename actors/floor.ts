@@ -94,7 +94,7 @@ export type FloorEvent =
 /** What the floor needs of the store to journal every transition and to restore after a restart. */
 export type FloorPersistence = Pick<
   RecordStore,
-  'recordTransition' | 'liveStations' | 'setAside' | 'journalOf'
+  'recordTransition' | 'liveStations' | 'setAside' | 'journalOf' | 'sessionRecord'
 >;
 
 export interface FloorOptions extends Omit<IntakeDeps, 'services'> {
@@ -110,16 +110,14 @@ export interface FloorOptions extends Omit<IntakeDeps, 'services'> {
   /** Called for every input taken or refused, every session transition and link change. */
   observe?: (event: FloorEvent) => void;
   /** Where every session transition (and every input that changed a session) is journalled
-   *  with the session's persisted snapshot, and what the stations are restored from at start. */
-  persistence?: FloorPersistence;
+   *  with the session's persisted snapshot, what the stations are restored from at start, and
+   *  where ended sessions are read back from. */
+  persistence: FloorPersistence;
 }
 
 export type SessionRef = ActorRefFrom<typeof sessionMachine>;
 type StationRef = ActorRefFrom<typeof stationMachine>;
 type LinkRef = ActorRefFrom<typeof linkMachine>;
-
-/** Ended sessions kept for `GET /api/sessions/{id}` (the history has every one, summarised). */
-const ARCHIVED_SESSIONS = 2000;
 
 /** How long a caller waits for a session to get somewhere (wall clock; the session's own
  *  timeouts run on XState's clock). */
@@ -200,7 +198,6 @@ export class Floor {
   private readonly actor;
   private readonly tracked = new Map<string, Tracked>();
   private readonly listeners = new Map<string, Set<(view: SessionView) => void>>();
-  private readonly archive = new Map<string, SessionView>();
   private readonly now: () => Date;
   private readonly newRequestId: () => string;
   private readonly stationIds: string[];
@@ -298,7 +295,6 @@ export class Floor {
   ): Map<string, PersistedSnapshot> {
     const result = new Map<string, PersistedSnapshot>();
     const persistence = this.options.persistence;
-    if (!persistence) return result;
     const settings = new Map(stations.map((s) => [s.station_id, s]));
     for (const row of persistence.liveStations()) {
       const input = settings.get(row.station_id);
@@ -367,7 +363,6 @@ export class Floor {
       });
     }
     const persistence = this.options.persistence;
-    if (!persistence) return;
     const { type, source: _s, correlation_id: _c, request_id, ...payload } = cause;
     const at = this.now().toISOString();
     // A session's first entry also keeps its station (counters, its place on it) and closes
@@ -432,7 +427,7 @@ export class Floor {
     return summarize({
       context: snapshot.context,
       last_step: stepOfSnapshot(snapshot),
-      journal: this.options.persistence?.journalOf(snapshot.context.session_id) ?? [],
+      journal: this.options.persistence.journalOf(snapshot.context.session_id),
       started_at: tracked.started_at,
       ended_at,
     });
@@ -564,18 +559,12 @@ export class Floor {
     return undefined;
   }
 
-  /** Follows the station's current session; when the station starts a new one, archives the old. */
+  /** Follows the station's current session (an ended one lives on in the store only). */
   private track(station_id: string, station: StationRef): void {
     const ref = station.getSnapshot().children.session;
     const current = this.tracked.get(station_id);
     if (!ref || current?.ref === ref) return;
-    if (current) {
-      current.unsubscribe();
-      this.archive.set(current.view.session_id, current.view);
-      if (this.archive.size > ARCHIVED_SESSIONS) {
-        this.archive.delete(this.archive.keys().next().value!);
-      }
-    }
+    current?.unsubscribe();
     const started_at =
       this.births.get(ref) ??
       (this.restoring.get(station_id)?.started_at || this.now().toISOString());
@@ -619,10 +608,34 @@ export class Floor {
     return this.tracked.get(station_id)?.view;
   }
 
-  /** A live or ended session by id. */
+  /** A live session by id, or an ended one as last stored (it takes no commands: `can` is empty). */
   sessionView(session_id: string): SessionView | undefined {
     for (const t of this.tracked.values()) if (t.view.session_id === session_id) return t.view;
-    return this.archive.get(session_id);
+    const record = this.options.persistence.sessionRecord(session_id);
+    if (!record) return undefined;
+    let snapshot: SessionSnapshot;
+    try {
+      const { value, context } = JSON.parse(record.snapshot_json) as Pick<
+        SessionSnapshot,
+        'value' | 'context'
+      >;
+      snapshot = sessionMachine.resolveState({ value, context });
+    } catch {
+      // Unreadable (it was set aside at a restore): the journal and the history still have it.
+      return undefined;
+    }
+    const station = this.config.stations.find((s) => s.id === record.station_id);
+    const view = toSessionView({
+      station_name: station?.name ?? record.station_id,
+      vehicle_name: this.services.vehicleName(
+        snapshot.context.damage?.vehicle_model ?? snapshot.context.vehicle_model,
+      ),
+      snapshot,
+      rig: null,
+      started_at: record.started_at,
+      updated_at: record.updated_at,
+    });
+    return { ...view, can: [] };
   }
 
   /** Calls `listener` with every new view of the station's session; returns the unsubscribe. */

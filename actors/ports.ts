@@ -78,6 +78,15 @@ export interface StoredStation {
   step_since: string;
 }
 
+/** One session's latest persisted snapshot, as the JSON text written. */
+export interface StoredSession {
+  session_id: string;
+  station_id: string;
+  snapshot_json: string;
+  started_at: string;
+  updated_at: string;
+}
+
 export interface RecordStore {
   saveDamage(report: DamageReport): DamageReport;
   getDamage(damage_id: string): DamageReport | undefined;
@@ -102,6 +111,8 @@ export interface RecordStore {
   liveStations(): StoredStation[];
   /** Sets a live session aside (it cannot be restored): its station starts fresh, the row is kept for inspection. */
   setAside(row: Pick<StoredStation, 'station_id' | 'session_id'>, reason: string): void;
+  /** A session's latest snapshot as stored (live or ended). */
+  sessionRecord(session_id: string): StoredSession | undefined;
   /** Finished sessions, newest first. */
   history(query: HistoryQuery): HistoryPage;
   /** A session's journal in order; empty when it has none. */

@@ -14,6 +14,7 @@ import {
   SlotTakenError,
   type RecordStore,
   type SetAsideSession,
+  type StoredSession,
   type StoredStation,
   type StoreStatus,
   type TransitionRecord,
@@ -33,7 +34,14 @@ export class MemoryStore implements RecordStore {
   /** Snapshots as JSON text, as the SQLite store keeps them (a restore parses them). */
   private readonly sessions = new Map<
     string,
-    { json: string; state: string; started_at: string; step_since: string }
+    {
+      station_id: string;
+      json: string;
+      state: string;
+      started_at: string;
+      step_since: string;
+      updated_at: string;
+    }
   >();
   private readonly stations = new Map<
     string,
@@ -105,6 +113,8 @@ export class MemoryStore implements RecordStore {
     this.journal.push({ ...entry, seq: this.journal.length + 1 });
     const known = this.sessions.get(entry.session_id);
     this.sessions.set(entry.session_id, {
+      station_id: entry.station_id,
+      updated_at: entry.at,
       json: JSON.stringify(session),
       state: entry.to,
       started_at: known?.started_at ?? entry.at,
@@ -138,6 +148,19 @@ export class MemoryStore implements RecordStore {
   setAside(row: Pick<StoredStation, 'station_id' | 'session_id'>, reason: string): void {
     this.setAsideRows.unshift({ ...row, reason, at: new Date().toISOString() });
     this.stations.delete(row.station_id);
+  }
+
+  sessionRecord(session_id: string): StoredSession | undefined {
+    const s = this.sessions.get(session_id);
+    return s
+      ? {
+          session_id,
+          station_id: s.station_id,
+          snapshot_json: s.json,
+          started_at: s.started_at,
+          updated_at: s.updated_at,
+        }
+      : undefined;
   }
 
   history(query: HistoryQuery): HistoryPage {

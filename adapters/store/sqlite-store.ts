@@ -24,6 +24,7 @@ import {
   SlotTakenError,
   type RecordStore,
   type SetAsideSession,
+  type StoredSession,
   type StoredStation,
   type StoreStatus,
   type TransitionRecord,
@@ -252,6 +253,11 @@ export class SqliteStore implements RecordStore {
            (SELECT snapshot FROM stations WHERE station_id = @station_id),
            (SELECT snapshot FROM session_snapshots WHERE session_id = @session_id)`,
       ),
+      sessionRecord: db.prepare<[string], StoredSession>(
+        `SELECT session_id, station_id, snapshot AS snapshot_json,
+                coalesce(started_at, updated_at) AS started_at, updated_at
+         FROM session_snapshots WHERE session_id = ?`,
+      ),
       deleteStation: db.prepare<[string]>('DELETE FROM stations WHERE station_id = ?'),
       setAsideList: db.prepare<[], SetAsideSession>(
         'SELECT station_id, session_id, reason, at FROM set_aside ORDER BY at DESC LIMIT 50',
@@ -449,6 +455,10 @@ export class SqliteStore implements RecordStore {
       this.statements.deleteStation.run(row.station_id);
     })();
     this.wrote();
+  }
+
+  sessionRecord(session_id: string): StoredSession | undefined {
+    return this.statements.sessionRecord.get(session_id);
   }
 
   history(query: HistoryQuery): HistoryPage {

@@ -94,6 +94,16 @@ it('summarises each finished session and lists them newest first, filtered, page
     time_in_state_ms: { Waiting: 65_000 },
   });
 
+  // An ended session is still there by id, as it was last stored, taking nothing.
+  const gone = await app.request(`/api/sessions/${booked.session_id}`);
+  expect(gone.status).toBe(200);
+  expect(await gone.json()).toMatchObject({
+    session_id: booked.session_id,
+    step: 'Booked.closed',
+    appointment: booked.appointment,
+    can: [],
+  });
+
   // Filters.
   expect((await list('?station=2')).sessions.map((s) => s.session_id)).toEqual([
     rehearsal.session_id,
