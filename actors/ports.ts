@@ -35,6 +35,15 @@ export const StoreStatus = z.object({
   last_write_at: z.iso.datetime({ offset: true }).nullable(),
   /** Sessions set aside at start-up because they could not be restored; their stations started fresh. */
   quarantined: z.array(SetAsideSession),
+  /** Who folds the write-ahead log into the file: a worker thread off the event loop, or SQLite
+   *  itself inside commits (after the worker failed: then `failure` says why); null in memory. */
+  checkpoint: z
+    .object({
+      by: z.enum(['worker', 'sqlite']),
+      last_at: z.iso.datetime({ offset: true }).nullable(),
+      failure: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type StoreStatus = z.infer<typeof StoreStatus>;
 

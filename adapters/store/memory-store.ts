@@ -205,6 +205,7 @@ export class MemoryStore implements RecordStore {
       size_bytes: 0,
       last_write_at: null,
       quarantined: this.setAsideRows.slice(0, 50),
+      checkpoint: null,
     };
   }
 

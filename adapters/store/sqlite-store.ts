@@ -12,6 +12,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import type { z } from 'zod';
 import {
   decodeCursor,
@@ -161,6 +162,9 @@ export interface SqliteStoreOptions {
   path: string;
   /** Clock for `stored_at` (pruning by age). */
   now?: () => Date;
+  /** How often the checkpoint worker folds the WAL into the file (adapters/store/checkpointer.ts);
+   *  0 leaves it to SQLite, inside the commits. Default 1 s for a file, none in memory. */
+  checkpoint_ms?: number;
 }
 
 export class SqliteStore implements RecordStore {
@@ -171,6 +175,8 @@ export class SqliteStore implements RecordStore {
   /** The schema version after the migrations ran. */
   readonly schemaVersion: number;
   private readonly statements;
+  private readonly checkpointer: Checkpointer | null = null;
+  private checkpointFailure: string | null = null;
   /** `writeRows` in one transaction. */
   private readonly writeTransition: (record: TransitionRecord) => void;
 
@@ -184,6 +190,18 @@ export class SqliteStore implements RecordStore {
     // the last transactions.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    const checkpointMs = this.path === IN_MEMORY ? 0 : (options.checkpoint_ms ?? 1000);
+    if (checkpointMs > 0) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = startCheckpointer({
+        path: this.path,
+        interval_ms: checkpointMs,
+        onFailure: (reason) => {
+          this.checkpointFailure = reason;
+          if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+        },
+      });
+    }
     this.migrate();
     this.schemaVersion = this.readSchemaVersion();
     const db = this.db;
@@ -565,10 +583,24 @@ export class SqliteStore implements RecordStore {
       size_bytes,
       last_write_at: this.lastWrite?.toISOString() ?? null,
       quarantined: this.statements.setAsideList.all(),
+      checkpoint: this.checkpointStatus(),
     };
   }
 
+  private checkpointStatus(): StoreStatus['checkpoint'] {
+    if (this.path === IN_MEMORY) return null;
+    if (!this.checkpointer || this.checkpointFailure) {
+      return { by: 'sqlite', last_at: null, failure: this.checkpointFailure };
+    }
+    return { by: 'worker', last_at: this.checkpointer.last?.at ?? null, failure: null };
+  }
+
   close(): void {
-    if (this.db.open) this.db.close();
+    void this.checkpointer?.stop();
+    if (!this.db.open) return;
+    // What is left in the WAL goes into the file now (the worker may still hold it: then the
+    // next start replays the WAL, nothing is lost).
+    if (this.checkpointer) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
   }
 }
