@@ -35,8 +35,9 @@ export const StoreStatus = z.object({
   last_write_at: z.iso.datetime({ offset: true }).nullable(),
   /** Sessions set aside at start-up because they could not be restored; their stations started fresh. */
   quarantined: z.array(SetAsideSession),
-  /** Who folds the write-ahead log into the file: a worker thread off the event loop, or SQLite
-   *  itself inside commits (after the worker failed: then `failure` says why); null in memory. */
+  /** Who folds the write-ahead log into the file: a worker thread off the event loop (with
+   *  SQLite's own as the bound), or SQLite alone inside commits (when the worker failed:
+   *  `failure` says why); null in memory. */
   checkpoint: z
     .object({
       by: z.enum(['worker', 'sqlite']),

@@ -163,7 +163,7 @@ export interface SqliteStoreOptions {
   /** Clock for `stored_at` (pruning by age). */
   now?: () => Date;
   /** How often the checkpoint worker folds the WAL into the file (adapters/store/checkpointer.ts);
-   *  0 leaves it to SQLite, inside the commits. Default 1 s for a file, none in memory. */
+   *  0 leaves it all to SQLite, inside the commits. Default 100 ms for a file, none in memory. */
   checkpoint_ms?: number;
 }
 
@@ -190,16 +190,14 @@ export class SqliteStore implements RecordStore {
     // the last transactions.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    const checkpointMs = this.path === IN_MEMORY ? 0 : (options.checkpoint_ms ?? 1000);
+    const checkpointMs = this.path === IN_MEMORY ? 0 : (options.checkpoint_ms ?? 100);
+    // SQLite's own checkpoint (at 1,000 pages, inside a commit) stays on as the bound of the
+    // WAL; the worker keeps it from having much to do.
     if (checkpointMs > 0) {
-      this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = startCheckpointer({
         path: this.path,
         interval_ms: checkpointMs,
-        onFailure: (reason) => {
-          this.checkpointFailure = reason;
-          if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
-        },
+        onFailure: (reason) => (this.checkpointFailure = reason),
       });
     }
     this.migrate();
