@@ -15,10 +15,9 @@ import {
   type ActorOptions,
   type ActorRefFrom,
   type AnyActorLogic,
-  type InspectionEvent,
 } from 'xstate';
 import type { Envelope, Input, InputOrigin } from '../machines/envelope.js';
-import { floorMachine, SNAPSHOT_FORMAT } from '../machines/floor.js';
+import { floorMachine } from '../machines/floor.js';
 import { damageIdOf, linkSystemId, stationSystemId } from '../machines/ids.js';
 import { linkMachine, linkStatusOf, type LinkInput } from '../machines/link.js';
 import type {
@@ -42,13 +41,13 @@ import {
 } from '../machines/session.js';
 import { stationMachine, type StationInput } from '../machines/station.js';
 import { DomainError, isErrorCode } from './errors.js';
-import { summarize, type SessionSummary } from './history.js';
 import { admit, type IntakeDeps, type SessionSnapshot } from './intake.js';
+import { SessionJournal, stepOfSnapshot, type SessionTransition } from './journal.js';
 import type { RecordStore } from './ports.js';
 import { composeFloor, composeStation, resumeTimers, type PersistedSnapshot } from './restore.js';
 import type { RigStatus, SessionView } from './protocol.js';
 import type { Services } from './services.js';
-import { stepOf, toSessionView } from './session-view.js';
+import { toSessionView } from './session-view.js';
 
 export interface StationConfig {
   id: string;
@@ -74,16 +73,7 @@ export interface LinkBinding {
 export type FloorEvent =
   | { type: 'input.accepted'; envelope: Envelope; session_id: string; duplicate: boolean }
   | { type: 'input.refused'; envelope: Envelope; error: DomainError }
-  | {
-      type: 'session.transition';
-      station_id: string;
-      session_id: string;
-      from: string | null;
-      to: string;
-      event_type: string;
-      source: string | null;
-      correlation_id: string | null;
-    }
+  | ({ type: 'session.transition' } & SessionTransition)
   | { type: 'link.changed'; station_id: string; rig: RigStatus }
   | {
       type: 'floor.restored';
@@ -169,30 +159,6 @@ function sessionActors(services: Services) {
   };
 }
 
-/** Dotted path of the deepest active state, e.g. "Estimated.choosingDealer.ready". */
-const stepOfSnapshot = (snapshot: SessionSnapshot): string => stepOf(snapshot.value);
-
-/** A session's step and, once it has ended, how: what a journal entry is written for. */
-const keyOf = (snapshot: SessionSnapshot): string =>
-  snapshot.context.ended
-    ? `${stepOfSnapshot(snapshot)}|${snapshot.context.ended}`
-    : stepOfSnapshot(snapshot);
-const stepOfKey = (key: string): string => key.split('|')[0]!;
-
-/** Live readings: many a second, their latest value is in the snapshot; not journalled alone. */
-const LIVE_INPUTS = new Set(['TELEMETRY_RECEIVED', 'CRASH_DETECTED']);
-
-/** Whether an inspected actor can give its persisted snapshot (every real actor can). */
-function hasPersistedSnapshot(ref: object): ref is { getPersistedSnapshot(): unknown } {
-  return typeof (ref as { getPersistedSnapshot?: unknown }).getPersistedSnapshot === 'function';
-}
-
-/** Whether an inspected snapshot is an attendee session's. */
-function isSessionSnapshot(snapshot: unknown): snapshot is SessionSnapshot {
-  const machine = (snapshot as { machine?: { id?: unknown } } | null)?.machine;
-  return machine?.id === sessionMachine.id;
-}
-
 export class Floor {
   readonly services: Services;
   private readonly actor;
@@ -202,6 +168,7 @@ export class Floor {
   private readonly newRequestId: () => string;
   private readonly stationIds: string[];
   private readonly observe: (event: FloorEvent) => void;
+  private readonly journal: SessionJournal;
 
   constructor(
     readonly config: FloorConfig,
@@ -212,6 +179,16 @@ export class Floor {
     this.newRequestId = options.newRequestId ?? randomUUID;
     this.observe = options.observe ?? (() => {});
     this.stationIds = config.stations.map((s) => s.id);
+    this.journal = new SessionJournal({
+      store: options.persistence,
+      now: this.now,
+      onTransition: (t) => this.observe({ type: 'session.transition', ...t }),
+      stationSnapshot: (id) => this.stationRef(id)?.getPersistedSnapshot(),
+      previous: (id) => {
+        const t = this.tracked.get(id);
+        return t && { ref: t.ref, session_id: t.view.session_id, started_at: t.started_at };
+      },
+    });
     const idBase = config.id_base ?? Date.now().toString(36);
 
     const stationLogic = stationMachine.provide({
@@ -242,13 +219,13 @@ export class Floor {
       ...(restore.size > 0
         ? { snapshot: composeFloor(createActor(logic, { input }).getPersistedSnapshot(), restore) }
         : {}),
-      inspect: (event) => this.inspect(event),
+      inspect: (event) => this.journal.inspect(event),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     // A restored session is where it was: its start is not a transition to journal.
     for (const row of this.restoring.values()) {
       const ref = this.stationRef(row.station_id)?.getSnapshot().children.session;
-      if (ref) this.steps.set(ref, keyOf(ref.getSnapshot()));
+      if (ref) this.journal.restored(ref);
     }
     this.actor.start();
     const restored: Extract<FloorEvent, { type: 'floor.restored' }>['restored'] = [];
@@ -314,123 +291,6 @@ export class Floor {
       this.restoring.set(row.station_id, row);
     }
     return result;
-  }
-
-  /** Session steps (and ends) as last seen, to report each transition once with the event behind it. */
-  private readonly steps = new WeakMap<object, string>();
-  /** The correlation id of the last input each session took. */
-  private readonly chains = new WeakMap<object, string>();
-  /** When each session began (its first journal entry), as its view and history say. */
-  private readonly births = new WeakMap<object, string>();
-
-  /** XState's inspection: every session snapshot with the event that led to it. */
-  private inspect(event: InspectionEvent): void {
-    if (event.type !== '@xstate.snapshot' || !isSessionSnapshot(event.snapshot)) return;
-    const { snapshot } = event;
-    const to = stepOfSnapshot(snapshot);
-    const key = keyOf(snapshot);
-    const before = this.steps.get(event.actorRef) ?? null;
-    const from = before === null ? null : stepOfKey(before);
-    const cause = event.event as {
-      type: string;
-      source?: string;
-      correlation_id?: string;
-      request_id?: string;
-    } & Record<string, unknown>;
-    // A session's end is a change too, even where its step stays (the idle timer).
-    const changed = before !== key;
-    // Inputs that moved nothing but the context (a locale) are journalled; live readings are not.
-    const isInput = typeof cause.source === 'string' && !LIVE_INPUTS.has(cause.type);
-    if (!changed && !isInput) return;
-    this.steps.set(event.actorRef, key);
-    // An invoked actor's answer belongs to the request that started the work.
-    const source = cause.source ?? sourceOfInternal(cause.type);
-    if (cause.correlation_id) this.chains.set(event.actorRef, cause.correlation_id);
-    const correlation_id =
-      cause.correlation_id ??
-      (source === 'actor' ? (this.chains.get(event.actorRef) ?? null) : null);
-    const { station_id, session_id } = snapshot.context;
-    if (from !== to) {
-      this.observe({
-        type: 'session.transition',
-        station_id,
-        session_id,
-        from,
-        to,
-        event_type: cause.type,
-        source,
-        correlation_id,
-      });
-    }
-    const persistence = this.options.persistence;
-    const { type, source: _s, correlation_id: _c, request_id, ...payload } = cause;
-    const at = this.now().toISOString();
-    // A session's first entry also keeps its station (counters, its place on it) and closes
-    // the session the station had before.
-    const first = from === null ? this.beginning(station_id, session_id, at) : {};
-    if (from === null) this.births.set(event.actorRef, at);
-    persistence.recordTransition({
-      entry: {
-        at,
-        station_id,
-        session_id,
-        type,
-        payload: isInput ? payload : null,
-        source,
-        request_id: request_id ?? null,
-        correlation_id,
-        from,
-        to,
-      },
-      session: hasPersistedSnapshot(event.actorRef)
-        ? event.actorRef.getPersistedSnapshot()
-        : snapshot,
-      format: SNAPSHOT_FORMAT,
-      ...first,
-    });
-  }
-
-  /** What a session's first journal entry carries besides itself: its station's persisted
-   *  snapshot (the session's own left out: it is stored on its own) and the summary of the
-   *  session the station closed to begin it. */
-  private beginning(
-    station_id: string,
-    session_id: string,
-    at: string,
-  ): { station?: unknown; closed?: SessionSummary } {
-    const station = this.stationRef(station_id)?.getPersistedSnapshot() as
-      { children?: Record<string, object> } | undefined;
-    const previous = this.tracked.get(station_id);
-    const closed =
-      previous && previous.view.session_id !== session_id
-        ? this.summaryOf(previous, at)
-        : undefined;
-    return {
-      ...(station
-        ? {
-            station: {
-              ...station,
-              children: {
-                ...station.children,
-                session: { ...station.children?.session, snapshot: null },
-              },
-            },
-          }
-        : {}),
-      ...(closed ? { closed } : {}),
-    };
-  }
-
-  /** A session its station has moved on from, summarised for the history. */
-  private summaryOf(tracked: Tracked, ended_at: string): SessionSummary {
-    const snapshot = tracked.ref.getSnapshot();
-    return summarize({
-      context: snapshot.context,
-      last_step: stepOfSnapshot(snapshot),
-      journal: this.options.persistence.journalOf(snapshot.context.session_id),
-      started_at: tracked.started_at,
-      ended_at,
-    });
   }
 
   /** Station ids in configured order. */
@@ -566,7 +426,7 @@ export class Floor {
     if (!ref || current?.ref === ref) return;
     current?.unsubscribe();
     const started_at =
-      this.births.get(ref) ??
+      this.journal.bornAt(ref) ??
       (this.restoring.get(station_id)?.started_at || this.now().toISOString());
     const entry: Tracked = {
       ref,
@@ -741,13 +601,6 @@ export class Floor {
     this.listeners.clear();
     this.actor.stop();
   }
-}
-
-/** Where an event the machine made itself comes from: its clock, or an invoked actor. */
-function sourceOfInternal(type: string): string | null {
-  if (type.startsWith('xstate.after')) return 'timer';
-  if (type.startsWith('xstate.done.actor') || type.startsWith('xstate.error.actor')) return 'actor';
-  return null;
 }
 
 /** A session error's code as one of ours (an unknown one is our bug: internal_error). */
