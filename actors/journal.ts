@@ -171,8 +171,7 @@ export class SessionJournal {
     at: string,
   ): { station?: unknown; closed?: SessionSummary } {
     const station = this.deps.stationSnapshot(station_id) as
-      | { children?: Record<string, object> }
-      | undefined;
+      { children?: Record<string, object> } | undefined;
     const previous = this.deps.previous(station_id);
     const closed =
       previous && previous.session_id !== session_id ? this.summaryOf(previous, at) : undefined;

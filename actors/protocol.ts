@@ -84,6 +84,13 @@ export type SessionView = z.infer<typeof SessionView>;
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), state: TopLevelState, session: SessionView }),
   z.object({ type: z.literal('error'), error: SessionError }),
+  /** Sent every `every_ms` on an idle socket: a screen that hears nothing for a few of them
+   *  knows the link is dead (a pulled cable closes nothing) and reconnects. */
+  z.object({
+    type: z.literal('heartbeat'),
+    at: z.iso.datetime({ offset: true }),
+    every_ms: z.number().int().positive(),
+  }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

@@ -43,6 +43,8 @@ const Env = z.object({
   /** A folder with one sub-folder per station (DROP_DIR/1, DROP_DIR/2, …) watched for exported damage reports (JSON or CSV). */
   DROP_DIR: z.string().optional(),
   DROP_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  /** How often an idle screen socket hears from the server; a screen reconnects after 3 missed. */
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Playback speed of the simulated rigs' recorded drives. */
   SIM_RIG_SPEED: z.coerce.number().positive().max(100).default(3),
   /** Log level: fatal, error, warn, info, debug, trace or silent. */

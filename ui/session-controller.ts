@@ -53,6 +53,10 @@ export class SessionController implements ReactiveController {
   private _retryTimer: ReturnType<typeof setTimeout> | undefined;
   private _errorTimer: ReturnType<typeof setTimeout> | undefined;
   private _active = false;
+  /** When the socket last carried anything from the server, and how often it promised to. */
+  private _heardAt = 0;
+  private _heartbeatMs = 10_000;
+  private _watchdog: ReturnType<typeof setInterval> | undefined;
   /** The network came back (e.g. a kiosk's Wi-Fi): try at once instead of waiting out the backoff. */
   private readonly _onOnline = () => {
     if (this._active && this.connection !== 'open' && this.nextAttemptAt !== null) this._retry();
@@ -68,12 +72,22 @@ export class SessionController implements ReactiveController {
   hostConnected(): void {
     this._active = true;
     window.addEventListener('online', this._onOnline);
+    // A dead link that closed nothing (a pulled cable): three heartbeats missed, start over.
+    this._watchdog = setInterval(() => {
+      const socket = this._socket;
+      if (this.connection !== 'open' || !socket) return;
+      if (Date.now() - this._heardAt <= 3 * this._heartbeatMs) return;
+      // Not waiting for a close handshake a dead link would never finish.
+      this._lost(socket);
+      socket.close(4000, 'no heartbeat');
+    }, 1_000);
     this._connect();
   }
 
   hostDisconnected(): void {
     this._active = false;
     window.removeEventListener('online', this._onOnline);
+    clearInterval(this._watchdog);
     clearTimeout(this._retryTimer);
     clearTimeout(this._errorTimer);
     const socket = this._socket;
@@ -132,18 +146,21 @@ export class SessionController implements ReactiveController {
       if (this._socket !== socket) return;
       this._onMessage(event.data);
     });
-    socket.addEventListener('close', () => {
-      if (this._socket !== socket || !this._active) return;
-      this._socket = null;
-      // Also a fresh page's first failed attempt: from then on the screen is waiting on the server.
-      this.connection = 'reconnecting';
-      this.offlineSince ??= Date.now();
-      const delay = reconnectDelay(this.attempt++);
-      this.nextAttemptAt = Date.now() + delay;
-      this._host.requestUpdate();
-      this._retryTimer = setTimeout(() => this._retry(), delay);
-    });
+    socket.addEventListener('close', () => this._lost(socket));
     // 'error' is always followed by 'close', where the retry is scheduled.
+  }
+
+  /** The socket is gone (closed, or silent too long): show it and schedule the next attempt. */
+  private _lost(socket: WebSocket): void {
+    if (this._socket !== socket || !this._active) return;
+    this._socket = null;
+    // Also a fresh page's first failed attempt: from then on the screen is waiting on the server.
+    this.connection = 'reconnecting';
+    this.offlineSince ??= Date.now();
+    const delay = reconnectDelay(this.attempt++);
+    this.nextAttemptAt = Date.now() + delay;
+    this._host.requestUpdate();
+    this._retryTimer = setTimeout(() => this._retry(), delay);
   }
 
   private _onMessage(data: unknown): void {
@@ -165,6 +182,11 @@ export class SessionController implements ReactiveController {
       return;
     }
     const message = parsed.data;
+    this._heardAt = Date.now();
+    if (message.type === 'heartbeat') {
+      this._heartbeatMs = message.every_ms;
+      return;
+    }
     if (message.type === 'session') {
       this.session = message.session;
       if (this.connection !== 'open') {

@@ -83,6 +83,7 @@ export const SessionView = z.object({
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), state: TopLevelState, session: SessionView }),
   z.object({ type: z.literal('error'), error: SessionError }),
+  z.object({ type: z.literal('heartbeat'), at: z.string(), every_ms: z.number() }),
 ]) satisfies z.ZodMiniType<server.ServerMessage>;
 
 /** What the station picker needs from `GET /api/stations`; other fields are ignored. */

@@ -65,6 +65,8 @@ export interface AppDeps {
   startedAt?: Date;
   /** Structured log (one line per request, with its correlation id); silent when not given. */
   logger?: Logger;
+  /** How often an idle screen socket hears from the server (adapters/http/ws.ts). */
+  heartbeat_ms?: number;
 }
 
 /** Request bodies above this are refused (413) before they are read in full. */
@@ -667,7 +669,10 @@ export function createApp(deps: AppDeps) {
   app
     .use(requestLog(logger))
     .route('/api', api)
-    .route('/ws', stationSocket(floor))
+    .route(
+      '/ws',
+      stationSocket(floor, deps.heartbeat_ms ? { heartbeat_ms: deps.heartbeat_ms } : {}),
+    )
     .route('/', pages({ hasStation: (id) => floor.hasStation(id) }));
   serveOpenApi(app);
 

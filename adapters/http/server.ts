@@ -52,6 +52,7 @@ export async function startServer(
       title_en,
     })),
     logger,
+    heartbeat_ms: config.WS_HEARTBEAT_MS,
   });
   const dropFolders: DropFolderWatcher[] = [];
   if (config.DROP_DIR) {

@@ -2,6 +2,10 @@
  * WebSocket `/ws?station={id}`: sends the station's session view at once and on every change;
  * takes kiosk commands, each parsed with the zod ClientCommand union before it reaches an actor.
  * One floor subscription per socket, dropped on close.
+ *
+ * A pulled cable closes nothing: every `heartbeat_ms` the server sends a heartbeat message (the
+ * screen reconnects when several go missing) and a WebSocket ping; a socket that has not
+ * answered the previous ping is terminated, so dead screens do not pile up.
  */
 import { upgradeWebSocket } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -12,7 +16,11 @@ import {
   type ServerMessage,
   type SessionView,
 } from '../../actors/protocol.js';
+import type { WebSocket } from 'ws';
 import { ApiError } from './errors.js';
+
+/** How often an open socket hears from the server when nothing else happens. */
+export const HEARTBEAT_MS = 10_000;
 
 /** Serialised once per view, however many screens watch the station. */
 const serialised = new WeakMap<SessionView, string>();
@@ -30,7 +38,8 @@ function errorMessage(code: string, message: string): string {
   return JSON.stringify({ type: 'error', error: { code, message } } satisfies ServerMessage);
 }
 
-export function stationSocket(floor: Floor) {
+export function stationSocket(floor: Floor, options: { heartbeat_ms?: number } = {}) {
+  const every_ms = options.heartbeat_ms ?? HEARTBEAT_MS;
   return new Hono().get(
     '/',
     async (c, next) => {
@@ -43,10 +52,29 @@ export function stationSocket(floor: Floor) {
     upgradeWebSocket((c) => {
       const station = c.req.query('station')!;
       let unsubscribe = () => {};
+      let heartbeat: ReturnType<typeof setInterval> | undefined;
       return {
         onOpen(_event, ws) {
           unsubscribe = floor.subscribe(station, (view) => ws.send(sessionMessage(view)));
           ws.send(sessionMessage(floor.view(station)!));
+          const raw = ws.raw as WebSocket | undefined;
+          let answered = true;
+          raw?.on('pong', () => (answered = true));
+          heartbeat = setInterval(() => {
+            if (!answered) {
+              raw?.terminate();
+              return;
+            }
+            answered = false;
+            raw?.ping();
+            const message: ServerMessage = {
+              type: 'heartbeat',
+              at: new Date().toISOString(),
+              every_ms,
+            };
+            ws.send(JSON.stringify(message));
+          }, every_ms);
+          heartbeat.unref();
         },
         onMessage(event, ws) {
           let raw: unknown;
@@ -74,6 +102,7 @@ export function stationSocket(floor: Floor) {
           if (!result.ok) ws.send(errorMessage(result.error.code, result.error.message));
         },
         onClose() {
+          clearInterval(heartbeat);
           unsubscribe();
         },
       };

@@ -25,20 +25,21 @@ interface Inbox {
 }
 const inboxes = new WeakMap<WebSocket, Inbox>();
 
-async function start(): Promise<RunningServer> {
+async function start(settings: { WS_HEARTBEAT_MS?: number } = {}): Promise<RunningServer> {
   server = await startServer({
     PORT: 0,
     HOST: '127.0.0.1',
     STATIONS: 3,
     BEAMNG_POLL_MS: 40,
     SIM_RIG_SPEED: 20,
+    ...settings,
   });
   return server;
 }
 
 /** Opens a socket on a station and starts collecting its messages (each parsed with ServerMessage). */
-async function connect(station: string): Promise<WebSocket> {
-  const ws = new WebSocket(`${server!.url.replace(/^http/, 'ws')}/ws?station=${station}`);
+async function connect(station: string, options: WebSocket.ClientOptions = {}): Promise<WebSocket> {
+  const ws = new WebSocket(`${server!.url.replace(/^http/, 'ws')}/ws?station=${station}`, options);
   sockets.push(ws);
   const inbox: Inbox = { messages: [], read: 0, wake: () => {} };
   inboxes.set(ws, inbox);
@@ -67,7 +68,11 @@ function nextMessage(
     const timer = setTimeout(() => {
       inbox.wake = () => {};
       const seen = inbox.messages.map((m) =>
-        m.type === 'session' ? m.session.step : `error:${m.error.code}`,
+        m.type === 'session'
+          ? m.session.step
+          : m.type === 'error'
+            ? `error:${m.error.code}`
+            : m.type,
       );
       reject(new Error(`no matching message within ${timeoutMs} ms; received: ${seen.join(', ')}`));
     }, timeoutMs);
@@ -318,6 +323,20 @@ describe('station WebSocket', () => {
     expect(await upgradeStatus('/ws')).toBe(400);
     expect(await upgradeStatus('/ws?station=99')).toBe(404);
     expect(await upgradeStatus('/ws?station=')).toBe(400);
+  });
+
+  it('sends a heartbeat on an idle socket, and closes one that stops answering pings', async () => {
+    await start({ WS_HEARTBEAT_MS: 100 });
+    const ws = await connect('1');
+    await nextMessage(ws, (m) => m.type === 'session');
+    const beat = await nextMessage(ws, (m) => m.type === 'heartbeat', 2000);
+    expect(beat).toMatchObject({ type: 'heartbeat', every_ms: 100 });
+    // A client that has gone silent (a pulled cable): it answers no ping, so the server drops it.
+    const silent = await connect('2', { autoPong: false });
+    const closed = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+    await closed;
+    // The live one is still open.
+    expect(ws.readyState).toBe(WebSocket.OPEN);
   });
 });
 
