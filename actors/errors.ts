@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'invalid_json',
   'payload_too_large',
   'station_required',
+  // Staff only: no staff token, or a wrong one.
+  'unauthorized',
   // Well-formed, but cannot be processed.
   'telemetry_invalid',
   'telemetry_empty',

@@ -47,6 +47,12 @@ const Env = z.object({
   WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Playback speed of the simulated rigs' recorded drives. */
   SIM_RIG_SPEED: z.coerce.number().positive().max(100).default(3),
+  /** The staff token (console, staff routes); when unset, one is made at start and printed once. */
+  STAFF_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** A session this long in one step shows as stuck on the staff console. */
+  STUCK_AFTER_S: z.coerce.number().positive().default(300),
+  /** Stately's inspector (ws:// URL) to stream XState's inspection events to; off when unset. */
+  INSPECT_URL: z.string().url().optional(),
   /** Log level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });

@@ -24,6 +24,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_json: 400,
   station_required: 400,
   payload_too_large: 413,
+  unauthorized: 401,
   telemetry_invalid: 422,
   telemetry_empty: 422,
   telemetry_too_large: 422,
