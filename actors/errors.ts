@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'slot_not_offered',
   'estimate_mismatch',
   'dealer_not_offered',
+  // A replay script that does not validate, or cannot run on this floor.
+  'script_invalid',
   // Something named does not exist.
   'not_found',
   'station_not_found',
@@ -32,12 +34,16 @@ export const ERROR_CODES = [
   'appointment_not_found',
   'invoice_not_found',
   'sample_not_found',
+  'script_not_found',
+  'replay_not_found',
   // The session cannot take it now.
   'not_accepted',
   'no_telemetry',
   'no_crash',
   'slot_taken',
   'session_ended',
+  // A station a replay wants is being driven by another replay.
+  'replay_running',
   // The server's side.
   'timeout',
   'internal_error',

@@ -15,6 +15,7 @@ import {
   type ActorOptions,
   type ActorRefFrom,
   type AnyActorLogic,
+  type InspectionEvent,
 } from 'xstate';
 import type { Envelope, Input, InputOrigin } from '../machines/envelope.js';
 import { floorMachine } from '../machines/floor.js';
@@ -103,6 +104,8 @@ export interface FloorOptions extends Omit<IntakeDeps, 'services'> {
    *  with the session's persisted snapshot, what the stations are restored from at start, and
    *  where ended sessions are read back from. */
   persistence: FloorPersistence;
+  /** Also told every XState inspection event (Stately's inspector, when INSPECT_URL is set). */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 export type SessionRef = ActorRefFrom<typeof sessionMachine>;
@@ -219,7 +222,10 @@ export class Floor {
       ...(restore.size > 0
         ? { snapshot: composeFloor(createActor(logic, { input }).getPersistedSnapshot(), restore) }
         : {}),
-      inspect: (event) => this.journal.inspect(event),
+      inspect: (event) => {
+        this.journal.inspect(event);
+        options.inspect?.(event);
+      },
       ...(options.clock ? { clock: options.clock } : {}),
     });
     // A restored session is where it was: its start is not a transition to journal.
@@ -234,6 +240,10 @@ export class Floor {
       if (!ref) continue;
       const elapsed = this.now().getTime() - Date.parse(row.step_since);
       const timers = resumeTimers(ref, Number.isFinite(elapsed) ? elapsed : 0);
+      this.restoredSteps.set(row.session_id, {
+        step: stepOfSnapshot(ref.getSnapshot()),
+        since: row.step_since,
+      });
       restored.push({
         station_id: row.station_id,
         session_id: row.session_id,
@@ -259,6 +269,8 @@ export class Floor {
     string,
     { station_id: string; session_id: string; started_at: string; step_since: string }
   >();
+  /** Sessions restored at start-up: the step they came back in, and since when they are in it. */
+  private readonly restoredSteps = new Map<string, { step: string; since: string }>();
   /** Stations whose stored session could not be restored at this start. */
   private readonly setAsideNow: { station_id: string; session_id: string; reason: string }[] = [];
 
@@ -291,6 +303,17 @@ export class Floor {
       this.restoring.set(row.station_id, row);
     }
     return result;
+  }
+
+  /** When a session restored at start-up entered `step`, if that is the step it came back in. */
+  restoredSince(session_id: string, step: string): string | undefined {
+    const restored = this.restoredSteps.get(session_id);
+    return restored?.step === step ? restored.since : undefined;
+  }
+
+  /** Whether the station's live session is a rehearsal (driven by a replay). */
+  isRehearsal(station_id: string): boolean {
+    return this.session(station_id)?.getSnapshot().context.rehearsal ?? false;
   }
 
   /** Station ids in configured order. */

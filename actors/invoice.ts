@@ -16,7 +16,12 @@ export interface InvoiceArgs {
   appointment: Appointment;
   estimate: RepairEstimate;
   dealer: Dealer;
+  /** Issued for a rehearsal booking (a replay): marked so on the document. */
+  rehearsal?: boolean;
 }
+
+/** What a rehearsal's invoice says, where the buyer's name stands (every screen shows it). */
+export const REHEARSAL_MARK = 'ENSAIO/REHEARSAL';
 
 export function buildInvoice({
   invoice_id,
@@ -25,6 +30,7 @@ export function buildInvoice({
   appointment,
   estimate,
   dealer,
+  rehearsal = false,
 }: InvoiceArgs): Invoice {
   const lines: Invoice['lines'] = [];
   for (const p of estimate.parts) {
@@ -73,7 +79,11 @@ export function buildInvoice({
       tax_id: dealer.cnpj,
       address: `${dealer.street}, ${dealer.city} - ${dealer.state}, ${dealer.cep}`,
     },
-    buyer: { name: 'Participante do evento VW' },
+    buyer: {
+      name: rehearsal
+        ? `${REHEARSAL_MARK} — Participante do evento VW`
+        : 'Participante do evento VW',
+    },
     lines,
     prices_include_tax: estimate.prices_include_tax,
     net_total: money(estimate.prices_include_tax ? linesTotal.minus(estimate.tax) : linesTotal),

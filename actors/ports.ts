@@ -12,6 +12,7 @@ import {
   type Invoice,
   type RepairEstimate,
 } from '../machines/schemas.js';
+import type { AuditEntry, AuditQuery } from './audit.js';
 import type { HistoryPage, HistoryQuery, SessionSummary } from './history.js';
 
 /** A station's live session that could not be restored at start-up and was set aside. */
@@ -121,6 +122,10 @@ export interface RecordStore {
   liveStations(): StoredStation[];
   /** Sets a live session aside (it cannot be restored): its station starts fresh, the row is kept for inspection. */
   setAside(row: Pick<StoredStation, 'station_id' | 'session_id'>, reason: string): void;
+  /** Appends a staff action to the audit log; returns it with its sequence number. */
+  appendAudit(entry: Omit<AuditEntry, 'seq'>): AuditEntry;
+  /** The audit log, newest first. */
+  audit(query: AuditQuery): AuditEntry[];
   /** A session's latest snapshot as stored (live or ended). */
   sessionRecord(session_id: string): StoredSession | undefined;
   /** Finished sessions, newest first. */

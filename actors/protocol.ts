@@ -13,6 +13,7 @@ import {
   Invoice,
   LiveDamage,
   Locale,
+  Money,
   RepairEstimate,
   SessionError,
   Slot,
@@ -84,6 +85,9 @@ export type SessionView = z.infer<typeof SessionView>;
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), state: TopLevelState, session: SessionView }),
   z.object({ type: z.literal('error'), error: SessionError }),
+  /** Sent first on every socket: whether the browser holds the staff cookie (the kiosk's staff
+   *  area shows only then; staff commands from other browsers are refused). */
+  z.object({ type: z.literal('viewer'), staff: z.boolean() }),
   /** Sent every `every_ms` on an idle socket: a screen that hears nothing for a few of them
    *  knows the link is dead (a pulled cable closes nothing) and reconnects. */
   z.object({
@@ -119,3 +123,55 @@ export function commandInput(command: ClientCommand): Input {
   const { type, ...payload } = command;
   return { type, payload } as Input;
 }
+
+/**
+ * One station at a glance, as the staff floor view (`/staff`) draws it: sent over `/ws/floor`
+ * (adapters/http/floor-socket.ts), built there from the station's SessionView. `since` is when
+ * the session entered its current step, which the view itself does not carry: the socket
+ * derives it from the views it sees change.
+ */
+export const StationSummary = z.object({
+  station_id: Id,
+  station_name: z.string(),
+  session_id: Id,
+  state: TopLevelState,
+  /** Full state path, as in SessionView. */
+  step: z.string(),
+  /** When the session entered `step`. */
+  since: z.iso.datetime({ offset: true }),
+  /** When the session began. */
+  started_at: z.iso.datetime({ offset: true }),
+  /** Event types the session accepts now (SessionView.can): which staff buttons work. */
+  can: z.array(z.string()),
+  vehicle_model: Id,
+  vehicle_name: z.string(),
+  rig: RigStatus.nullable(),
+  /** The damage report's overall severity 0..1, once there is one. */
+  severity: z.number().min(0).max(1).nullable(),
+  estimate_total: z.object({ amount: Money, currency: z.string() }).nullable(),
+  dealer_name: z.string().nullable(),
+  error: SessionError.nullable(),
+  /** In one step longer than the floor's stuck_after_ms (never while Waiting.driving). */
+  stuck: z.boolean(),
+  /** Driven by a replay script (a rehearsal), when the server knows it. */
+  rehearsal: z.boolean().optional(),
+});
+export type StationSummary = z.infer<typeof StationSummary>;
+
+/** Server → staff floor view, over `/ws/floor`. */
+export const FloorMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('floor'),
+    stations: z.array(StationSummary),
+    /** The server's clock when it sent this (screens measure time in a step against it). */
+    at: z.iso.datetime({ offset: true }),
+    stuck_after_ms: z.number().int().positive(),
+  }),
+  /** As on the station socket: a screen that hears nothing for a few of them reconnects. */
+  z.object({
+    type: z.literal('heartbeat'),
+    at: z.iso.datetime({ offset: true }),
+    every_ms: z.number().int().positive(),
+  }),
+]);
+export type FloorMessage = z.infer<typeof FloorMessage>;

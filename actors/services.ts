@@ -9,6 +9,7 @@ import type { PartMapping } from './damage/mapping.js';
 import { parseTelemetry } from './damage/telemetry.js';
 import { searchDealers } from './dealers/search.js';
 import { openSlots } from './dealers/slots.js';
+import type { AuditEntry, AuditQuery } from './audit.js';
 import type { HistoryQuery } from './history.js';
 import { DomainError } from './errors.js';
 import { estimateRepair } from './estimate/estimate.js';
@@ -53,6 +54,9 @@ export interface ModelChoice {
   /** The station's configured model. */
   station?: string | null;
 }
+
+/** The invoice sequence of a dealer's rehearsal bookings, apart from its real one. */
+export const rehearsalIssuerOf = (dealer_id: string) => `${dealer_id}-rehearsal`;
 
 /** How many dealers a kiosk offers. */
 const DEALERS_OFFERED = 6;
@@ -124,6 +128,10 @@ export function createServices(deps: ServiceDeps) {
     journalOf: (session_id: string) => store.journalOf(session_id),
     /** Finished sessions, newest first. */
     history: (query: HistoryQuery) => store.history(query),
+    /** Records a staff action. */
+    audit: (entry: Omit<AuditEntry, 'seq'>) => store.appendAudit(entry),
+    /** The audit log, newest first. */
+    auditLog: (query: AuditQuery) => store.audit(query),
     /** Display name of a model, e.g. "VW T-Cross"; the id itself when unknown. */
     vehicleName: (model: string) => catalog.vehicles.get(model)?.name ?? model,
     resolveVehicleModel,
@@ -240,6 +248,8 @@ export function createServices(deps: ServiceDeps) {
 
     offeredSlot,
 
+    /** Books a slot; a rehearsal's booking (a replay's) is kept apart: it holds no slot, so
+     *  every run of a script sees the same slots and real bookings never lose one to it. */
     book(req: BookAppointmentInput): Appointment {
       const estimate = store.getEstimate(req.estimate_id);
       if (!estimate)
@@ -253,7 +263,7 @@ export function createServices(deps: ServiceDeps) {
         session_id: req.session_id,
         slot_start: offered.start,
         slot_end: offered.end,
-        status: 'confirmed',
+        status: req.rehearsal ? 'rehearsal' : 'confirmed',
         created_at: deps.now().toISOString(),
       };
       return store.book(appointment);
@@ -267,14 +277,19 @@ export function createServices(deps: ServiceDeps) {
         throw new DomainError('estimate_not_found', `No estimate "${appointment.estimate_id}"`);
       const issuer = dealer(appointment.dealer_id);
       const year = deps.now().getUTCFullYear();
-      return store.issueInvoice(appointment.appointment_id, issuer.dealer_id, (seq) =>
+      // A rehearsal's invoice takes its number from a sequence of its own, so the dealer's real
+      // numbering stays gap-free.
+      const rehearsal = appointment.status === 'rehearsal';
+      const sequence = rehearsal ? rehearsalIssuerOf(issuer.dealer_id) : issuer.dealer_id;
+      return store.issueInvoice(appointment.appointment_id, sequence, (seq) =>
         buildInvoice({
           invoice_id: invoiceIdOf(appointment.appointment_id),
-          invoice_number: invoiceNumberOf(issuer.dealer_id, year, seq),
+          invoice_number: invoiceNumberOf(sequence, year, seq),
           issued_at: deps.now(),
           appointment,
           estimate,
           dealer: issuer,
+          rehearsal,
         }),
       );
     },

@@ -6,6 +6,11 @@ try {
   const server = await startServer({}, { warmUp: true });
   const stations = server.runtime.floor.stations;
   server.logger.info({ url: server.url, stations }, 'crash-to-repair listening');
+  // The staff console: the one-click URL, printed once (a token from STAFF_TOKEN is not).
+  const staffUrl = server.staff.generated
+    ? `${server.url}/staff?token=${server.staff.token}`
+    : `${server.url}/staff?token=<STAFF_TOKEN>`;
+  console.log(`  staff console:  ${staffUrl}`);
   if (process.stdout.isTTY) {
     // On a terminal, the addresses staff click on as plain lines (JSON logs stay pure otherwise).
     console.log(`  station picker: ${server.url}/`);

@@ -9,15 +9,18 @@ import { readDataFile } from '../actors/catalog/read-data-file.js';
 import { DEFAULT_DATA_DIR, loadPartMapping } from '../actors/damage/mapping.js';
 import { loadTelemetrySamples } from '../actors/damage/samples.js';
 import { Floor, type FloorOptions, type StationConfig } from '../actors/floor.js';
+import { Replays } from '../actors/replay/registry.js';
 import { linkMachine } from '../machines/link.js';
 import { createRigConnection } from './beamng/rig-connection.js';
 import type { Rigs } from './rigs.js';
 import { createServices, type Services } from '../actors/services.js';
 import { Dealer } from '../machines/schemas.js';
 import type { RuntimeConfig } from './config.js';
+import { startStatelyInspector } from './stately-inspect.js';
 import { SimulatedInventory } from './inventory/simulated-inventory.js';
 import { MemoryStore } from './store/memory-store.js';
 import { IN_MEMORY, SqliteStore } from './store/sqlite-store.js';
+import { loadReplayScripts } from './replay-scripts.js';
 import type { RecordStore } from '../actors/ports.js';
 
 const DealersFile = z.object({ $comment: z.string().optional(), dealers: z.array(Dealer).min(1) });
@@ -38,7 +41,9 @@ export interface Runtime {
   samples: ReturnType<typeof loadTelemetrySamples>;
   venue: { lat: number; lon: number };
   store: RecordStore;
-  /** Stops the floor and closes the store. */
+  /** The replays: the shipped scripts (data/replays/), the running ones, the export. */
+  replays: Replays;
+  /** Stops the replays and the floor, and closes the store. */
   close(): void;
 }
 
@@ -95,6 +100,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
   const catalog = loadCatalog(dataDir);
   const mapping = loadPartMapping(dataDir);
   const samples = loadTelemetrySamples(dataDir);
+  const scripts = loadReplayScripts(dataDir, samples);
   const { dealers } = readDataFile(join(dataDir, 'dealers.json'), DealersFile);
   if (!catalog.markets.has(config.MARKET)) {
     throw new Error(
@@ -120,6 +126,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
   }
   const venue = { lat: config.EVENT_LAT, lon: config.EVENT_LON };
   const stations = stationsOf(config);
+  const stately = config.INSPECT_URL ? startStatelyInspector(config.INSPECT_URL) : null;
   const floor = new Floor(
     {
       stations,
@@ -134,6 +141,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.observe ? { observe: options.observe } : {}),
       persistence: store,
+      ...(stately ? { inspect: stately.inspect } : {}),
       ...(options.rigs
         ? {
             links: options.rigs.links,
@@ -149,12 +157,22 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
           .map((s) => ({ id: s.id, telemetry: s.telemetry })),
     },
   );
+  const replays = new Replays({
+    floor,
+    scripts,
+    samples,
+    records: store,
+    now,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return {
     floor,
     samples,
     venue,
     store,
+    replays,
     close() {
+      replays.stopAll();
       floor.stop();
       store.close();
     },

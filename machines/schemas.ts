@@ -211,7 +211,9 @@ export const Appointment = z.object({
   session_id: Id.nullable(),
   slot_start: IsoDateTime,
   slot_end: IsoDateTime,
-  status: z.enum(['confirmed', 'cancelled']),
+  /** `rehearsal`: booked by a replay (a rehearsal): it holds no slot, and its invoice is
+   *  numbered apart from the dealer's real sequence. */
+  status: z.enum(['confirmed', 'cancelled', 'rehearsal']),
   created_at: IsoDateTime,
 });
 export type Appointment = z.infer<typeof Appointment>;

@@ -63,6 +63,9 @@ export interface SessionContext extends SessionInput {
   invoice: Invoice | null;
   error: SessionError | null;
   ended: SessionEnd | null;
+  /** Driven by a replay script: set by the first input with source `replay` that reaches it.
+   *  Its booking then holds no slot and its invoice is numbered apart (actors/services.ts). */
+  rehearsal: boolean;
 }
 
 /** Where an event came from and which request chain it belongs to; set by the floor's intake. */
@@ -141,6 +144,8 @@ export interface BookAppointmentInput {
   estimate_id: string;
   dealer_id: string;
   slot_start: string;
+  /** Booked by a rehearsal (a replay): holds no slot. Absent: a real booking. */
+  rehearsal?: boolean;
 }
 export interface IssueInvoiceInput {
   appointment: Appointment;
@@ -265,6 +270,10 @@ export const sessionMachine = setup({
         return event.locale;
       },
     }),
+    /** Every input that reaches the session passes here: one from a replay marks it a rehearsal. */
+    noteSource: assign(({ context, event }) => ({
+      rehearsal: context.rehearsal || event.source === 'replay',
+    })),
     endCompleted: assign({ ended: 'completed' as const }),
     endAbandoned: assign({ ended: 'abandoned' as const }),
   },
@@ -289,22 +298,23 @@ export const sessionMachine = setup({
     invoice: null,
     error: null,
     ended: null,
+    rehearsal: false,
   }),
   initial: 'Waiting',
   on: {
-    SET_LOCALE: { actions: 'setLocale' },
+    SET_LOCALE: { actions: ['noteSource', 'setLocale'] },
   },
   states: {
     Waiting: {
       initial: 'driving',
       on: {
-        CRASH_REPORTED: { target: 'Crashed', actions: 'recordCrash' },
+        CRASH_REPORTED: { target: 'Crashed', actions: ['noteSource', 'recordCrash'] },
       },
       states: {
         driving: {
           on: {
-            TELEMETRY_RECEIVED: { actions: 'recordTelemetry' },
-            CRASH_DETECTED: { target: 'crashDetected', actions: 'recordTelemetry' },
+            TELEMETRY_RECEIVED: { actions: ['noteSource', 'recordTelemetry'] },
+            CRASH_DETECTED: { target: 'crashDetected', actions: ['noteSource', 'recordTelemetry'] },
           },
         },
         // "Repair My Car" is taken only after a crash: live telemetry of an undamaged car while
@@ -312,9 +322,12 @@ export const sessionMachine = setup({
         crashDetected: {
           after: whenAttendeeIdle,
           on: {
-            TELEMETRY_RECEIVED: { actions: 'recordTelemetry' },
-            CRASH_DETECTED: { actions: 'recordTelemetry' },
-            REPAIR_REQUESTED: { target: '#session.Crashed', actions: 'recordRepairRequest' },
+            TELEMETRY_RECEIVED: { actions: ['noteSource', 'recordTelemetry'] },
+            CRASH_DETECTED: { actions: ['noteSource', 'recordTelemetry'] },
+            REPAIR_REQUESTED: {
+              target: '#session.Crashed',
+              actions: ['noteSource', 'recordRepairRequest'],
+            },
           },
         },
       },
@@ -370,10 +383,10 @@ export const sessionMachine = setup({
           after: whenAttendeeIdle,
           on: {
             RETRY: [
-              { guard: 'hasDamage', target: 'estimating', actions: 'clearError' },
-              { target: 'analysing', actions: 'clearError' },
+              { guard: 'hasDamage', target: 'estimating', actions: ['noteSource', 'clearError'] },
+              { target: 'analysing', actions: ['noteSource', 'clearError'] },
             ],
-            MANUAL_DAMAGE_ENTERED: { target: 'analysing', actions: 'recordCrash' },
+            MANUAL_DAMAGE_ENTERED: { target: 'analysing', actions: ['noteSource', 'recordCrash'] },
           },
         },
       },
@@ -383,15 +396,18 @@ export const sessionMachine = setup({
       states: {
         reviewingDamage: {
           after: whenAttendeeIdle,
-          on: { CONTINUE: 'reviewingEstimate' },
+          on: { CONTINUE: { target: 'reviewingEstimate', actions: 'noteSource' } },
         },
         reviewingEstimate: {
           after: whenAttendeeIdle,
-          on: { CONTINUE: 'choosingDealer', BACK: 'reviewingDamage' },
+          on: {
+            CONTINUE: { target: 'choosingDealer', actions: 'noteSource' },
+            BACK: { target: 'reviewingDamage', actions: 'noteSource' },
+          },
         },
         choosingDealer: {
           initial: 'loading',
-          on: { BACK: 'reviewingEstimate' },
+          on: { BACK: { target: 'reviewingEstimate', actions: 'noteSource' } },
           states: {
             loading: {
               invoke: {
@@ -420,18 +436,18 @@ export const sessionMachine = setup({
                 DEALER_CHOSEN: {
                   guard: 'isOfferedDealer',
                   target: '#session.DealerChosen',
-                  actions: 'recordDealerChoice',
+                  actions: ['noteSource', 'recordDealerChoice'],
                 },
                 BOOKING_REQUESTED: {
                   guard: 'isOfferedDealerBooking',
                   target: '#session.DealerChosen',
-                  actions: ['recordDealerChoice', 'recordSlotChoice'],
+                  actions: ['noteSource', 'recordDealerChoice', 'recordSlotChoice'],
                 },
               },
             },
             failed: {
               after: whenAttendeeIdle,
-              on: { RETRY: { target: 'loading', actions: 'clearError' } },
+              on: { RETRY: { target: 'loading', actions: ['noteSource', 'clearError'] } },
             },
           },
         },
@@ -440,7 +456,10 @@ export const sessionMachine = setup({
     DealerChosen: {
       initial: 'checkingDealer',
       on: {
-        CHANGE_DEALER: { target: '#session.Estimated.choosingDealer', actions: 'forgetDealer' },
+        CHANGE_DEALER: {
+          target: '#session.Estimated.choosingDealer',
+          actions: ['noteSource', 'forgetDealer'],
+        },
       },
       states: {
         checkingDealer: {
@@ -468,16 +487,20 @@ export const sessionMachine = setup({
         },
         dealerUnavailable: {
           after: whenAttendeeIdle,
-          on: { RETRY: { target: 'checkingDealer', actions: 'clearError' } },
+          on: { RETRY: { target: 'checkingDealer', actions: ['noteSource', 'clearError'] } },
         },
         choosingSlot: {
           after: whenAttendeeIdle,
           on: {
-            SLOT_CHOSEN: { guard: 'isOfferedSlot', target: 'booking', actions: 'recordSlotChoice' },
+            SLOT_CHOSEN: {
+              guard: 'isOfferedSlot',
+              target: 'booking',
+              actions: ['noteSource', 'recordSlotChoice'],
+            },
             BOOKING_REQUESTED: {
               guard: 'isChosenDealerBooking',
               target: 'booking',
-              actions: 'recordSlotChoice',
+              actions: ['noteSource', 'recordSlotChoice'],
             },
           },
         },
@@ -491,6 +514,8 @@ export const sessionMachine = setup({
               estimate_id: context.estimate!.estimate_id,
               dealer_id: context.dealer!.dealer_id,
               slot_start: context.slot_start!,
+              // A snapshot stored before the field existed has none: a real booking.
+              rehearsal: context.rehearsal === true,
             }),
             onDone: {
               target: '#session.Booked',
@@ -525,22 +550,26 @@ export const sessionMachine = setup({
           },
           after: whenAttendeeIdle,
           on: {
-            SLOT_CHOSEN: { guard: 'isOfferedSlot', target: 'booking', actions: 'recordSlotChoice' },
+            SLOT_CHOSEN: {
+              guard: 'isOfferedSlot',
+              target: 'booking',
+              actions: ['noteSource', 'recordSlotChoice'],
+            },
             BOOKING_REQUESTED: {
               guard: 'isChosenDealerBooking',
               target: 'booking',
-              actions: 'recordSlotChoice',
+              actions: ['noteSource', 'recordSlotChoice'],
             },
           },
         },
         bookingFailed: {
           after: whenAttendeeIdle,
           on: {
-            RETRY: { target: 'booking', actions: 'clearError' },
+            RETRY: { target: 'booking', actions: ['noteSource', 'clearError'] },
             BOOKING_REQUESTED: {
               guard: 'isChosenDealerBooking',
               target: 'booking',
-              actions: 'recordSlotChoice',
+              actions: ['noteSource', 'recordSlotChoice'],
             },
           },
         },
@@ -567,7 +596,7 @@ export const sessionMachine = setup({
         },
         confirmationShown: {
           after: { confirmation: { target: 'closed' } },
-          on: { NEXT_DRIVER: 'closed' },
+          on: { NEXT_DRIVER: { target: 'closed', actions: 'noteSource' } },
         },
         closed: {
           type: 'final',

@@ -272,6 +272,8 @@ export class LandingView extends LitElement {
   @property({ attribute: false }) session!: SessionView;
   /** The link to the server is down: the view is the last one received and every button is off. */
   @property({ type: Boolean }) offline = false;
+  /** The browser holds the staff cookie: show the staff/demo area. */
+  @property({ type: Boolean }) staff = false;
 
   /** Staff just asked the rig to play a crash: UI-only feedback until the crash shows up. */
   @state() private _simulating = false;
@@ -364,25 +366,29 @@ export class LandingView extends LitElement {
                   <p>${t(locale, 'landing.noTelemetry')}</p>`
           }
         </section>
-        <section class="staff" data-testid="staff">
-          <span>${t(locale, 'landing.staff')}</span>
-          <div class="buttons">
-            <button
-              data-testid="simulate-crash"
-              ?disabled=${this.offline || simulating || !canSend(s, 'SIMULATE_CRASH')}
-              @click=${this._onSimulate}
-            >
-              ${t(locale, simulating ? 'landing.simulating' : 'landing.simulate')}
-            </button>
-            <button
-              data-testid="manual-entry"
-              ?disabled=${this.offline || !acceptsManualDamage(s)}
-              @click=${this._onManual}
-            >
-              ${t(locale, 'landing.manualEntry')}
-            </button>
-          </div>
-        </section>
+        ${
+          this.staff
+            ? html` <section class="staff" data-testid="staff">
+                <span>${t(locale, 'landing.staff')}</span>
+                <div class="buttons">
+                  <button
+                    data-testid="simulate-crash"
+                    ?disabled=${this.offline || simulating || !canSend(s, 'SIMULATE_CRASH')}
+                    @click=${this._onSimulate}
+                  >
+                    ${t(locale, simulating ? 'landing.simulating' : 'landing.simulate')}
+                  </button>
+                  <button
+                    data-testid="manual-entry"
+                    ?disabled=${this.offline || !acceptsManualDamage(s)}
+                    @click=${this._onManual}
+                  >
+                    ${t(locale, 'landing.manualEntry')}
+                  </button>
+                </div>
+              </section>`
+            : nothing
+        }
       </div>
     `;
   }

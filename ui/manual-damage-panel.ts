@@ -200,6 +200,8 @@ export class ManualDamagePanel extends LitElement {
   @property() locale: Locale = 'pt-BR';
   /** The link to the server is down: the choices stay, Send waits for the connection. */
   @property({ type: Boolean }) offline = false;
+  /** How the entry is sent (the staff console adds its operator header); plain `fetch` by default. */
+  @property({ attribute: false }) fetchFn: typeof fetch = (...args) => fetch(...args);
 
   @state() private _choices: ManualChoices = {};
   @state() private _sending = false;
@@ -316,7 +318,7 @@ export class ManualDamagePanel extends LitElement {
   private async _onSend() {
     this._sending = true;
     this._error = null;
-    const result = await postManualDamage(this.stationId, this._choices);
+    const result = await postManualDamage(this.stationId, this._choices, this.fetchFn);
     this._sending = false;
     if (result.ok) {
       this._choices = {};

@@ -40,6 +40,8 @@ export class SessionController implements ReactiveController {
   /** Latest session the server sent; null until the first message arrives. Kept while reconnecting. */
   session: SessionView | null = null;
   connection: ConnectionState = 'connecting';
+  /** Whether the server counts this browser as staff (the staff cookie): the staff area shows then. */
+  staff = false;
   /** Failed attempts since the last live connection (0 while live or on the first try). */
   attempt = 0;
   /** When the next attempt is due (epoch ms), or null while one is under way or the socket is live. */
@@ -185,6 +187,11 @@ export class SessionController implements ReactiveController {
     this._heardAt = Date.now();
     if (message.type === 'heartbeat') {
       this._heartbeatMs = message.every_ms;
+      return;
+    }
+    if (message.type === 'viewer') {
+      this.staff = message.staff;
+      this._host.requestUpdate();
       return;
     }
     if (message.type === 'session') {

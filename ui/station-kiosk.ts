@@ -221,13 +221,18 @@ export class StationKiosk extends LitElement {
         <span
           >${t(locale, 'app.illustrative')}${session ? html` · ${session.session_id}` : nothing}</span
         >
-        <button
-          class=${this._resetArmed ? 'armed' : ''}
-          ?disabled=${!session || !live || !canSend(session, 'STAFF_RESET')}
-          @click=${this._onStaffReset}
-        >
-          ${t(locale, this._resetArmed ? 'action.confirmReset' : 'action.staffReset')}
-        </button>
+        ${
+          this._session.staff
+            ? html`<button
+                class=${this._resetArmed ? 'armed' : ''}
+                data-testid="staff-reset"
+                ?disabled=${!session || !live || !canSend(session, 'STAFF_RESET')}
+                @click=${this._onStaffReset}
+              >
+                ${t(locale, this._resetArmed ? 'action.confirmReset' : 'action.staffReset')}
+              </button>`
+            : nothing
+        }
       </footer>
     `;
   }
@@ -240,6 +245,7 @@ export class StationKiosk extends LitElement {
         return html`<landing-view
           .session=${session}
           .offline=${offline}
+          ?staff=${this._session.staff}
           ?inert=${offline}
         ></landing-view>`;
       case 'damage':

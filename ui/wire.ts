@@ -83,6 +83,7 @@ export const SessionView = z.object({
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), state: TopLevelState, session: SessionView }),
   z.object({ type: z.literal('error'), error: SessionError }),
+  z.object({ type: z.literal('viewer'), staff: z.boolean() }),
   z.object({ type: z.literal('heartbeat'), at: z.string(), every_ms: z.number() }),
 ]) satisfies z.ZodMiniType<server.ServerMessage>;
 
@@ -104,3 +105,70 @@ export const StationList = z.object({
   ),
 });
 export type Station = z.infer<typeof StationList>['stations'][number];
+
+/** One station on the staff floor view (server: StationSummary in actors/protocol.ts). */
+export const StationSummary = z.object({
+  station_id: z.string(),
+  station_name: z.string(),
+  session_id: z.string(),
+  state: TopLevelState,
+  step: z.string(),
+  since: z.string(),
+  started_at: z.string(),
+  can: z.array(z.string()),
+  vehicle_model: z.string(),
+  vehicle_name: z.string(),
+  rig: z.nullable(RigStatus),
+  severity: z.nullable(z.number()),
+  estimate_total: z.nullable(z.object({ amount: z.string(), currency: z.string() })),
+  dealer_name: z.nullable(z.string()),
+  error: z.nullable(SessionError),
+  stuck: z.boolean(),
+  rehearsal: z.optional(z.boolean()),
+}) satisfies z.ZodMiniType<server.StationSummary>;
+export type StationSummary = z.infer<typeof StationSummary>;
+
+/** Server → staff floor view, as `/ws/floor` delivers it. */
+export const FloorMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('floor'),
+    stations: z.array(StationSummary),
+    at: z.string(),
+    stuck_after_ms: z.number(),
+  }),
+  z.object({ type: z.literal('heartbeat'), at: z.string(), every_ms: z.number() }),
+]) satisfies z.ZodMiniType<server.FloorMessage>;
+export type FloorMessage = z.infer<typeof FloorMessage>;
+
+/** `GET /api/audit` (server: AuditEntry in actors/audit.ts). */
+export const AuditEntry = z.object({
+  seq: z.number(),
+  at: z.string(),
+  who: z.string(),
+  action: z.string(),
+  station_id: z.nullable(z.string()),
+  session_id: z.nullable(z.string()),
+  result: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  correlation_id: z.nullable(z.string()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+export const AuditList = z.object({ entries: z.array(AuditEntry) });
+
+/** A replay as `GET /api/replays` lists it (server: ReplayProgress in actors/replay/runner.ts). */
+export const ReplayRun = z.looseObject({
+  replay_id: z.string(),
+  script: z.string(),
+  title: z.string(),
+  stations: z.array(z.string()),
+  status: z.enum(['running', 'done', 'failed', 'stopped']),
+  step: z.number(),
+  of: z.number(),
+});
+export type ReplayRun = z.infer<typeof ReplayRun>;
+
+/** `GET /api/replays`: the shipped scripts and the replays started, newest first. */
+export const ReplayList = z.looseObject({
+  scripts: z.array(z.looseObject({ name: z.string(), title: z.string() })),
+  replays: z.array(ReplayRun),
+});

@@ -9,9 +9,14 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { Floor } from '../../actors/floor.js';
 import { decodeCursor } from '../../actors/history.js';
+import type { Replays } from '../../actors/replay/registry.js';
 import { ClientCommand, commandInput, SessionView } from '../../actors/protocol.js';
 import { Appointment, Id, Invoice, IsoDateTime, RepairEstimate } from '../../machines/schemas.js';
 import { createLogger, type Logger } from '../log.js';
+import { actionOfCommand, audited, auditReplay } from './audit.js';
+import { floorSocket } from './floor-socket.js';
+import { inspectorRoutes } from './inspector-routes.js';
+import { replayRoutes } from './replay-routes.js';
 import { apiDocs } from './docs.js';
 import { historyCsv } from './history-csv.js';
 import { limitBody } from './body-limit.js';
@@ -27,6 +32,8 @@ import {
   refusal,
   RigHeaders,
   serveOpenApi,
+  staffOnly,
+  staffRefusal,
   StationParams,
   unexpected,
   UNUSABLE_TELEMETRY,
@@ -38,6 +45,15 @@ import { pages } from './pages.js';
 import { requestLog, type RequestEnv } from './request-log.js';
 import { rigRoutes } from './rig-routes.js';
 import {
+  isStaff,
+  loginWithToken,
+  requireStaff,
+  staffAccess,
+  type StaffAccess,
+} from './staff-auth.js';
+import {
+  AuditAnswer,
+  AuditParams,
   BeamngStatus,
   CommandAnswer,
   DamageAnalysis,
@@ -67,6 +83,12 @@ export interface AppDeps {
   logger?: Logger;
   /** How often an idle screen socket hears from the server (adapters/http/ws.ts). */
   heartbeat_ms?: number;
+  /** The staff token; without one a random token nobody knows is made (staff routes: 401). */
+  staff?: StaffAccess;
+  /** A session this long in one step shows as stuck on the staff console. */
+  stuck_after_ms?: number;
+  /** Rehearsal replays (actors/replay); without them the replay routes are not mounted. */
+  replays?: Replays;
 }
 
 /** Request bodies above this are refused (413) before they are read in full. */
@@ -116,6 +138,8 @@ export function createApp(deps: AppDeps) {
   const { floor } = deps;
   const services = floor.services;
   const startedAt = deps.startedAt ?? new Date();
+  const staff = deps.staff ?? staffAccess(undefined);
+  const staffGate = requireStaff(staff);
 
   function stationOr404(id: string) {
     if (!floor.hasStation(id))
@@ -266,8 +290,10 @@ export function createApp(deps: AppDeps) {
         operationId: 'sendCommand',
         tags: ['Sessions'],
         summary: 'Send a kiosk or staff command to the station',
-        description: 'The commands a kiosk sends over /ws, for staff and scripts.',
-        middleware: jsonOnly(ClientCommand),
+        description:
+          'The commands a kiosk sends over /ws, for staff and scripts; each is written to the audit log.',
+        ...staffOnly,
+        middleware: [staffGate, jsonOnly(ClientCommand)] as const,
         request: {
           params: StationParams,
           headers: WriteHeaders,
@@ -279,12 +305,19 @@ export function createApp(deps: AppDeps) {
           404: refusal(['station_not_found', 'sample_not_found']),
           409: refusal(['not_accepted'], 'the session cannot take this command in its state'),
           422: refusal(UNUSABLE_TELEMETRY, 'a recorded crash that cannot be analysed'),
+          ...staffRefusal,
           ...writeRefusals,
         },
       }),
       async (c) => {
         const id = c.req.param('id');
-        floor.submit(id, commandInput(c.req.valid('json')), originOf(c, 'staff'));
+        const command = c.req.valid('json');
+        await audited(
+          c,
+          floor,
+          { action: actionOfCommand(command.type), station_id: id, details: { ...command } },
+          () => floor.submit(id, commandInput(command), originOf(c, 'staff')),
+        );
         // The intake took the command, so the station exists and has a view.
         return c.json({ accepted: true as const, session: floor.view(id)! }, 202);
       },
@@ -298,6 +331,8 @@ export function createApp(deps: AppDeps) {
         operationId: 'listSessions',
         tags: ['Sessions'],
         summary: 'The history: every finished, abandoned or reset session, newest first, paged',
+        ...staffOnly,
+        middleware: staffGate,
         request: { query: HistoryParams },
         responses: {
           200: {
@@ -308,6 +343,7 @@ export function createApp(deps: AppDeps) {
             },
           },
           400: refusal(['invalid_query']),
+          ...staffRefusal,
           ...unexpected,
         },
       }),
@@ -356,10 +392,13 @@ export function createApp(deps: AppDeps) {
         operationId: 'getSessionJournal',
         tags: ['Sessions'],
         summary: "A session's journal: every input and transition, in order",
+        ...staffOnly,
+        middleware: staffGate,
         request: { params: z.object({ id: pathId('Session id') }) },
         responses: {
           200: answer(JournalAnswer, 'The journal, oldest first'),
           404: refusal(['session_not_found']),
+          ...staffRefusal,
           ...unexpected,
         },
       }),
@@ -372,6 +411,26 @@ export function createApp(deps: AppDeps) {
         return c.json({ events }, 200);
       },
     );
+
+  const audit = apiRoutes().openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      operationId: 'getAudit',
+      tags: ['Staff'],
+      summary: 'The audit log: every staff action, newest first',
+      ...staffOnly,
+      middleware: staffGate,
+      request: { query: AuditParams },
+      responses: {
+        200: answer(AuditAnswer, 'Newest first; page on with `before` = the last `seq`'),
+        400: refusal(['invalid_query']),
+        ...staffRefusal,
+        ...unexpected,
+      },
+    }),
+    (c) => c.json({ entries: services.auditLog(c.req.valid('query')) }, 200),
+  );
 
   const damage = apiRoutes().openapi(
     createRoute({
@@ -660,8 +719,18 @@ export function createApp(deps: AppDeps) {
     .route('/invoice', invoice)
     .route('/telemetry', telemetry)
     .route('/beamng', beamng)
+    .route('/audit', audit)
     .route('/docs', apiDocs({ specUrl: OPENAPI_PATH }))
-    .route('/', rigRoutes({ floor }));
+    .route('/', rigRoutes({ floor, staffGate }));
+  api.use('/staff/*', staffGate).route('/staff', inspectorRoutes(floor));
+  if (deps.replays) {
+    // `/replays/*` covers `/replays` too.
+    api
+      .use('/replays/*', staffGate)
+      .use('/sessions/:id/script', staffGate)
+      .use('/replays/*', auditReplay(floor))
+      .route('/', replayRoutes({ replays: deps.replays }));
+  }
 
   const logger = deps.logger ?? createLogger({ level: 'silent' });
   // An OpenAPIHono too, so the document names the API's paths as mounted (under /api).
@@ -670,10 +739,32 @@ export function createApp(deps: AppDeps) {
     .use(requestLog(logger))
     .route('/api', api)
     .route(
-      '/ws',
-      stationSocket(floor, deps.heartbeat_ms ? { heartbeat_ms: deps.heartbeat_ms } : {}),
+      '/ws/floor',
+      floorSocket(floor, {
+        isStaff: (c) => isStaff(c, staff),
+        stuck_after_ms: deps.stuck_after_ms ?? 300_000,
+        isRehearsal: (view) => floor.isRehearsal(view.station_id),
+        restoredSince: (view) => floor.restoredSince(view.session_id, view.step),
+        ...(deps.heartbeat_ms ? { heartbeat_ms: deps.heartbeat_ms } : {}),
+      }),
     )
-    .route('/', pages({ hasStation: (id) => floor.hasStation(id) }));
+    .route(
+      '/ws',
+      stationSocket(floor, {
+        isStaff: (c) => isStaff(c, staff),
+        ...(deps.heartbeat_ms ? { heartbeat_ms: deps.heartbeat_ms } : {}),
+      }),
+    )
+    .route(
+      '/',
+      pages({
+        hasStation: (id) => floor.hasStation(id),
+        staff: {
+          login: (c) => loginWithToken(c, staff),
+          isStaff: (c) => isStaff(c, staff),
+        },
+      }),
+    );
   serveOpenApi(app);
 
   app.onError((err, c) => {

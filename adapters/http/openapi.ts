@@ -223,6 +223,8 @@ const TAGS = [
   { name: 'Dealers', description: 'Dealers near a place and their open slots' },
   { name: 'Appointments', description: 'Booking a slot, and the invoice of an appointment' },
   { name: 'Simulator', description: 'What reaches a station from the rig side' },
+  { name: 'Staff', description: 'The staff console: the audit log, inspection (staff token)' },
+  { name: 'Replays', description: 'Scripted rehearsals on the stations (staff token)' },
 ];
 
 /** The document's own fields; paths and components come from the routes. */
@@ -231,6 +233,17 @@ const DOCUMENT = {
   info: { title: 'Crash-to-repair API', version, description: DESCRIPTION },
   tags: TAGS,
 };
+
+/** The security scheme of the staff routes: the staff token as a bearer token (or its cookie). */
+export const STAFF_SCHEME = 'staffToken';
+
+/** What a staff route declares: the scheme, and the 401 it answers without the token. */
+export const staffOnly: { security: Record<string, string[]>[] } = {
+  security: [{ [STAFF_SCHEME]: [] }],
+};
+export const staffRefusal = {
+  401: refusal(['unauthorized'], 'no staff token, or a wrong one'),
+} as const;
 
 /**
  * The OpenAPI 3.1 document of `app` (the app with the API mounted at /api, so its paths are the
@@ -245,6 +258,18 @@ export function openApiDocument(app: OpenAPIHono<RequestEnv>): OpenAPIDocument {
     sortComponents: 'alphabetically',
   });
   const document = generator.generateDocument(DOCUMENT);
+  document.components = {
+    ...document.components,
+    securitySchemes: {
+      [STAFF_SCHEME]: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'The staff token (STAFF_TOKEN, or the one printed at start). Browsers send it as the ' +
+          'HttpOnly cookie the one-click staff URL sets.',
+      },
+    },
+  };
   nullableRefs(document);
   return document;
 }

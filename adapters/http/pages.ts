@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { ApiError } from './errors.js';
 
 const UI_DIR = resolve(fileURLToPath(new URL('../../ui/', import.meta.url)));
@@ -38,11 +38,30 @@ async function fileUnder(
   }
 }
 
-export function pages(opts: { hasStation: (id: string) => boolean; uiDir?: string }) {
+export interface PagesOptions {
+  hasStation: (id: string) => boolean;
+  uiDir?: string;
+  /** The staff console's gate: the one-click login and the cookie check (staff-auth.ts). */
+  staff: {
+    login: (c: Context) => Response | 'wrong' | null;
+    isStaff: (c: Context) => boolean;
+  };
+}
+
+/** What a browser without the staff cookie gets at /staff: how to get in. */
+const STAFF_ONLY_PAGE = `<!doctype html>
+<html lang="pt-BR"><meta charset="utf-8"><title>Equipe — crash-to-repair</title>
+<style>body{font:20px/1.5 system-ui,sans-serif;margin:10vh auto;max-width:40em;color:#001e50}</style>
+<h1>Somente equipe / Staff only</h1>
+<p>Abra o link de equipe que o servidor mostrou ao iniciar (<code>/staff?token=…</code>).</p>
+<p>Open the staff link the server printed at start (<code>/staff?token=…</code>).</p>
+</html>`;
+
+export function pages(opts: PagesOptions) {
   const uiDir = opts.uiDir ?? UI_DIR;
-  const page = async () => {
-    const file = await fileUnder(uiDir, 'index.html');
-    if (!file) throw new ApiError('not_found', 'ui/index.html is missing');
+  const page = async (name = 'index.html') => {
+    const file = await fileUnder(uiDir, name);
+    if (!file) throw new ApiError('not_found', `ui/${name} is missing`);
     return new Response(new Uint8Array(file.body), {
       headers: { 'content-type': file.type, 'cache-control': 'no-cache' },
     });
@@ -61,13 +80,24 @@ export function pages(opts: { hasStation: (id: string) => boolean; uiDir?: strin
       headers: { 'content-type': file.type, 'cache-control': 'no-cache' },
     });
   };
-  return new Hono()
-    .get('/', page)
-    .get('/station/:id', (c) => {
-      if (!opts.hasStation(c.req.param('id')))
-        throw new ApiError('station_not_found', `No station "${c.req.param('id')}"`);
-      return page();
-    })
-    .get('/ui/*', staticFrom('dist', '/ui/'))
-    .get('/assets/*', staticFrom('assets', '/assets/'));
+  const staffPage = (c: Context) =>
+    opts.staff.isStaff(c) ? page('staff.html') : c.html(STAFF_ONLY_PAGE, 401);
+  return (
+    new Hono()
+      .get('/', () => page())
+      .get('/station/:id', (c) => {
+        if (!opts.hasStation(c.req.param('id')))
+          throw new ApiError('station_not_found', `No station "${c.req.param('id')}"`);
+        return page();
+      })
+      // The one-click URL sets the cookie and comes back here without the token.
+      .get('/staff', (c) => {
+        const login = opts.staff.login(c);
+        if (login === 'wrong') return c.html(STAFF_ONLY_PAGE, 401);
+        return login ?? staffPage(c);
+      })
+      .get('/staff/sessions/:id', staffPage)
+      .get('/ui/*', staticFrom('dist', '/ui/'))
+      .get('/assets/*', staticFrom('assets', '/assets/'))
+  );
 }

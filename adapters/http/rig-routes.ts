@@ -14,6 +14,8 @@ import type { Floor } from '../../actors/floor.js';
 import type { SessionView } from '../../actors/protocol.js';
 import { LegacyCrashEvent, ManualSeverity, ManualZone } from '../../actors/damage/telemetry.js';
 import { Id } from '../../machines/schemas.js';
+import type { MiddlewareHandler } from 'hono';
+import { audited } from './audit.js';
 import { originOf } from './origin.js';
 import { ApiError, zodDetails } from './errors.js';
 import {
@@ -24,6 +26,8 @@ import {
   jsonOnly,
   refTo,
   refusal,
+  staffOnly,
+  staffRefusal,
   RigHeaders,
   StationParams,
   UNUSABLE_TELEMETRY,
@@ -34,6 +38,8 @@ import { CrashEventAnswer, StationAnalysis, type CrashEventBusy } from './schema
 
 export interface RigRouteDeps {
   floor: Floor;
+  /** The staff routes' guard (manual damage is a staff action). */
+  staffGate: MiddlewareHandler;
 }
 
 /** The envelope fields this route reads before the telemetry itself is validated. */
@@ -238,8 +244,9 @@ export function rigRoutes(deps: RigRouteDeps) {
         summary: 'Staff enter the damage by zone and severity',
         description:
           'When no simulator data exists (station waiting) or its analysis failed ' +
-          '(Crashed.failed); answers once analysed and estimated.',
-        middleware: jsonOnly(ManualDamageBody),
+          '(Crashed.failed); answers once analysed and estimated. Written to the audit log.',
+        ...staffOnly,
+        middleware: [deps.staffGate, jsonOnly(ManualDamageBody)] as const,
         request: {
           params: StationParams,
           headers: WriteHeaders,
@@ -255,6 +262,7 @@ export function rigRoutes(deps: RigRouteDeps) {
           ),
           422: refusal(UNUSABLE_TELEMETRY),
           504: refusal(['timeout']),
+          ...staffRefusal,
           ...writeRefusals,
         },
       }),
@@ -262,12 +270,20 @@ export function rigRoutes(deps: RigRouteDeps) {
         // The intake refuses an unknown station (404) like any input it cannot take.
         const station_id = c.req.param('id');
         const { zones } = c.req.valid('json');
-        const { request_id } = floor.submit(
-          station_id,
-          { type: 'MANUAL_DAMAGE_ENTERED', payload: { telemetry: { manual: true, zones } } },
-          originOf(c, 'staff'),
+        const view = await audited(
+          c,
+          floor,
+          { action: 'manual_damage', station_id, details: { zones } },
+          () => {
+            const { request_id } = floor.submit(
+              station_id,
+              { type: 'MANUAL_DAMAGE_ENTERED', payload: { telemetry: { manual: true, zones } } },
+              originOf(c, 'staff'),
+            );
+            return floor.analysisOf(station_id, request_id);
+          },
         );
-        return c.json(analysed(await floor.analysisOf(station_id, request_id)), 201);
+        return c.json(analysed(view), 201);
       },
     );
 }

@@ -5,6 +5,7 @@
  * handlers' `c.json` types both come from these.
  */
 import { z } from 'zod';
+import { AuditEntry } from '../../actors/audit.js';
 import { SessionOutcome, SessionSummary } from '../../actors/history.js';
 import { StoreStatus } from '../../actors/ports.js';
 import { JournalEntry } from '../../machines/envelope.js';
@@ -145,3 +146,11 @@ export const HistoryAnswer = z.object({
   sessions: z.array(SessionSummary),
   next_cursor: z.string().nullable().describe('Pass as `cursor` for the next, older page'),
 });
+
+/** `GET /api/audit`. */
+export const AuditParams = z.object({
+  station: Id.optional().describe('Only this station'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.coerce.number().int().positive().optional().describe('Entries older than this `seq`'),
+});
+export const AuditAnswer = z.object({ entries: z.array(AuditEntry) });

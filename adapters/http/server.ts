@@ -11,6 +11,8 @@ import { createRuntime, stationsOf, type Runtime, type RuntimeOptions } from '..
 import { floorLogger } from '../floor-log.js';
 import { createLogger, type Logger } from '../log.js';
 import { createApp } from './app.js';
+import { sessionStatechartLayout } from './statechart-layout.js';
+import { staffAccess, type StaffAccess } from './staff-auth.js';
 
 export interface ServerOptions extends Omit<RuntimeOptions, 'rigs' | 'observe'> {
   /** Where the server logs; by default JSON lines on stdout (readable on a terminal) at LOG_LEVEL. */
@@ -19,6 +21,8 @@ export interface ServerOptions extends Omit<RuntimeOptions, 'rigs' | 'observe'> 
 
 export interface RunningServer {
   url: string;
+  /** The staff token (made at start when STAFF_TOKEN is unset: then `generated`). */
+  staff: StaffAccess;
   port: number;
   runtime: Runtime;
   logger: Logger;
@@ -42,6 +46,7 @@ export async function startServer(
     await rigs.close();
     throw err;
   }
+  const staff = staffAccess(config.STAFF_TOKEN);
   const app = createApp({
     floor: runtime.floor,
     venue: runtime.venue,
@@ -53,7 +58,12 @@ export async function startServer(
     })),
     logger,
     heartbeat_ms: config.WS_HEARTBEAT_MS,
+    staff,
+    replays: runtime.replays,
+    stuck_after_ms: config.STUCK_AFTER_S * 1000,
   });
+  // The inspector's statechart layout (about a second of ELK) before the first staff asks.
+  void sessionStatechartLayout();
   const dropFolders: DropFolderWatcher[] = [];
   if (config.DROP_DIR) {
     for (const station_id of runtime.floor.stations) {
@@ -83,6 +93,7 @@ export async function startServer(
   return {
     url: `http://${host}:${port}`,
     port,
+    staff,
     runtime,
     logger,
     close: () =>

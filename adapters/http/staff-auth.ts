@@ -83,15 +83,13 @@ export function operatorOf(c: Context): string {
 
 /**
  * `GET /staff?token=…`: with the right token, sets the staff cookie and redirects to `/staff`
- * without it. Returns null when the request carries no token parameter (the page itself then
- * decides: the cookie, or a 401).
+ * without it; with a wrong one, `'wrong'`. Null when the request carries no token parameter
+ * (the page itself then decides: the cookie, or a 401).
  */
-export function loginWithToken(c: Context, access: StaffAccess): Response | null {
+export function loginWithToken(c: Context, access: StaffAccess): Response | 'wrong' | null {
   const given = c.req.query('token');
   if (given === undefined) return null;
-  if (!tokenMatches(access.token, given)) {
-    throw new ApiError('unauthorized', 'That staff link is not valid (the token is wrong)');
-  }
+  if (!tokenMatches(access.token, given)) return 'wrong';
   setCookie(c, STAFF_COOKIE, access.token, {
     httpOnly: true,
     sameSite: 'Strict',

@@ -8,7 +8,7 @@
  * answered the previous ping is terminated, so dead screens do not pile up.
  */
 import { upgradeWebSocket } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Floor } from '../../actors/floor.js';
 import {
   ClientCommand,
@@ -16,11 +16,11 @@ import {
   type ServerMessage,
   type SessionView,
 } from '../../actors/protocol.js';
-import type { WebSocket } from 'ws';
+import { actionOfCommand } from './audit.js';
 import { ApiError } from './errors.js';
+import { HEARTBEAT_MS, keepAlive } from './heartbeat.js';
 
-/** How often an open socket hears from the server when nothing else happens. */
-export const HEARTBEAT_MS = 10_000;
+export { HEARTBEAT_MS } from './heartbeat.js';
 
 /** Serialised once per view, however many screens watch the station. */
 const serialised = new WeakMap<SessionView, string>();
@@ -38,7 +38,16 @@ function errorMessage(code: string, message: string): string {
   return JSON.stringify({ type: 'error', error: { code, message } } satisfies ServerMessage);
 }
 
-export function stationSocket(floor: Floor, options: { heartbeat_ms?: number } = {}) {
+/** Commands only staff may send from a kiosk (its staff area). */
+const STAFF_COMMANDS = new Set<ClientCommand['type']>(['STAFF_RESET', 'SIMULATE_CRASH']);
+
+export interface StationSocketOptions {
+  heartbeat_ms?: number;
+  /** Whether the upgrade request comes from a staff browser (the staff cookie). */
+  isStaff: (c: Context) => boolean;
+}
+
+export function stationSocket(floor: Floor, options: StationSocketOptions) {
   const every_ms = options.heartbeat_ms ?? HEARTBEAT_MS;
   return new Hono().get(
     '/',
@@ -51,30 +60,17 @@ export function stationSocket(floor: Floor, options: { heartbeat_ms?: number } =
     },
     upgradeWebSocket((c) => {
       const station = c.req.query('station')!;
+      // Decided once, at the upgrade: the cookie came with it.
+      const staff = options.isStaff(c);
       let unsubscribe = () => {};
-      let heartbeat: ReturnType<typeof setInterval> | undefined;
+      let stopHeartbeat = () => {};
       return {
         onOpen(_event, ws) {
           unsubscribe = floor.subscribe(station, (view) => ws.send(sessionMessage(view)));
+          // Who is watching first: the kiosk shows its staff area only to staff.
+          ws.send(JSON.stringify({ type: 'viewer', staff } satisfies ServerMessage));
           ws.send(sessionMessage(floor.view(station)!));
-          const raw = ws.raw as WebSocket | undefined;
-          let answered = true;
-          raw?.on('pong', () => (answered = true));
-          heartbeat = setInterval(() => {
-            if (!answered) {
-              raw?.terminate();
-              return;
-            }
-            answered = false;
-            raw?.ping();
-            const message: ServerMessage = {
-              type: 'heartbeat',
-              at: new Date().toISOString(),
-              every_ms,
-            };
-            ws.send(JSON.stringify(message));
-          }, every_ms);
-          heartbeat.unref();
+          stopHeartbeat = keepAlive(ws, every_ms);
         },
         onMessage(event, ws) {
           let raw: unknown;
@@ -96,13 +92,39 @@ export function stationSocket(floor: Floor, options: { heartbeat_ms?: number } =
             );
             return;
           }
+          const command = parsed.data;
+          const isStaffCommand = STAFF_COMMANDS.has(command.type);
+          if (isStaffCommand && !staff) {
+            ws.send(
+              errorMessage(
+                'unauthorized',
+                `${command.type} is a staff command: open the staff link in this browser first`,
+              ),
+            );
+            return;
+          }
+          const session_id = floor.view(station)?.session_id ?? null;
           const result = floor.intake(
-            floor.envelope(station, commandInput(parsed.data), { source: 'kiosk' }),
+            floor.envelope(station, commandInput(command), {
+              source: isStaffCommand ? 'staff' : 'kiosk',
+            }),
           );
+          if (isStaffCommand) {
+            floor.services.audit({
+              at: new Date().toISOString(),
+              who: 'staff (kiosk)',
+              action: actionOfCommand(command.type),
+              station_id: station,
+              session_id,
+              result: result.ok ? 'ok' : result.error.code,
+              details: { ...command },
+              correlation_id: result.envelope.correlation_id,
+            });
+          }
           if (!result.ok) ws.send(errorMessage(result.error.code, result.error.message));
         },
         onClose() {
-          clearInterval(heartbeat);
+          stopHeartbeat();
           unsubscribe();
         },
       };

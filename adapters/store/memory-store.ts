@@ -3,6 +3,7 @@
  * RecordStore interface). Writes are idempotent: a record is stored once under its id, and a
  * repeat returns what was stored first.
  */
+import type { AuditEntry, AuditQuery } from '../../actors/audit.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -49,6 +50,7 @@ export class MemoryStore implements RecordStore {
   >();
   private readonly closed = new Map<string, SessionSummary>();
   private readonly setAsideRows: SetAsideSession[] = [];
+  private readonly auditLog: AuditEntry[] = [];
 
   saveDamage(report: DamageReport): DamageReport {
     const known = this.damage.get(report.damage_id);
@@ -75,10 +77,13 @@ export class MemoryStore implements RecordStore {
   book(appointment: Appointment): Appointment {
     const known = this.appointments.get(appointment.appointment_id);
     if (known) return known;
-    const key = `${appointment.dealer_id}|${Date.parse(appointment.slot_start)}`;
-    if (this.slotHolders.has(key))
-      throw new SlotTakenError(appointment.dealer_id, appointment.slot_start);
-    this.slotHolders.set(key, appointment.appointment_id);
+    // Only a confirmed booking holds its slot; a rehearsal's is kept apart and holds none.
+    if (appointment.status === 'confirmed') {
+      const key = `${appointment.dealer_id}|${Date.parse(appointment.slot_start)}`;
+      if (this.slotHolders.has(key))
+        throw new SlotTakenError(appointment.dealer_id, appointment.slot_start);
+      this.slotHolders.set(key, appointment.appointment_id);
+    }
     this.appointments.set(appointment.appointment_id, appointment);
     return appointment;
   }
@@ -148,6 +153,23 @@ export class MemoryStore implements RecordStore {
   setAside(row: Pick<StoredStation, 'station_id' | 'session_id'>, reason: string): void {
     this.setAsideRows.unshift({ ...row, reason, at: new Date().toISOString() });
     this.stations.delete(row.station_id);
+  }
+
+  appendAudit(entry: Omit<AuditEntry, 'seq'>): AuditEntry {
+    const stored = { ...entry, seq: this.auditLog.length + 1 };
+    this.auditLog.push(stored);
+    return stored;
+  }
+
+  audit(query: AuditQuery): AuditEntry[] {
+    return this.auditLog
+      .filter(
+        (e) =>
+          (!query.station || e.station_id === query.station) &&
+          (!query.before || e.seq < query.before),
+      )
+      .reverse()
+      .slice(0, query.limit);
   }
 
   sessionRecord(session_id: string): StoredSession | undefined {

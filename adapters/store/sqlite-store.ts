@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import type { z } from 'zod';
+import { AuditEntry, type AuditQuery } from '../../actors/audit.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -46,6 +47,19 @@ interface JournalRow {
   correlation_id: string | null;
   from_state: string | null;
   to_state: string;
+}
+
+/** An audit row as stored. */
+interface AuditRow {
+  seq: number;
+  at: string;
+  who: string;
+  action: string;
+  station_id: string | null;
+  session_id: string | null;
+  result: string;
+  details: string;
+  correlation_id: string | null;
 }
 
 /** A station's live session as the restore query reads it. */
@@ -152,6 +166,19 @@ const MIGRATIONS: readonly string[] = [
      station_snapshot TEXT,
      session_snapshot TEXT
    );`,
+  // The staff's audit log.
+  `CREATE TABLE audit (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     who TEXT NOT NULL,
+     action TEXT NOT NULL,
+     station_id TEXT,
+     session_id TEXT,
+     result TEXT NOT NULL,
+     details TEXT NOT NULL,
+     correlation_id TEXT
+   );
+   CREATE INDEX audit_station ON audit (station_id, seq);`,
 ];
 
 /** The schema version this build writes. */
@@ -274,6 +301,11 @@ export class SqliteStore implements RecordStore {
                 coalesce(started_at, updated_at) AS started_at, updated_at
          FROM session_snapshots WHERE session_id = ?`,
       ),
+      appendAudit: db.prepare<Omit<AuditRow, 'seq'>, { seq: number }>(
+        `INSERT INTO audit (at, who, action, station_id, session_id, result, details, correlation_id)
+         VALUES (@at, @who, @action, @station_id, @session_id, @result, @details, @correlation_id)
+         RETURNING seq`,
+      ),
       deleteStation: db.prepare<[string]>('DELETE FROM stations WHERE station_id = ?'),
       setAsideList: db.prepare<[], SetAsideSession>(
         'SELECT station_id, session_id, reason, at FROM set_aside ORDER BY at DESC LIMIT 50',
@@ -364,7 +396,12 @@ export class SqliteStore implements RecordStore {
       .transaction(() => {
         const known = this.getAppointment(appointment.appointment_id);
         if (known) return known;
-        if (this.statements.slotHolder.get(appointment.dealer_id, slot)) {
+        // Only a confirmed booking holds its slot (the partial unique index); a rehearsal's
+        // (status 'rehearsal') is kept apart and holds none.
+        if (
+          appointment.status === 'confirmed' &&
+          this.statements.slotHolder.get(appointment.dealer_id, slot)
+        ) {
           throw new SlotTakenError(appointment.dealer_id, appointment.slot_start);
         }
         this.statements.insertAppointment.run(
@@ -471,6 +508,35 @@ export class SqliteStore implements RecordStore {
       this.statements.deleteStation.run(row.station_id);
     })();
     this.wrote();
+  }
+
+  appendAudit(entry: Omit<AuditEntry, 'seq'>): AuditEntry {
+    const { seq } = this.statements.appendAudit.get({
+      ...entry,
+      details: JSON.stringify(entry.details),
+    })!;
+    this.wrote();
+    return { ...entry, seq };
+  }
+
+  audit(query: AuditQuery): AuditEntry[] {
+    const where: string[] = [];
+    const params: Record<string, string | number> = { limit: query.limit };
+    if (query.station) {
+      where.push('station_id = @station');
+      params.station = query.station;
+    }
+    if (query.before) {
+      where.push('seq < @before');
+      params.before = query.before;
+    }
+    return this.db
+      .prepare<Record<string, string | number>, AuditRow>(
+        `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY seq DESC LIMIT @limit`,
+      )
+      .all(params)
+      .map((row) => AuditEntry.parse({ ...row, details: JSON.parse(row.details) }));
   }
 
   sessionRecord(session_id: string): StoredSession | undefined {

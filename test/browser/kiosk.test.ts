@@ -9,7 +9,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { startServer, type RunningServer } from '../../adapters/http/server.js';
 
 const SHOTS = '/tmp/shots';
@@ -59,22 +60,17 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: `${SHOTS}/real-${name}.png` });
 }
 
+const STAFF_TOKEN = 'browser-test-staff-token-0123';
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  server = await startServer({ PORT: 0, HOST: '127.0.0.1', STATIONS: 2 });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  server = await startServer({ PORT: 0, HOST: '127.0.0.1', STATIONS: 2, STAFF_TOKEN });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: VIEWPORT });
+  // The kiosk's staff area shows only to a browser holding the staff cookie: log this one in.
+  const login = await context.newPage();
+  await login.goto(`${server.url}/staff?token=${STAFF_TOKEN}`);
+  await login.close();
 });
 
 afterAll(async () => {
@@ -108,6 +104,24 @@ describe('kiosk on the real server', () => {
     await page.waitForURL(`${server.url}/station/1`);
     await waitForStep(page, 'Waiting');
     await page.close();
+  });
+
+  it('shows the staff area only to a browser holding the staff cookie', async () => {
+    const attendee = await browser.newContext({ viewport: VIEWPORT });
+    try {
+      const page = await attendee.newPage();
+      await page.goto(`${server.url}/station/1`);
+      await waitForStep(page, 'Waiting');
+      await expect.poll(() => page.locator('landing-view h1').count()).toBe(1);
+      expect(await page.locator('landing-view [data-testid="staff"]').count()).toBe(0);
+      expect(await page.locator('station-kiosk [data-testid="staff-reset"]').count()).toBe(0);
+      const staff = await openPage('/station/1', 'station 1 (staff)');
+      await expect.poll(() => staff.locator('landing-view [data-testid="staff"]').count()).toBe(1);
+      expect(await staff.locator('station-kiosk [data-testid="staff-reset"]').count()).toBe(1);
+      await staff.close();
+    } finally {
+      await attendee.close();
+    }
   });
 
   it('walks one session through the five views; a second screen follows, station 2 stays put', async () => {

@@ -4,7 +4,10 @@
  * other misses fails here rather than as a "bad message" toast at the brand day.
  */
 import { describe, expect, it } from 'vitest';
+import { AuditEntry } from '../../actors/audit.js';
 import * as server from '../../actors/protocol.js';
+import { ReplayProgress } from '../../actors/replay/runner.js';
+import { toStationSummary } from '../../adapters/http/floor-socket.js';
 import { Locale as ServerLocale } from '../../machines/schemas.js';
 import * as wire from '../../ui/wire.js';
 import { FIXTURES, fixtureView } from '../browser/fixtures/sessions.js';
@@ -99,5 +102,89 @@ describe('client StationList schema', () => {
     }));
     const parsed = wire.StationList.parse(overTheWire({ stations: entries }));
     expect(parsed.stations).toEqual(entries);
+  });
+});
+
+describe('client floor schemas (staff console)', () => {
+  /** What /ws/floor sends for these views, built by the server's own function. */
+  function floorMessage(views: server.SessionView[]): unknown {
+    const at = new Date('2025-12-01T16:10:00.000Z');
+    return overTheWire({
+      type: 'floor',
+      stations: views.map((view, i) =>
+        toStationSummary(view, view.updated_at, 60_000 * (i + 1), at),
+      ),
+      at: at.toISOString(),
+      stuck_after_ms: 300_000,
+    } satisfies server.FloorMessage);
+  }
+
+  it('reads a floor message built from every fixture session as the server schema does', () => {
+    const message = floorMessage(FIXTURES.map(({ view }) => view));
+    const fromServer = server.FloorMessage.parse(message);
+    expect(fromServer.type === 'floor' && fromServer.stations.length).toBe(FIXTURES.length);
+    expect(wire.FloorMessage.parse(message)).toEqual(fromServer);
+    // The rig, the estimate, a dealer, an error and stuck stations are all among them.
+    const stations = fromServer.type === 'floor' ? fromServer.stations : [];
+    expect(stations.some((s) => s.rig !== null)).toBe(true);
+    expect(stations.some((s) => s.estimate_total !== null)).toBe(true);
+    expect(stations.some((s) => s.dealer_name !== null)).toBe(true);
+    expect(stations.some((s) => s.stuck)).toBe(true);
+    const heartbeat = overTheWire({
+      type: 'heartbeat',
+      at: new Date(0).toISOString(),
+      every_ms: 10,
+    });
+    expect(wire.FloorMessage.parse(heartbeat)).toEqual(server.FloorMessage.parse(heartbeat));
+  });
+
+  it('knows the same station summary fields as the server', () => {
+    expect(Object.keys(wire.StationSummary.shape).sort()).toEqual(
+      Object.keys(server.StationSummary.shape).sort(),
+    );
+  });
+
+  it('refuses what the floor view relies on at the same path as the server', () => {
+    const good = floorMessage([FIXTURES[0]!.view]) as {
+      stations: Record<string, unknown>[];
+    };
+    const station = good.stations[0]!;
+    const bad = [
+      { ...good, type: 'floors' },
+      { ...good, stations: [{ ...station, state: 'Repaired' }] },
+      { ...good, stations: [{ ...station, stuck: 'yes' }] },
+      { ...good, stations: [{ ...station, since: undefined }] },
+      { ...good, stations: [{ ...station, can: 'RETRY' }] },
+    ];
+    for (const message of bad) {
+      const fromServer = server.FloorMessage.safeParse(message);
+      const fromWire = wire.FloorMessage.safeParse(message);
+      expect(fromServer.success).toBe(false);
+      expect(fromWire.success).toBe(false);
+      expect(fromWire.error?.issues[0]?.path).toEqual(fromServer.error?.issues[0]?.path);
+    }
+  });
+
+  it('reads audit entries with the fields of the server schema', () => {
+    expect(Object.keys(wire.AuditEntry.shape).sort()).toEqual(Object.keys(AuditEntry.shape).sort());
+    const entry = AuditEntry.parse({
+      seq: 7,
+      at: '2025-12-01T16:00:00.000Z',
+      who: 'Ana',
+      action: 'reset',
+      station_id: '1',
+      session_id: '1-abc-3',
+      result: 'ok',
+      details: { type: 'STAFF_RESET' },
+      correlation_id: null,
+    });
+    expect(wire.AuditList.parse(overTheWire({ entries: [entry] }))).toEqual({ entries: [entry] });
+  });
+
+  it('reads the replay fields the cards use from the server’s replay progress', () => {
+    const fields = Object.keys(wire.ReplayRun.shape);
+    const serverFields = Object.keys(ReplayProgress.shape);
+    expect(fields.filter((f) => !serverFields.includes(f))).toEqual([]);
+    expect(wire.ReplayRun.shape.status.options).toEqual(ReplayProgress.shape.status.options);
   });
 });

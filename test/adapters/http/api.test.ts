@@ -23,6 +23,7 @@ import {
   post,
   stopAll,
   type TestApp,
+  staffPost,
 } from './helpers.js';
 
 const live: TestApp[] = [];
@@ -75,7 +76,7 @@ async function command(
   body: object,
   headers: Record<string, string> = {},
 ) {
-  const res = await app.request(`/api/stations/${station}/commands`, post(body, headers));
+  const res = await app.request(`/api/stations/${station}/commands`, staffPost(body, headers));
   const text = await res.text();
   expect(res.status, text).toBe(202);
 }
@@ -876,7 +877,7 @@ describe('GET /api/sessions/{id} and POST /api/stations/{id}/commands', () => {
     expect(
       detailPaths(
         await expectError(
-          await app.request('/api/stations/1/commands', post({ type: 'FLY' })),
+          await app.request('/api/stations/1/commands', staffPost({ type: 'FLY' })),
           400,
           'invalid_body',
         ),
@@ -885,19 +886,19 @@ describe('GET /api/sessions/{id} and POST /api/stations/{id}/commands', () => {
     expect(
       detailPaths(
         await expectError(
-          await app.request('/api/stations/1/commands', post({ type: 'DEALER_CHOSEN' })),
+          await app.request('/api/stations/1/commands', staffPost({ type: 'DEALER_CHOSEN' })),
           400,
           'invalid_body',
         ),
       ),
     ).toContain('dealer_id');
     await expectError(
-      await app.request('/api/stations/1/commands', post({ type: 'CONTINUE' })),
+      await app.request('/api/stations/1/commands', staffPost({ type: 'CONTINUE' })),
       409,
       'not_accepted',
     );
     await expectError(
-      await app.request('/api/stations/9/commands', post({ type: 'STAFF_RESET' })),
+      await app.request('/api/stations/9/commands', staffPost({ type: 'STAFF_RESET' })),
       404,
       'station_not_found',
     );

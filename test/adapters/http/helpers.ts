@@ -17,6 +17,16 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/** The staff token the test apps are built with, and the header that carries it. */
+export const TEST_STAFF_TOKEN = 'test-staff-token-0123456789';
+export const STAFF_ACCESS = { token: TEST_STAFF_TOKEN, generated: false } as const;
+export const STAFF = { Authorization: `Bearer ${TEST_STAFF_TOKEN}` } as const;
+
+/** A staff POST with a JSON body. */
+export function staffPost(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return post(body, { ...STAFF, ...headers });
+}
+
 export interface TestApp {
   runtime: Runtime;
   app: ReturnType<typeof createApp>;
@@ -37,6 +47,8 @@ export function buildApp(
       title_pt,
       title_en,
     })),
+    staff: STAFF_ACCESS,
+    replays: runtime.replays,
   });
   const built = { runtime, app };
   live.push(built);

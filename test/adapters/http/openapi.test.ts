@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { isErrorCode } from '../../../actors/errors.js';
 import { STATUS_BY_CODE } from '../../../adapters/http/errors.js';
 import { OPENAPI_PATH, responseSchemas } from '../../../adapters/http/openapi.js';
-import { buildApp, ErrorBody, post, stopAll, type TestApp } from './helpers.js';
+import { buildApp, ErrorBody, post, STAFF, staffPost, stopAll, type TestApp } from './helpers.js';
 
 const live: TestApp[] = [];
 afterEach(() => stopAll(live));
@@ -303,8 +303,8 @@ describe('every operation answers as documented', () => {
 
   it('sessions and commands', async () => {
     const t = buildApp(live);
-    const command = (id: string, body: unknown) =>
-      call(t.app, `/api/stations/${id}/commands`, post(body));
+    const command = (id: string, body: unknown, headers: Record<string, string> = STAFF) =>
+      call(t.app, `/api/stations/${id}/commands`, post(body, headers));
     expect((await command('1', { type: 'FLY' })).status).toBe(400);
     expect((await command('1', { type: 'CONTINUE' })).status).toBe(409);
     expect((await command('9', { type: 'STAFF_RESET' })).status).toBe(404);
@@ -313,14 +313,44 @@ describe('every operation answers as documented', () => {
     const { session_id } = t.runtime.floor.view('1')!;
     expect((await call(t.app, `/api/sessions/${session_id}`)).status).toBe(200);
     expect((await call(t.app, '/api/sessions/no-such-session')).status).toBe(404);
-    expect((await call(t.app, `/api/sessions/${session_id}/journal`)).status).toBe(200);
-    expect((await call(t.app, '/api/sessions/no-such-session/journal')).status).toBe(404);
+    expect(
+      (await call(t.app, `/api/sessions/${session_id}/journal`, { headers: STAFF })).status,
+    ).toBe(200);
+    expect(
+      (await call(t.app, '/api/sessions/no-such-session/journal', { headers: STAFF })).status,
+    ).toBe(404);
     // A reset closes the session: the history lists it.
     expect((await command('1', { type: 'STAFF_RESET' })).status).toBe(202);
-    const history = await call(t.app, '/api/sessions?station=1&limit=5');
+    const history = await call(t.app, '/api/sessions?station=1&limit=5', { headers: STAFF });
     expect(history.status).toBe(200);
     expect(history.body).toMatchObject({ sessions: [{ session_id, outcome: 'reset' }] });
-    expect((await call(t.app, '/api/sessions?outcome=lost')).status).toBe(400);
+    expect((await call(t.app, '/api/sessions?outcome=lost', { headers: STAFF })).status).toBe(400);
+    // Staff routes: 401 without the token or with a wrong one.
+    expect((await call(t.app, '/api/sessions')).status).toBe(401);
+    expect(
+      (
+        await call(t.app, `/api/sessions/${session_id}/journal`, {
+          headers: { Authorization: 'Bearer wrong' },
+        })
+      ).status,
+    ).toBe(401);
+    expect((await command('1', { type: 'CONTINUE' }, {})).status).toBe(401);
+    const audit = await call(t.app, '/api/audit?limit=10', { headers: STAFF });
+    expect(audit.status).toBe(200);
+    expect(
+      (audit.body as { entries: { action: string; result: string }[] }).entries.map((e) => [
+        e.action,
+        e.result,
+      ]),
+    ).toEqual([
+      ['reset', 'ok'],
+      ['command', 'ok'],
+      ['simulate_crash', 'sample_not_found'],
+      ['reset', 'station_not_found'],
+      ['command', 'not_accepted'],
+    ]);
+    expect((await call(t.app, '/api/audit?limit=0', { headers: STAFF })).status).toBe(400);
+    expect((await call(t.app, '/api/audit')).status).toBe(401);
   });
 
   it('estimates, dealers, slots, bookings and invoices', async () => {
@@ -393,12 +423,73 @@ describe('every operation answers as documented', () => {
     const t = buildApp(live);
     const zones = { zones: [{ zone: 'front_left', severity: 'moderate' }] };
     const enter = (id: string, body: unknown) =>
-      call(t.app, `/api/stations/${id}/manual-damage`, post(body));
+      call(t.app, `/api/stations/${id}/manual-damage`, staffPost(body));
     expect((await enter('1', { zones: [{ zone: 'bonnet', severity: 'awful' }] })).status).toBe(400);
     expect((await enter('9', zones)).status).toBe(404);
     expect((await enter('2', zones)).status).toBe(201);
     await t.runtime.floor.waitFor('2', (v) => v.state === 'Estimated');
     expect((await enter('2', zones)).status).toBe(409);
+  });
+
+  it('replays and their scripts', async () => {
+    const t = buildApp(live);
+    const staffGet = (url: string) => call(t.app, url, { headers: STAFF });
+    expect((await staffGet('/api/replays')).status).toBe(200);
+    expect((await call(t.app, '/api/replays')).status).toBe(401);
+    const started = await call(
+      t.app,
+      '/api/replays',
+      staffPost({ script: 'tcross-front-crash', station_id: '1', speed: 50 }),
+    );
+    expect(started.status).toBe(202);
+    const { replay_id } = started.body as { replay_id: string };
+    expect((await call(t.app, '/api/replays', staffPost({ script: 'nope' }))).status).toBe(404);
+    expect(
+      (await call(t.app, '/api/replays', staffPost({ script: { name: 'x', steps: 'no' } }))).status,
+    ).toBe(422);
+    expect((await call(t.app, '/api/replays', staffPost({ speed: 'fast' }))).status).toBe(400);
+    expect((await staffGet(`/api/replays/${replay_id}`)).status).toBe(200);
+    expect((await staffGet('/api/replays/rpl-nope')).status).toBe(404);
+    const stopped = await call(t.app, `/api/replays/${replay_id}`, {
+      method: 'DELETE',
+      headers: STAFF,
+    });
+    expect(stopped.status).toBe(200);
+    expect(
+      (await call(t.app, '/api/replays/rpl-nope', { method: 'DELETE', headers: STAFF })).status,
+    ).toBe(404);
+    // A session with inputs exports as a script; one without any cannot; an unknown one: 404.
+    await t.runtime.floor.waitFor('1', (v) => v.state !== 'Waiting' || v.has_telemetry);
+    const session = t.runtime.floor.view('1')!.session_id;
+    expect((await staffGet(`/api/sessions/${session}/script`)).status).toBe(200);
+    const fresh = t.runtime.floor.view('3')!.session_id;
+    expect((await staffGet(`/api/sessions/${fresh}/script`)).status).toBe(422);
+    expect((await staffGet('/api/sessions/nope/script')).status).toBe(404);
+    // Starting and stopping are in the audit log.
+    const audit = await staffGet('/api/audit?limit=10');
+    expect(
+      (audit.body as { entries: { action: string; result: string }[] }).entries
+        .filter((e) => e.action.startsWith('replay_'))
+        .map((e) => [e.action, e.result]),
+    ).toEqual([
+      ['replay_stop', 'replay_not_found'],
+      ['replay_stop', 'ok'],
+      ['replay_start', 'invalid_body'],
+      ['replay_start', 'script_invalid'],
+      ['replay_start', 'script_not_found'],
+      ['replay_start', 'ok'],
+    ]);
+  });
+
+  it('inspection', async () => {
+    const t = buildApp(live);
+    const { session_id } = t.runtime.floor.view('1')!;
+    expect((await call(t.app, '/api/staff/statechart', { headers: STAFF })).status).toBe(200);
+    expect((await call(t.app, '/api/staff/statechart')).status).toBe(401);
+    expect(
+      (await call(t.app, `/api/staff/sessions/${session_id}`, { headers: STAFF })).status,
+    ).toBe(200);
+    expect((await call(t.app, '/api/staff/sessions/nope', { headers: STAFF })).status).toBe(404);
   });
 
   // Last in this file: a route documented but not called above fails here.

@@ -12,7 +12,8 @@ import { toErrorResponse } from '../../../adapters/http/errors.js';
 import { rigRoutes } from '../../../adapters/http/rig-routes.js';
 import { createRuntime, type Runtime } from '../../../adapters/runtime.js';
 import { DamageReport } from '../../../machines/schemas.js';
-import { expectError, post } from './helpers.js';
+import { requireStaff } from '../../../adapters/http/staff-auth.js';
+import { expectError, post, STAFF_ACCESS, staffPost } from './helpers.js';
 
 const live: Runtime[] = [];
 afterEach(() => {
@@ -23,7 +24,10 @@ afterEach(() => {
 function build(stations = '2') {
   const runtime = createRuntime(readConfig({ STATE_DIR: ':memory:', STATIONS: stations }));
   live.push(runtime);
-  const app = new Hono().route('/api', rigRoutes({ floor: runtime.floor }));
+  const app = new Hono().route(
+    '/api',
+    rigRoutes({ floor: runtime.floor, staffGate: requireStaff(STAFF_ACCESS) }),
+  );
   app.onError((err, c) => {
     const { status, body } = toErrorResponse(err);
     return c.json(body, status);
@@ -316,7 +320,7 @@ describe('POST /api/stations/:id/manual-damage', () => {
   it('in Waiting: reports the crash from the zones → 201, Estimated', async () => {
     const t = build();
     const body = Analysed.parse(
-      await json(await t.app.request('/api/stations/2/manual-damage', post(zones)), 201),
+      await json(await t.app.request('/api/stations/2/manual-damage', staffPost(zones)), 201),
     );
     expect(body.report.vehicle_model).toBe('golf');
     expect(body.report.components.length).toBeGreaterThan(0);
@@ -347,7 +351,7 @@ describe('POST /api/stations/:id/manual-damage', () => {
       await json(
         await t.app.request(
           '/api/stations/1/manual-damage',
-          post(zones, { 'Idempotency-Key': 'staff-1' }),
+          staffPost(zones, { 'Idempotency-Key': 'staff-1' }),
         ),
         201,
       ),
@@ -361,7 +365,7 @@ describe('POST /api/stations/:id/manual-damage', () => {
     const t = build();
     const done = await estimate(t, '1');
     await expectError(
-      await t.app.request('/api/stations/1/manual-damage', post(zones)),
+      await t.app.request('/api/stations/1/manual-damage', staffPost(zones)),
       409,
       'not_accepted',
     );
@@ -373,7 +377,7 @@ describe('POST /api/stations/:id/manual-damage', () => {
     const error = await expectError(
       await t.app.request(
         '/api/stations/1/manual-damage',
-        post({ zones: [{ zone: 'bonnet', severity: 'awful' }] }),
+        staffPost({ zones: [{ zone: 'bonnet', severity: 'awful' }] }),
       ),
       400,
       'invalid_body',
@@ -384,12 +388,12 @@ describe('POST /api/stations/:id/manual-damage', () => {
       .map((d) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['zones.0.zone', 'zones.0.severity']));
     await expectError(
-      await t.app.request('/api/stations/1/manual-damage', post({ zones: [] })),
+      await t.app.request('/api/stations/1/manual-damage', staffPost({ zones: [] })),
       400,
       'invalid_body',
     );
     await expectError(
-      await t.app.request('/api/stations/9/manual-damage', post(zones)),
+      await t.app.request('/api/stations/9/manual-damage', staffPost(zones)),
       404,
       'station_not_found',
     );

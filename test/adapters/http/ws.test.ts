@@ -25,8 +25,11 @@ interface Inbox {
 }
 const inboxes = new WeakMap<WebSocket, Inbox>();
 
+const TOKEN = 'ws-test-staff-token-0123456789';
+
 async function start(settings: { WS_HEARTBEAT_MS?: number } = {}): Promise<RunningServer> {
   server = await startServer({
+    STAFF_TOKEN: TOKEN,
     PORT: 0,
     HOST: '127.0.0.1',
     STATIONS: 3,
@@ -37,14 +40,29 @@ async function start(settings: { WS_HEARTBEAT_MS?: number } = {}): Promise<Runni
   return server;
 }
 
-/** Opens a socket on a station and starts collecting its messages (each parsed with ServerMessage). */
-async function connect(station: string, options: WebSocket.ClientOptions = {}): Promise<WebSocket> {
-  const ws = new WebSocket(`${server!.url.replace(/^http/, 'ws')}/ws?station=${station}`, options);
+/** Whether each socket's server counted it as staff (its first message). */
+const viewers = new WeakMap<WebSocket, boolean>();
+
+/**
+ * Opens a socket on a station, as a staff browser (the staff cookie) unless `staff: false`, and
+ * starts collecting its messages (each parsed with ServerMessage; the first, `viewer`, is kept
+ * apart in `viewers`).
+ */
+async function connect(
+  station: string,
+  { staff = true, ...options }: WebSocket.ClientOptions & { staff?: boolean } = {},
+): Promise<WebSocket> {
+  const ws = new WebSocket(`${server!.url.replace(/^http/, 'ws')}/ws?station=${station}`, {
+    ...options,
+    headers: staff ? { Cookie: `c2r_staff=${TOKEN}` } : {},
+  });
   sockets.push(ws);
   const inbox: Inbox = { messages: [], read: 0, wake: () => {} };
   inboxes.set(ws, inbox);
   ws.on('message', (data) => {
-    inbox.messages.push(ServerMessage.parse(JSON.parse(String(data))));
+    const message = ServerMessage.parse(JSON.parse(String(data)));
+    if (message.type === 'viewer') viewers.set(ws, message.staff);
+    else inbox.messages.push(message);
     inbox.wake();
   });
   await new Promise<void>((resolve, reject) => {
@@ -323,6 +341,39 @@ describe('station WebSocket', () => {
     expect(await upgradeStatus('/ws')).toBe(400);
     expect(await upgradeStatus('/ws?station=99')).toBe(404);
     expect(await upgradeStatus('/ws?station=')).toBe(400);
+  });
+
+  it('refuses staff commands from a browser without the staff cookie, and says who it is', async () => {
+    await start();
+    const kiosk = await connect('1', { staff: false });
+    const first = (await nextMessage(kiosk)) as SessionMessage;
+    expect(viewers.get(kiosk)).toBe(false);
+    for (const type of ['STAFF_RESET', 'SIMULATE_CRASH'] as const) {
+      send(kiosk, { type });
+      const refused = await nextMessage(kiosk, (m) => m.type === 'error');
+      expect(refused).toMatchObject({ error: { code: 'unauthorized' } });
+    }
+    // Nothing moved: the same session, still waiting; an attendee's command is still taken.
+    send(kiosk, { type: 'SET_LOCALE', locale: 'en' });
+    const english = (await nextMessage(kiosk, (m) => m.type === 'session')) as SessionMessage;
+    expect(english.session).toMatchObject({
+      session_id: first.session.session_id,
+      state: 'Waiting',
+      locale: 'en',
+    });
+    const staff = await connect('1');
+    await nextMessage(staff);
+    expect(viewers.get(staff)).toBe(true);
+    send(staff, { type: 'STAFF_RESET' });
+    await nextMessage(
+      staff,
+      (m) => m.type === 'session' && m.session.session_id !== first.session.session_id,
+    );
+    // The staff reset is in the audit log; the refused attempts too.
+    const { entries } = (await (
+      await fetch(`${server!.url}/api/audit`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+    ).json()) as { entries: { action: string; result: string; who: string }[] };
+    expect(entries.map((e) => [e.action, e.result])).toEqual([['reset', 'ok']]);
   });
 
   it('sends a heartbeat on an idle socket, and closes one that stops answering pings', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { readConfig } from '../../../adapters/config.js';
 import { createApp } from '../../../adapters/http/app.js';
+import { STAFF_ACCESS } from '../http/helpers.js';
 import type { RuntimeConfig } from '../../../adapters/config.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../../adapters/runtime.js';
 
@@ -35,7 +36,12 @@ export function boot(
   const config: RuntimeConfig = readConfig({ STATIONS: '1', ...settings, STATE_DIR });
   const runtime = createRuntime(config, options);
   live.push(runtime);
-  const app = createApp({ floor: runtime.floor, venue: runtime.venue, samples: [] });
+  const app = createApp({
+    floor: runtime.floor,
+    venue: runtime.venue,
+    samples: [],
+    staff: STAFF_ACCESS,
+  });
   const stop = () => {
     runtime.close();
     live.splice(live.indexOf(runtime), 1);

@@ -6,6 +6,7 @@
 import { SimulatedClock } from 'xstate';
 import { expect, it } from 'vitest';
 import type { SessionSummary } from '../../../actors/history.js';
+import { STAFF } from '../http/helpers.js';
 import { boot, drive, tempStateDir } from './helpers.js';
 
 const BASE = Date.parse('2026-12-01T13:00:00.000Z');
@@ -48,7 +49,7 @@ it('summarises each finished session and lists them newest first, filtered, page
   floor.submit('2', { type: 'STAFF_RESET', payload: {} }, { source: 'staff' });
 
   const list = async (query = '') => {
-    const res = await app.request(`/api/sessions${query}`);
+    const res = await app.request(`/api/sessions${query}`, { headers: STAFF });
     expect(res.status).toBe(200);
     return (await res.json()) as { sessions: SessionSummary[]; next_cursor: string | null };
   };
@@ -131,7 +132,7 @@ it('summarises each finished session and lists them newest first, filtered, page
   // CSV: a header row and one row per session, the same page.
   for (const init of [{ query: '?format=csv' }, { query: '', accept: 'text/csv' }]) {
     const res = await app.request(`/api/sessions${init.query}`, {
-      headers: init.accept ? { Accept: init.accept } : {},
+      headers: init.accept ? { ...STAFF, Accept: init.accept } : STAFF,
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -154,7 +155,7 @@ it('summarises each finished session and lists them newest first, filtered, page
       ms_in_Booked: '5000',
     });
   }
-  const paging = await app.request('/api/sessions?format=csv&limit=1');
+  const paging = await app.request('/api/sessions?format=csv&limit=1', { headers: STAFF });
   expect(paging.headers.get('x-next-cursor')).toBeTruthy();
 
   // Bad queries are refused with 400 and say which field.
@@ -166,7 +167,7 @@ it('summarises each finished session and lists them newest first, filtered, page
     '?cursor=garbage',
     '?format=xml',
   ]) {
-    const res = await app.request(`/api/sessions${query}`);
+    const res = await app.request(`/api/sessions${query}`, { headers: STAFF });
     expect(res.status, query).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_query');
   }

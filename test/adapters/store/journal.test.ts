@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../adapters/runtime.js';
 import { JournalEntry } from '../../../machines/envelope.js';
 import { post } from '../http/helpers.js';
+import { STAFF } from '../http/helpers.js';
 import { boot, tempStateDir } from './helpers.js';
 
 it('journals each input and transition of a session with its snapshot, and keeps it across a restart', async () => {
@@ -36,7 +37,7 @@ it('journals each input and transition of a session with its snapshot, and keeps
   );
   expect(res.status).toBe(201);
 
-  const answer = await app.request(`/api/sessions/${session_id}/journal`);
+  const answer = await app.request(`/api/sessions/${session_id}/journal`, { headers: STAFF });
   expect(answer.status).toBe(200);
   const { events } = (await answer.json()) as { events: JournalEntry[] };
   for (const e of events) JournalEntry.parse(e);
@@ -72,7 +73,7 @@ it('journals each input and transition of a session with its snapshot, and keeps
 
   stop();
   const again = boot(dir);
-  const kept = await again.app.request(`/api/sessions/${session_id}/journal`);
+  const kept = await again.app.request(`/api/sessions/${session_id}/journal`, { headers: STAFF });
   expect(kept.status).toBe(200);
   expect(((await kept.json()) as { events: unknown[] }).events).toHaveLength(events.length);
 });

@@ -19,6 +19,8 @@ import type { JournalEntry } from '../../../machines/envelope.js';
 import type { Appointment, Invoice } from '../../../machines/schemas.js';
 import { tempStateDir } from './helpers.js';
 
+const TOKEN = 'kill-test-staff-token-0123456789';
+const STAFF_HEADERS = { Authorization: `Bearer ${TOKEN}` };
 const FIXTURE = fileURLToPath(new URL('./fixtures/crashing-server.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -46,6 +48,7 @@ async function start(STATE_DIR: string, env: Record<string, string> = {}): Promi
       IDLE_TIMEOUT_S: '600',
       CONFIRMATION_TIMEOUT_S: '600',
       LOG_LEVEL: 'warn',
+      STAFF_TOKEN: TOKEN,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,7 +94,7 @@ function client(url: string) {
     get,
     view,
     command: async (id: string, command: unknown) =>
-      json(await post(`/api/stations/${id}/commands`, command)),
+      json(await post(`/api/stations/${id}/commands`, command, STAFF_HEADERS)),
     /** Polls until the station's view satisfies `done` (the server answers before it moves on). */
     async until(id: string, done: (v: SessionView) => boolean): Promise<SessionView> {
       for (let i = 0; i < 200; i++) {
@@ -221,7 +224,9 @@ it('loses nothing acknowledged when killed with SIGKILL, even mid-booking', asyn
   }
   // The journal of the interrupted session: the booking asked for once, done once.
   const { events } = await json<{ events: JournalEntry[] }>(
-    await b.get(`/api/sessions/${slots3.session_id}/journal`),
+    await fetch(`${second.url}/api/sessions/${slots3.session_id}/journal`, {
+      headers: STAFF_HEADERS,
+    }),
   );
   const count = (type: string) => events.filter((e) => e.type === type).length;
   expect(count('BOOKING_REQUESTED')).toBe(1);
