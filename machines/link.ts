@@ -75,6 +75,8 @@ export interface LinkContext extends LinkInput, CrashTracker {
   last_error: { code: string; message: string } | null;
   connected_at: string | null;
   last_damage: number;
+  /** A fresh session asked for the car to be recovered while the rig was not polling. */
+  recover_owed: boolean;
   /** Counter behind the request ids the link mints. */
   requests: number;
 }
@@ -148,13 +150,25 @@ export const linkMachine = setup({
     // but never answers a sensor read must still be retried ever more slowly.
     recordReady: assign(({ event }) => {
       if (event.type !== 'RIG.READY') return {};
-      return { vehicle: event.vehicle, last_error: null, connected_at: event.at };
+      // The car as it is when the link comes up is the baseline, not a crash.
+      return {
+        vehicle: event.vehicle,
+        last_error: null,
+        connected_at: event.at,
+        ...freshTracker(),
+      };
+    }),
+    /** A recover asked for while the rig was away is owed until the link polls again. */
+    oweRecover: assign({ recover_owed: true }),
+    /** Recovers the car now; its next reading is the new baseline. */
+    recoverNow: enqueueActions(({ enqueue }) => {
+      enqueue.sendTo('rig', { type: 'RECOVER' } satisfies RigCommand);
+      enqueue.assign({ recover_owed: false, ...freshTracker() });
     }),
     askForReading: sendTo('rig', ({ context }): RigCommand => ({
       type: 'POLL',
       ask_repair_button: context.config.poll_repair_button,
     })),
-    recoverCar: sendTo('rig', { type: 'RECOVER' } satisfies RigCommand),
     /** Reads one poll: keeps the telemetry, detects a crash or a recovered car, tells the station. */
     takeReading: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'RIG.READING') return;
@@ -162,7 +176,7 @@ export const linkMachine = setup({
       const total = reading.damage.damage;
       const verdict = trackReading(
         context,
-        { total_damage: total, speed_ms: reading.speed_ms },
+        { total_damage: total, speed_ms: reading.speed_ms, at_ms: Date.parse(reading.received_at) },
         context.config,
       );
       // The crash is reported once, when it happens; later readings of the crashed car are live
@@ -225,8 +239,11 @@ export const linkMachine = setup({
     connected_at: null,
     ...freshTracker(),
     last_damage: 0,
+    recover_owed: false,
     requests: 0,
   }),
+  // Asked for anywhere; done only once the rig answers (polling), else owed until then.
+  on: { RECOVER_CAR: { actions: 'oweRecover' } },
   initial: 'online',
   states: {
     disconnected: {
@@ -257,10 +274,13 @@ export const linkMachine = setup({
         },
         polling: {
           initial: 'waiting',
+          entry: enqueueActions(({ context, enqueue }) => {
+            if (context.recover_owed) enqueue('recoverNow');
+          }),
           on: {
             'RIG.READING': { actions: 'takeReading' },
             'RIG.REPAIR_PRESSED': { actions: 'forwardRepairPress' },
-            RECOVER_CAR: { actions: 'recoverCar' },
+            RECOVER_CAR: { actions: 'recoverNow' },
           },
           states: {
             waiting: { after: { poll: 'asking' } },

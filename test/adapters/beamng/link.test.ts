@@ -460,6 +460,54 @@ describe('link machine on a simulated clock with a scripted rig', () => {
     expect(answer(600, 2)).toMatchObject({ type: 'CRASH_DETECTED', total_damage: 600 });
   });
 
+  it('takes a car already damaged when the link connects as its baseline, not as a crash', () => {
+    const { connect, answer, ofType } = startScripted();
+    connect();
+    expect(answer(6200)).toMatchObject({ type: 'TELEMETRY_RECEIVED', total_damage: 6200 });
+    expect(answer(6300, 5)).toMatchObject({ type: 'TELEMETRY_RECEIVED' });
+    expect(ofType('CRASH_DETECTED')).toHaveLength(0);
+    // A real hit on top of it is a crash.
+    expect(answer(6900, 5)).toMatchObject({ type: 'CRASH_DETECTED', total_damage: 6900 });
+  });
+
+  it('takes the car as it is again after the rig reconnects', () => {
+    const { rig, clock, connect, answer, ofType } = startScripted();
+    connect();
+    answer(0, 10);
+    expect(answer(900, 5)).toMatchObject({ type: 'CRASH_DETECTED' });
+    rig.emit({ type: 'RIG.FAILED', error: { code: 'rig_closed', message: 'game closed' } });
+    rig.onStart = () => [];
+    clock.increment(baseConfig.backoff_max_ms);
+    // …restarted, with another car that was wrecked in a previous run.
+    connect();
+    answer(3000, 0);
+    answer(3000, 0);
+    expect(ofType('CRASH_DETECTED')).toHaveLength(1);
+  });
+
+  it('keeps a recover asked for while the simulator was away, and does it once it polls again', () => {
+    const { rig, clock, link, connect, answer } = startScripted();
+    connect();
+    answer(0, 10);
+    expect(answer(7840)).toMatchObject({ type: 'CRASH_DETECTED' });
+    rig.emit({ type: 'RIG.FAILED', error: { code: 'rig_closed', message: 'game closed' } });
+    expect(link.getSnapshot().value).toBe('disconnected');
+    // The next driver's session starts: its fresh car is owed.
+    link.send({ type: 'RECOVER_CAR' });
+    expect(link.getSnapshot().context.recover_owed).toBe(true);
+    expect(rig.commands.filter((c) => c.type === 'RECOVER')).toHaveLength(0);
+    rig.onStart = () => [];
+    clock.increment(baseConfig.backoff_max_ms);
+    connect();
+    // Paid as soon as the link polls again, once.
+    expect(rig.commands.filter((c) => c.type === 'RECOVER')).toHaveLength(1);
+    expect(link.getSnapshot().context.recover_owed).toBe(false);
+    answer(7840, 0);
+    answer(40, 0);
+    expect(rig.commands.filter((c) => c.type === 'RECOVER')).toHaveLength(1);
+    expect(link.getSnapshot().context).toMatchObject({ crashed: false, baseline_damage: 40 });
+  });
+
   it('asks for the repair once after the crashed car stood still for auto_repair_after_ms', () => {
     const { connect, answer, ofType } = startScripted({ auto_repair_after_ms: 100 });
     connect();
