@@ -4,9 +4,14 @@
  * never add up to one, a recovered car starts a new run.
  */
 import { describe, expect, it } from 'vitest';
-import { freshTracker, trackReading, type CrashTracker } from '../../machines/crash-detection.js';
+import {
+  freshTracker,
+  trackReading,
+  type CrashDetectionConfig,
+  type CrashTracker,
+} from '../../machines/crash-detection.js';
 
-const config = {
+const config: CrashDetectionConfig = {
   crash_threshold: 500,
   crash_window_ms: 2000,
   still_speed_ms: 0.5,
