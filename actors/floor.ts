@@ -426,6 +426,8 @@ export class Floor {
       last_error: c.last_error,
       connected_at: c.connected_at,
       attempt: c.attempt,
+      mod: c.mod,
+      mod_error: c.mod_error,
     };
   }
 

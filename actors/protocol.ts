@@ -42,6 +42,10 @@ export const RigStatus = z.object({
   connected_at: z.iso.datetime({ offset: true }).nullable(),
   /** Failed connection attempts in a row (0 while connected). */
   attempt: z.number().int().nonnegative(),
+  /** The in-game mod ("Repair My Car"): not asked yet, answering, not installed (the game said
+   *  the request was not handled), or at fault (another error; `mod_error` says which). */
+  mod: z.enum(['unknown', 'installed', 'missing', 'fault']),
+  mod_error: z.string().nullable(),
 });
 export type RigStatus = z.infer<typeof RigStatus>;
 

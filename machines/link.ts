@@ -25,6 +25,9 @@ import { linkRequestIdOf } from './ids.js';
 
 export type LinkStatus = 'disconnected' | 'connecting' | 'handshaking' | 'connected';
 
+/** The in-game mod as the link last found it. */
+export type ModStatus = 'unknown' | 'installed' | 'missing' | 'fault';
+
 export interface RigAddress {
   host: string;
   port: number;
@@ -77,6 +80,8 @@ export interface LinkContext extends LinkInput, CrashTracker {
   last_damage: number;
   /** A fresh session asked for the car to be recovered while the rig was not polling. */
   recover_owed: boolean;
+  mod: ModStatus;
+  mod_error: string | null;
   /** Counter behind the request ids the link mints. */
   requests: number;
 }
@@ -87,6 +92,8 @@ export type RigEvent =
   | { type: 'RIG.READY'; vehicle: RigVehicle; at: string }
   | { type: 'RIG.READING'; reading: RigReading }
   | { type: 'RIG.REPAIR_PRESSED' }
+  /** What the in-game mod's poll found: answering, not installed, or at fault. */
+  | { type: 'RIG.MOD_STATUS'; mod: ModStatus; detail?: string }
   | { type: 'RIG.FAILED'; error: { code: string; message: string } };
 
 /** What the link tells the rig connection actor. */
@@ -158,6 +165,11 @@ export const linkMachine = setup({
         ...freshTracker(),
       };
     }),
+    recordModStatus: assign(({ event }) =>
+      event.type === 'RIG.MOD_STATUS'
+        ? { mod: event.mod, mod_error: event.mod === 'fault' ? (event.detail ?? null) : null }
+        : {},
+    ),
     /** A recover asked for while the rig was away is owed until the link polls again. */
     oweRecover: assign({ recover_owed: true }),
     /** Recovers the car now; its next reading is the new baseline. */
@@ -240,6 +252,8 @@ export const linkMachine = setup({
     ...freshTracker(),
     last_damage: 0,
     recover_owed: false,
+    mod: 'unknown',
+    mod_error: null,
     requests: 0,
   }),
   // Asked for anywhere; done only once the rig answers (polling), else owed until then.
@@ -280,6 +294,7 @@ export const linkMachine = setup({
           on: {
             'RIG.READING': { actions: 'takeReading' },
             'RIG.REPAIR_PRESSED': { actions: 'forwardRepairPress' },
+            'RIG.MOD_STATUS': { actions: 'recordModStatus' },
             RECOVER_CAR: { actions: 'recoverNow' },
           },
           states: {

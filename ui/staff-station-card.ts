@@ -296,6 +296,17 @@ export class StaffStationCard extends LitElement {
       .rig.dropped > span {
         white-space: normal;
       }
+      .rig .mod {
+        padding: 0.1em 0.5em;
+        border-radius: 999px;
+        font-weight: 700;
+        background: #fff4d6;
+        color: #7a4b00;
+      }
+      .rig .mod.fault {
+        background: #fde2e1;
+        color: #9b1c1c;
+      }
       .rig.dropped small {
         display: -webkit-box;
         -webkit-line-clamp: 2;
@@ -622,6 +633,16 @@ export class StaffStationCard extends LitElement {
     return html`<div class="rig">
       <rig-badge .rig=${rig} .locale=${locale}></rig-badge>
       <span title=${rig.address}>${rig.vehicle?.model ?? rig.address}</span>
+      ${
+        rig.mod === 'missing' || rig.mod === 'fault'
+          ? html`<span
+              class="mod ${rig.mod}"
+              data-testid="mod-${rig.mod}"
+              title=${rig.mod_error ?? ''}
+              >${t(locale, rig.mod === 'missing' ? 'staff.modMissing' : 'staff.modFault')}</span
+            >`
+          : nothing
+      }
     </div>`;
   }
 

@@ -47,6 +47,9 @@ export const RigStatus = z.object({
   last_error: z.nullable(SessionError),
   connected_at: z.nullable(z.string()),
   attempt: z.number(),
+  // A server from before the mod status was reported sends neither.
+  mod: z._default(z.enum(['unknown', 'installed', 'missing', 'fault']), 'unknown'),
+  mod_error: z._default(z.nullable(z.string()), null),
 }) satisfies z.ZodMiniType<server.RigStatus>;
 
 export const SessionView = z.object({

@@ -16,6 +16,8 @@ const rig: RigStatus = {
   last_error: null,
   connected_at: '2025-12-01T16:00:00.000Z',
   attempt: 0,
+  mod: 'installed',
+  mod_error: null,
 };
 const live = { total_damage: 5210, received_at: '2025-12-01T16:04:12.000Z' };
 

@@ -42,6 +42,8 @@ const rig: NonNullable<StationSummary['rig']> = {
   last_error: null,
   connected_at: SINCE,
   attempt: 0,
+  mod: 'installed',
+  mod_error: null,
 };
 
 const station: StationSummary = {
