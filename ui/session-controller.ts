@@ -1,8 +1,8 @@
 /**
  * Owns one station's WebSocket: connects to `/ws?station={id}` on the page's host, validates
  * every message with the browser's `ServerMessage` schema (ui/wire.ts), keeps the latest
- * SessionView, reconnects with capped exponential backoff when the socket drops, and sends
- * commands.
+ * SessionView, and sends commands; the socket itself, its backoff and heartbeats are a
+ * LiveSocket (ui/live-socket.ts), shared with the staff floor.
  *
  * The connection counts as `open` only once the server's first SessionView on the new socket
  * has arrived (the server sends it on connect): until then the screen keeps the last view it
@@ -14,21 +14,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ClientCommand, SessionView } from '../actors/protocol.js';
 import type { SessionError } from '../machines/schemas.js';
+import { LiveSocket } from './live-socket.js';
 import { ServerMessage } from './wire.js';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
-
-/** Longest wait between two reconnect attempts (before jitter). */
-export const MAX_RECONNECT_MS = 5_000;
-
-/**
- * Backoff before reconnect attempt `attempt` (0-based): 0.5 s doubling to 5 s, ±20% jitter, so
- * a screen finds a restarted server within about six seconds however long it was away.
- */
-export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(MAX_RECONNECT_MS, 500 * 2 ** attempt);
-  return Math.round(base * (0.8 + 0.4 * random()));
-}
+export { MAX_RECONNECT_MS, reconnectDelay, type ConnectionState } from './live-socket.js';
 
 /** The error a command gets when the socket is not live; the kiosk shows it in the screen's language. */
 export const NOT_CONNECTED = 'not_connected';
@@ -39,67 +28,53 @@ const ERROR_TOAST_MS = 6_000;
 export class SessionController implements ReactiveController {
   /** Latest session the server sent; null until the first message arrives. Kept while reconnecting. */
   session: SessionView | null = null;
-  connection: ConnectionState = 'connecting';
   /** Whether the server counts this browser as staff (the staff cookie): the staff area shows then. */
   staff = false;
-  /** Failed attempts since the last live connection (0 while live or on the first try). */
-  attempt = 0;
-  /** When the next attempt is due (epoch ms), or null while one is under way or the socket is live. */
-  nextAttemptAt: number | null = null;
-  /** When the link was lost (epoch ms), or null while live or before the first attempt failed. */
-  offlineSince: number | null = null;
   /** Last refused command or protocol problem, shown briefly as a toast. */
   lastError: SessionError | null = null;
 
-  private _socket: WebSocket | null = null;
-  private _retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly _socket: LiveSocket;
   private _errorTimer: ReturnType<typeof setTimeout> | undefined;
-  private _active = false;
-  /** When the socket last carried anything from the server, and how often it promised to. */
-  private _heardAt = 0;
-  private _heartbeatMs = 10_000;
-  private _watchdog: ReturnType<typeof setInterval> | undefined;
-  /** The network came back (e.g. a kiosk's Wi-Fi): try at once instead of waiting out the backoff. */
-  private readonly _onOnline = () => {
-    if (this._active && this.connection !== 'open' && this.nextAttemptAt !== null) this._retry();
-  };
 
   constructor(
     private readonly _host: ReactiveControllerHost,
-    private readonly _stationId: () => string,
+    stationId: () => string,
   ) {
+    this._socket = new LiveSocket({
+      path: () => `/ws?station=${encodeURIComponent(stationId())}`,
+      onMessage: (data) => this._onMessage(data),
+      onChange: () => _host.requestUpdate(),
+    });
     _host.addController(this);
   }
 
+  get connection() {
+    return this._socket.connection;
+  }
+  /** Failed attempts since the last live connection (0 while live or on the first try). */
+  get attempt() {
+    return this._socket.attempt;
+  }
+  /** When the next attempt is due (epoch ms), or null while one is under way or the socket is live. */
+  get nextAttemptAt() {
+    return this._socket.nextAttemptAt;
+  }
+  /** When the link was lost (epoch ms), or null while live or before the first attempt failed. */
+  get offlineSince() {
+    return this._socket.offlineSince;
+  }
+  /** Whether the socket is live and the screen shows what the server last sent on it. */
+  get live(): boolean {
+    return this._socket.live;
+  }
+
   hostConnected(): void {
-    this._active = true;
-    window.addEventListener('online', this._onOnline);
-    // A dead link that closed nothing (a pulled cable): three heartbeats missed, start over.
-    this._watchdog = setInterval(() => {
-      const socket = this._socket;
-      if (this.connection !== 'open' || !socket) return;
-      if (Date.now() - this._heardAt <= 3 * this._heartbeatMs) return;
-      // Not waiting for a close handshake a dead link would never finish.
-      this._lost(socket);
-      socket.close(4000, 'no heartbeat');
-    }, 1_000);
-    this._connect();
+    this._socket.start();
   }
 
   hostDisconnected(): void {
-    this._active = false;
-    window.removeEventListener('online', this._onOnline);
-    clearInterval(this._watchdog);
-    clearTimeout(this._retryTimer);
     clearTimeout(this._errorTimer);
-    const socket = this._socket;
-    this._socket = null;
-    socket?.close(1000, 'screen closed');
-  }
-
-  /** Whether the socket is live and the screen shows what the server last sent on it. */
-  get live(): boolean {
-    return this.connection === 'open';
+    this._socket.stop('screen closed');
   }
 
   /**
@@ -109,60 +84,15 @@ export class SessionController implements ReactiveController {
    * schema and answers a malformed one with an `invalid_command` error, shown like any refusal.
    */
   send(command: ClientCommand): boolean {
-    if (!this.live || this._socket?.readyState !== WebSocket.OPEN) {
-      this._showError({ code: NOT_CONNECTED, message: `${command.type} not sent` });
-      return false;
-    }
-    this._socket.send(JSON.stringify(command));
-    return true;
+    if (this._socket.send(JSON.stringify(command))) return true;
+    this._showError({ code: NOT_CONNECTED, message: `${command.type} not sent` });
+    return false;
   }
 
   /** Reconnects now, e.g. when the station id changes. */
   reconnect(): void {
-    clearTimeout(this._retryTimer);
-    const socket = this._socket;
-    this._socket = null;
-    socket?.close(1000, 'reconnecting');
     this.session = null;
-    this.attempt = 0;
-    this.nextAttemptAt = null;
-    this.offlineSince = null;
-    this.connection = 'connecting';
-    this._host.requestUpdate();
-    if (this._active) this._connect();
-  }
-
-  private _retry(): void {
-    clearTimeout(this._retryTimer);
-    this.nextAttemptAt = null;
-    this._host.requestUpdate();
-    this._connect();
-  }
-
-  private _connect(): void {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const url = `${scheme}://${location.host}/ws?station=${encodeURIComponent(this._stationId())}`;
-    const socket = new WebSocket(url);
-    this._socket = socket;
-    socket.addEventListener('message', (event) => {
-      if (this._socket !== socket) return;
-      this._onMessage(event.data);
-    });
-    socket.addEventListener('close', () => this._lost(socket));
-    // 'error' is always followed by 'close', where the retry is scheduled.
-  }
-
-  /** The socket is gone (closed, or silent too long): show it and schedule the next attempt. */
-  private _lost(socket: WebSocket): void {
-    if (this._socket !== socket || !this._active) return;
-    this._socket = null;
-    // Also a fresh page's first failed attempt: from then on the screen is waiting on the server.
-    this.connection = 'reconnecting';
-    this.offlineSince ??= Date.now();
-    const delay = reconnectDelay(this.attempt++);
-    this.nextAttemptAt = Date.now() + delay;
-    this._host.requestUpdate();
-    this._retryTimer = setTimeout(() => this._retry(), delay);
+    this._socket.restart();
   }
 
   private _onMessage(data: unknown): void {
@@ -184,29 +114,25 @@ export class SessionController implements ReactiveController {
       return;
     }
     const message = parsed.data;
-    this._heardAt = Date.now();
-    if (message.type === 'heartbeat') {
-      this._heartbeatMs = message.every_ms;
-      return;
-    }
-    if (message.type === 'viewer') {
-      this.staff = message.staff;
-      this._host.requestUpdate();
-      return;
-    }
-    if (message.type === 'session') {
-      this.session = message.session;
-      if (this.connection !== 'open') {
-        // The server's current view is on screen: now the screen is live again.
-        this.connection = 'open';
-        this.attempt = 0;
-        this.nextAttemptAt = null;
-        this.offlineSince = null;
-        if (this.lastError?.code === NOT_CONNECTED) this._clearError();
-      }
-      this._host.requestUpdate();
-    } else {
-      this._showError(message.error);
+    this._socket.heard(message.type === 'heartbeat' ? message.every_ms : undefined);
+    switch (message.type) {
+      case 'heartbeat':
+        return;
+      case 'viewer':
+        this.staff = message.staff;
+        this._host.requestUpdate();
+        return;
+      case 'session':
+        this.session = message.session;
+        if (!this._socket.live) {
+          // The server's current view is on screen: now the screen is live again.
+          if (this.lastError?.code === NOT_CONNECTED) this._clearError();
+          this._socket.markLive();
+        }
+        this._host.requestUpdate();
+        return;
+      case 'error':
+        this._showError(message.error);
     }
   }
 
