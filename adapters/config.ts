@@ -32,10 +32,27 @@ const Env = z.object({
     .regex(/^v\d+\.\d+$/)
     .default('v1.23'),
   BEAMNG_POLL_MS: z.coerce.number().int().min(20).max(10_000).default(250),
+  /** TCP connect + Hello on the game socket and on a vehicle socket (a car accepts every 60 frames). */
+  BEAMNG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+  /** Blocking game requests (GetCurrentVehicles, StartVehicleConnection) and Recover. */
+  BEAMNG_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+  /** Sensor reads (a timeout drops the link) and the mod's press poll (a late answer still counts). */
+  BEAMNG_SENSOR_TIMEOUT_MS: z.coerce.number().int().min(1000).default(2000),
+  /** Connect + Hello attempts on the vehicle socket before the link fails and reconnects. */
+  BEAMNG_VEHICLE_CONNECT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Wait between those attempts. */
+  BEAMNG_VEHICLE_RETRY_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /** After the in-game mod was missing, faulty or silent, ask it again after this long. */
+  BEAMNG_MOD_RETRY_MS: z.coerce.number().int().min(1000).default(30_000),
   BEAMNG_BACKOFF_MS: z.coerce.number().int().min(10).default(250),
   BEAMNG_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(4000),
   /** Rise in BeamNG's damage total that counts as a crash. */
   CRASH_THRESHOLD: z.coerce.number().positive().default(500),
+  /** A crash is a rise past CRASH_THRESHOLD within this many ms; slower rises (scrapes) are not. */
+  CRASH_WINDOW_MS: z.coerce.number().int().min(100).default(3000),
+  /** How the server's simulated rigs behave, e.g. "fps=20,unnamedVehicles,modInstalled=false"
+   *  (the options of adapters/beamng/sim-rig-options.ts); empty: answers at once. */
+  SIM_RIG_OPTIONS: z.string().default(''),
   /** Ask for the repair by itself once a crashed car has stood still this long (off when unset). */
   AUTO_REPAIR_STILL_S: z.coerce.number().positive().optional(),
   /** Stations without a BeamNG address get a simulated rig (set to "false" for API-only stations). */

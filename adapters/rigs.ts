@@ -8,6 +8,8 @@ import type { LinkBinding } from '../actors/floor.js';
 import type { LinkConfig } from '../machines/link.js';
 import { parseBeamNGAddress } from './beamng/client.js';
 import { loadBundledRecordings, type Recording } from './beamng/recording.js';
+import type { RigConnectionOptions } from './beamng/rig-connection.js';
+import { parseSimRigSpec } from './beamng/sim-rig-options.js';
 import { SimRig } from './beamng/sim-rig.js';
 import type { RuntimeConfig } from './config.js';
 
@@ -16,6 +18,8 @@ const SIM_MODEL_NAMES: Record<string, string> = { tcross: 'vw_tcross', golf: 'go
 
 export interface Rigs {
   links: LinkBinding[];
+  /** Timing for `createRigConnection` (BEAMNG_*_TIMEOUT_MS, vehicle retries, mod retry). */
+  connection: RigConnectionOptions;
   /** Plays a recorded crash on the station's simulated rig; false when it has none. */
   playCrash(station_id: string, sample?: string): boolean;
   close(): Promise<void>;
@@ -26,12 +30,25 @@ export function linkConfigOf(config: RuntimeConfig): LinkConfig {
   return {
     poll_ms: config.BEAMNG_POLL_MS,
     crash_threshold: config.CRASH_THRESHOLD,
+    crash_window_ms: config.CRASH_WINDOW_MS,
     backoff_initial_ms: config.BEAMNG_BACKOFF_MS,
     backoff_max_ms: config.BEAMNG_BACKOFF_MAX_MS,
     auto_repair_after_ms:
       config.AUTO_REPAIR_STILL_S === undefined ? null : config.AUTO_REPAIR_STILL_S * 1000,
     still_speed_ms: 0.5,
     poll_repair_button: true,
+  };
+}
+
+/** The rig connection's timing from the environment: pass to `createRigConnection`. */
+export function rigConnectionOptionsOf(config: RuntimeConfig): RigConnectionOptions {
+  return {
+    connectTimeoutMs: config.BEAMNG_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: config.BEAMNG_REQUEST_TIMEOUT_MS,
+    sensorTimeoutMs: config.BEAMNG_SENSOR_TIMEOUT_MS,
+    vehicleConnectAttempts: config.BEAMNG_VEHICLE_CONNECT_ATTEMPTS,
+    vehicleRetryMs: config.BEAMNG_VEHICLE_RETRY_MS,
+    modRetryAfterMs: config.BEAMNG_MOD_RETRY_MS,
   };
 }
 
@@ -75,6 +92,7 @@ export async function startRigs(
         port: 0,
         protocolVersion: config.BEAMNG_PROTOCOL,
         vehicles: [{ vid: 'thePlayer', id: 10000, model }],
+        ...parseSimRigSpec(config.SIM_RIG_OPTIONS),
       });
       const own = recordings.filter(([, r]) => r.vehicle.model === model);
       sims.set(station.id, { rig, recordings: own.length > 0 ? own : recordings });
@@ -95,6 +113,7 @@ export async function startRigs(
   let turn = 0;
   return {
     links,
+    connection: rigConnectionOptionsOf(config),
     playCrash(station_id, sample) {
       const sim = sims.get(station_id);
       if (!sim) return false;

@@ -12,7 +12,7 @@ import { Floor, type FloorOptions, type StationConfig } from '../actors/floor.js
 import { Replays } from '../actors/replay/registry.js';
 import { linkMachine } from '../machines/link.js';
 import { createRigConnection } from './beamng/rig-connection.js';
-import type { Rigs } from './rigs.js';
+import { rigConnectionOptionsOf, type Rigs } from './rigs.js';
 import { createServices, type Services } from '../actors/services.js';
 import { Dealer } from '../machines/schemas.js';
 import type { RuntimeConfig } from './config.js';
@@ -147,7 +147,9 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
             links: options.rigs.links,
             playCrash: options.rigs.playCrash,
             linkLogic: linkMachine.provide({
-              actors: { rigConnection: createRigConnection({ mapping }) },
+              actors: {
+                rigConnection: createRigConnection({ mapping, ...rigConnectionOptionsOf(config) }),
+              },
             }),
           }
         : {}),

@@ -5,10 +5,17 @@
  * Replies may come in any order: each request waits under its own `_id` in the pending table, so
  * a frame for another id is simply held for (delivered to) the request that owns it — that table
  * is the "parking" BeamNGpy does with a dict. A reply that comes after its request timed out is
- * discarded and counted (`stats.lateReplies`); a frame for an id never sent is counted
- * (`stats.unmatched`). Every request has a timeout, since the simulator never answers request
- * types it does not know. When the socket ends (an empty read), errors or is closed, every pending
- * request is rejected with `BeamNGClosedError` and the close listeners run once.
+ * counted (`stats.lateReplies`) and handed to the request's `onLateReply`, if it gave one, else
+ * discarded; a frame for an id never sent is counted (`stats.unmatched`). When the socket ends (an
+ * empty read), errors or is closed, every pending request is rejected with `BeamNGClosedError`
+ * and the close listeners run once.
+ *
+ * Timing. The game is a frame loop, not a server: it accepts a new client on the game socket about
+ * once a second, a car's socket only every 60 vehicle frames (seconds at a low frame rate), handles
+ * socket messages once per frame, and nothing at all while a blocking request is pending. So
+ * `connectTimeoutMs` is one generous limit for the TCP connect and the Hello together, and every
+ * request carries its own timeout (the game answers every request, unknown ones with "not
+ * handled", but a busy or hung game answers late or never).
  */
 import { createConnection, type Socket } from 'node:net';
 import { z } from 'zod';
@@ -17,25 +24,30 @@ import {
   BeamNGConnectError,
   BeamNGError,
   BeamNGFrameError,
+  BeamNGNotHandledError,
   BeamNGProtocolMismatchError,
   BeamNGTimeoutError,
   BeamNGValueError,
+  isNotHandledMessage,
 } from './errors.js';
 import { encodeFrame, FrameDecoder } from './framing.js';
 
 /** The protocol string BeamNGpy 1.33 (BeamNG.tech 0.36) sends; newer builds may want "v1.24"+. */
 export const DEFAULT_PROTOCOL_VERSION = 'v1.23';
 export const DEFAULT_BEAMNG_PORT = 25252;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+/** TCP connect + Hello on one socket. BeamNGpy waits for a vehicle's Hello without any limit. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Any request without a timeout of its own; blocking game requests take whole frames. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 export interface BeamNGConnectionOptions {
   host: string;
   port: number;
   /** Sent in Hello; the simulator's answer must match. Default `DEFAULT_PROTOCOL_VERSION`. */
   protocolVersion?: string;
+  /** The TCP connect and the Hello handshake together. Default `DEFAULT_CONNECT_TIMEOUT_MS`. */
   connectTimeoutMs?: number;
-  /** Default timeout of every request, Hello included. */
+  /** Default timeout of every request after Hello. Default `DEFAULT_REQUEST_TIMEOUT_MS`. */
   requestTimeoutMs?: number;
   /** Largest frame accepted from the simulator; a bigger one drops the connection. */
   maxFrameBytes?: number;
@@ -46,6 +58,11 @@ export interface BeamNGConnectionOptions {
 export interface RequestOptions {
   /** Overrides the connection's default request timeout. */
   timeoutMs?: number;
+  /**
+   * Called with the reply (or the simulator's refusal, as an error) if it arrives after the
+   * request timed out, so an answer that was only late is not lost. Called at most once.
+   */
+  onLateReply?: (late: BeamNGReply | BeamNGError) => void;
 }
 
 /** A decoded reply: a MessagePack map. Fields are whatever the simulator sent. */
@@ -54,7 +71,7 @@ export type BeamNGReply = Record<string, unknown>;
 export interface ConnectionStats {
   sent: number;
   received: number;
-  /** Replies that arrived after their request had timed out (discarded). */
+  /** Replies that arrived after their request had timed out (to `onLateReply`, else discarded). */
   lateReplies: number;
   /** Frames without a known `_id` (discarded). */
   unmatched: number;
@@ -64,6 +81,7 @@ type CloseListener = (error: BeamNGClosedError) => void;
 
 interface Pending {
   type: string;
+  onLateReply: RequestOptions['onLateReply'];
   resolve: (reply: BeamNGReply) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
@@ -93,6 +111,19 @@ function isRecord(value: unknown): value is BeamNGReply {
     !Array.isArray(value) &&
     !(value instanceof Uint8Array)
   );
+}
+
+/** The simulator's refusal in a reply frame, as a typed error; null for an ordinary reply. */
+function refusalOf(requestType: string, frame: BeamNGReply): BeamNGError | null {
+  if ('bngValueError' in frame)
+    return new BeamNGValueError(requestType, String(frame['bngValueError']));
+  if ('bngError' in frame) {
+    const message = String(frame['bngError']);
+    return isNotHandledMessage(message)
+      ? new BeamNGNotHandledError(requestType, message)
+      : new BeamNGError(requestType, message);
+  }
+  return null;
 }
 
 /** Hooks into `BeamNGConnection.open()`: progress and cancellation. */
@@ -169,7 +200,8 @@ export class BeamNGConnection {
   readonly #decoder: FrameDecoder;
   readonly #requestTimeoutMs: number;
   readonly #pending = new Map<number, Pending>();
-  readonly #expiredIds = new Set<number>();
+  /** Timed-out ids, with what to do with their late replies. */
+  readonly #expired = new Map<number, Pick<Pending, 'type' | 'onLateReply'>>();
   readonly #closeListeners = new Set<CloseListener>();
   readonly #stats: ConnectionStats = { sent: 0, received: 0, lateReplies: 0, unmatched: 0 };
   #nextId = 0;
@@ -177,20 +209,19 @@ export class BeamNGConnection {
   #serverProtocolVersion: string | null = null;
   #resolveClosed!: (error: BeamNGClosedError) => void;
 
-  /** Connects, turns Nagle off and performs the Hello handshake; closes the socket on any failure. */
+  /**
+   * Connects, turns Nagle off and performs the Hello handshake, both within `connectTimeoutMs`;
+   * closes the socket on any failure.
+   */
   static async open(
     options: BeamNGConnectionOptions,
     hooks: OpenHooks = {},
   ): Promise<BeamNGConnection> {
     const { signal } = hooks;
     const label = options.label ?? 'game';
-    const socket = await connectSocket(
-      options.host,
-      options.port,
-      options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      label,
-      signal,
-    );
+    const limitMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const startedAt = Date.now();
+    const socket = await connectSocket(options.host, options.port, limitMs, label, signal);
     const connection = new BeamNGConnection(socket, options);
     const onAbort = (): void => connection.close(abortReason(signal!));
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -198,7 +229,7 @@ export class BeamNGConnection {
     try {
       hooks.onTcpConnected?.();
       // An abort inside the hook has already closed the connection: Hello then rejects at once.
-      await connection.#hello();
+      await connection.#hello(Math.max(1, limitMs - (Date.now() - startedAt)));
     } catch (err) {
       connection.close(
         err instanceof Error ? `handshake failed: ${err.message}` : 'handshake failed',
@@ -256,8 +287,10 @@ export class BeamNGConnection {
 
   /**
    * Sends `{...fields, type, _id}` and resolves with the reply carrying the same `_id`.
-   * Rejects with `BeamNGError`/`BeamNGValueError` (the simulator refused), `BeamNGTimeoutError`
-   * (no reply in time; the connection stays usable) or `BeamNGClosedError`.
+   * Rejects with `BeamNGError`/`BeamNGValueError`/`BeamNGNotHandledError` (the simulator refused;
+   * "not handled" when no handler took the request type), `BeamNGTimeoutError` (no reply in time;
+   * the connection stays usable; a reply that still comes goes to `onLateReply`) or
+   * `BeamNGClosedError`.
    */
   request(
     type: string,
@@ -277,10 +310,10 @@ export class BeamNGConnection {
     return new Promise<BeamNGReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        this.#rememberExpired(id);
+        this.#rememberExpired(id, { type, onLateReply: options.onLateReply });
         reject(new BeamNGTimeoutError(type, timeoutMs, this.label));
       }, timeoutMs);
-      this.#pending.set(id, { type, resolve, reject, timer });
+      this.#pending.set(id, { type, onLateReply: options.onLateReply, resolve, reject, timer });
       this.#stats.sent++;
       this.#socket.write(frame);
     });
@@ -313,8 +346,12 @@ export class BeamNGConnection {
     this.#resolveClosed(error);
   }
 
-  async #hello(): Promise<void> {
-    const reply = await this.request('Hello', { protocolVersion: this.protocolVersion });
+  async #hello(timeoutMs: number): Promise<void> {
+    const reply = await this.request(
+      'Hello',
+      { protocolVersion: this.protocolVersion },
+      { timeoutMs },
+    );
     const parsed = HelloReply.safeParse(reply);
     const theirs = parsed.success ? (parsed.data.protocolVersion ?? null) : null;
     this.#serverProtocolVersion = theirs;
@@ -338,24 +375,31 @@ export class BeamNGConnection {
     const id = isRecord(frame) ? replyId(frame) : null;
     const pending = id === null ? undefined : this.#pending.get(id);
     if (!isRecord(frame) || id === null || !pending) {
-      if (id !== null && this.#expiredIds.delete(id)) this.#stats.lateReplies++;
-      else this.#stats.unmatched++;
+      const expired = id === null ? undefined : this.#expired.get(id);
+      if (!isRecord(frame) || id === null || !expired) {
+        this.#stats.unmatched++;
+        return;
+      }
+      this.#expired.delete(id);
+      this.#stats.lateReplies++;
+      if (expired.onLateReply) {
+        const error = refusalOf(expired.type, frame);
+        expired.onLateReply(error ?? frame);
+      }
       return;
     }
     this.#pending.delete(id);
     clearTimeout(pending.timer);
-    if ('bngValueError' in frame)
-      pending.reject(new BeamNGValueError(pending.type, String(frame['bngValueError'])));
-    else if ('bngError' in frame)
-      pending.reject(new BeamNGError(pending.type, String(frame['bngError'])));
+    const error = refusalOf(pending.type, frame);
+    if (error) pending.reject(error);
     else pending.resolve(frame);
   }
 
-  #rememberExpired(id: number): void {
-    this.#expiredIds.add(id);
-    if (this.#expiredIds.size > EXPIRED_IDS_KEPT) {
-      const oldest = this.#expiredIds.values().next().value;
-      if (oldest !== undefined) this.#expiredIds.delete(oldest);
+  #rememberExpired(id: number, expired: Pick<Pending, 'type' | 'onLateReply'>): void {
+    this.#expired.set(id, expired);
+    if (this.#expired.size > EXPIRED_IDS_KEPT) {
+      const oldest = this.#expired.keys().next().value;
+      if (oldest !== undefined) this.#expired.delete(oldest);
     }
   }
 }

@@ -2,7 +2,9 @@
  * Everything that can go wrong talking to BeamNG.tech, as typed errors with a stable `code`
  * a status badge or a staff screen can show and a link actor can branch on:
  * unreachable/closed/timeout → reconnect with backoff; protocol mismatch → stop and tell staff
- * to set the protocol version; bngError/bngValueError → the simulator refused this request.
+ * to set the protocol version; bngError/bngValueError → the simulator refused this request;
+ * "not handled" (a bngError the game sends for any request no handler took) → the request is
+ * not supported there (for our mod's request: the mod is not installed).
  */
 
 export type BeamNGErrorCode =
@@ -12,9 +14,12 @@ export type BeamNGErrorCode =
   | 'beamng_closed'
   | 'beamng_error'
   | 'beamng_value_error'
+  | 'beamng_not_handled'
   | 'beamng_bad_frame'
   | 'beamng_bad_reply'
-  | 'beamng_no_vehicle';
+  | 'beamng_no_vehicle'
+  | 'beamng_vehicle_ambiguous'
+  | 'beamng_wrong_vehicle';
 
 /** Base of every error this adapter throws. */
 export abstract class BeamNGLinkError extends Error {
@@ -52,7 +57,10 @@ export class BeamNGProtocolMismatchError extends BeamNGLinkError {
   }
 }
 
-/** A request got no reply in time (the simulator ignores unknown request types). */
+/**
+ * A request got no reply in time. The game answers every request, unknown ones included (with
+ * "not handled"), so this means it is busy (a blocking request, a slow frame) or hung.
+ */
 export class BeamNGTimeoutError extends BeamNGLinkError {
   readonly code = 'beamng_timeout';
   constructor(
@@ -81,7 +89,7 @@ export class BeamNGClosedError extends BeamNGLinkError {
 
 /** The simulator answered `{bngError: message}`. */
 export class BeamNGError extends BeamNGLinkError {
-  readonly code: 'beamng_error' | 'beamng_value_error' = 'beamng_error';
+  readonly code: 'beamng_error' | 'beamng_value_error' | 'beamng_not_handled' = 'beamng_error';
   constructor(
     readonly requestType: string,
     /** The simulator's own message. */
@@ -98,6 +106,32 @@ export class BeamNGValueError extends BeamNGError {
   constructor(requestType: string, simulatorMessage: string) {
     super(requestType, simulatorMessage);
     this.name = 'BeamNGValueError';
+  }
+}
+
+/**
+ * How the game's "not handled" bngError begins. BeamNG.tech's tech communication sends it for
+ * any request that neither a built-in handler nor an extension's `onSocketMessage` answered
+ * (`The request was not handled by BeamNG.tech. This can mean:` and a list: incompatible
+ * versions, an internal error, an incorrectly implemented custom command).
+ */
+const NOT_HANDLED = /^\s*(?:the\s+)?request\s+was\s+not\s+handled\s+by\s+beamng/i;
+
+/** True when a bngError text is the game's "The request was not handled by BeamNG.tech…". */
+export function isNotHandledMessage(message: string): boolean {
+  return NOT_HANDLED.test(message);
+}
+
+/**
+ * The game answered "The request was not handled by BeamNG.tech…": no handler took this request
+ * type. For a built-in type: not supported by this build. For our mod's request: the mod (its GE
+ * extension) is not installed or not loaded — or, rarely, it is loaded but did not answer.
+ */
+export class BeamNGNotHandledError extends BeamNGError {
+  override readonly code = 'beamng_not_handled';
+  constructor(requestType: string, simulatorMessage: string) {
+    super(requestType, simulatorMessage);
+    this.name = 'BeamNGNotHandledError';
   }
 }
 
@@ -132,6 +166,32 @@ export class BeamNGNoVehicleError extends BeamNGLinkError {
   constructor(detail: string) {
     super(`no vehicle in BeamNG: ${detail}`);
     this.name = 'BeamNGNoVehicleError';
+  }
+}
+
+/**
+ * The player's vehicle cannot be told apart: the game keys GetCurrentVehicles by vehicle name,
+ * so two vehicles without a name share one entry and one of them is not listed at all.
+ */
+export class BeamNGAmbiguousVehicleError extends BeamNGLinkError {
+  readonly code = 'beamng_vehicle_ambiguous';
+  constructor(detail: string) {
+    super(`cannot tell which vehicle is the player's: ${detail}`);
+    this.name = 'BeamNGAmbiguousVehicleError';
+  }
+}
+
+/** StartVehicleConnection answered for another vehicle than the one asked for (its socket is not used). */
+export class BeamNGWrongVehicleError extends BeamNGLinkError {
+  readonly code = 'beamng_wrong_vehicle';
+  constructor(
+    readonly requested: string,
+    readonly answered: string,
+  ) {
+    super(
+      `BeamNG opened the connection of vehicle "${answered}" when asked for "${requested}": refused`,
+    );
+    this.name = 'BeamNGWrongVehicleError';
   }
 }
 

@@ -180,12 +180,16 @@ export type SensorReading = z.infer<typeof SensorReading>;
 // ---------------------------------------------------------------------------------------------
 // Game socket replies
 
-/** One vehicle from GetCurrentVehicles. `vid` is the scene object name StartVehicleConnection takes. */
+/**
+ * One vehicle from GetCurrentVehicles. `vid` is what StartVehicleConnection takes: the scene
+ * object name, or for a vehicle without one the id as a string (the game finds objects by either).
+ */
 export const VehicleInfo = z.object({
-  vid: z.string(),
+  vid: z.string().min(1),
   id: z.number().int(),
   /** The jbeam model name, e.g. "vw_tcross", "golf8", "etk800": picks the ontology. */
   model: z.string(),
+  /** The scene object name; for a vehicle without one, the same as `vid` (its id). */
   name: z.string(),
   /** Part config as the simulator reports it (a .pc path or a table), when asked for. */
   config: z.unknown().optional(),
@@ -206,7 +210,16 @@ const WireVehicle = z.object({
   port: WireInt.nullish(),
 });
 
-/** GetCurrentVehicles reply → vehicles sorted by id. Accepts `result` as a map by name, `[]`, or a list. */
+/** A string that says something: '' (what Lua gives for an unnamed object) counts as missing. */
+const nonEmpty = (value: string | null | undefined): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
+
+/**
+ * GetCurrentVehicles reply → vehicles sorted by id. Accepts `result` as a map by name, `[]`, or a
+ * list. The game keys the map by vehicle name (the id as a string when the name is nil) and an
+ * unnamed vehicle may come with name `''` under the key `''`: an empty name or key is missing, so
+ * such a vehicle's `vid` is its id.
+ */
 export const CurrentVehiclesReply = z
   .object({
     result: z.preprocess(
@@ -220,12 +233,13 @@ export const CurrentVehiclesReply = z
       : Object.entries(result);
     return entries
       .map(([key, vehicle]) => {
-        const vid = vehicle.vid ?? vehicle.name ?? key ?? String(vehicle.id);
+        const name = nonEmpty(vehicle.name);
+        const vid = nonEmpty(vehicle.vid) ?? name ?? nonEmpty(key) ?? String(vehicle.id);
         return {
           vid,
           id: vehicle.id,
           model: vehicle.model ?? vehicle.jbeam ?? 'unknown',
-          name: vehicle.name ?? vid,
+          name: name ?? vid,
           ...(vehicle.config === undefined ? {} : { config: vehicle.config }),
           options: vehicle.options ?? {},
           port: vehicle.port ?? null,
@@ -234,15 +248,24 @@ export const CurrentVehiclesReply = z
       .sort((a, b) => a.id - b.id);
   });
 
+/** True for a vehicle the game gave no name: its `vid` is its id (see `CurrentVehiclesReply`). */
+export function isUnnamedVehicle(vehicle: Pick<VehicleInfo, 'vid' | 'id'>): boolean {
+  return vehicle.vid === String(vehicle.id);
+}
+
 /** GetPlayerVehicleID reply: `id` is the numeric object id, `vid` the object name (may be absent). */
 export const PlayerVehicleIdReply = z.object({
   id: WireInt,
   vid: z.union([z.string(), WireInt]).nullish(),
 });
 
-/** StartVehicleConnection reply: `result` is the vehicle socket's port. */
+/**
+ * StartVehicleConnection reply: `result` is the vehicle socket's port; `vid` names the vehicle
+ * whose socket it is (its name, or its id as a string when it has none), to be checked.
+ */
 export const StartVehicleConnectionReply = z.object({
   result: WireInt.pipe(z.number().int().min(1).max(65535)),
+  vid: z.union([z.string(), WireInt]).nullish(),
 });
 
 /** SensorRequest reply: `{type:"SensorData", data:{<name>: payload}}`. */
@@ -256,5 +279,22 @@ export const GameState = z.object({
 });
 export type GameState = z.infer<typeof GameState>;
 
-/** The in-game mod's `VWRepairPressed` reply: true once after each press of "Repair My Car". */
-export const RepairPressedReply = z.object({ pressed: z.boolean() });
+/**
+ * The in-game mod's `VWRepairPressed` reply. The current mod answers `presses`, a running count
+ * of "Repair My Car" presses it never clears on read (so a late or repeated answer loses or
+ * doubles nothing); an older mod answers only `pressed`, true once after each press (cleared on
+ * read). At least one of the two must be there.
+ */
+export const RepairPressedReply = z
+  .object({
+    presses: WireInt.pipe(z.number().int().min(0)).nullish(),
+    pressed: z.boolean().nullish(),
+  })
+  .refine((reply) => typeof reply.presses === 'number' || typeof reply.pressed === 'boolean', {
+    message: 'expected "presses" (a count) or "pressed" (a boolean)',
+  })
+  .transform((reply) => ({
+    presses: typeof reply.presses === 'number' ? reply.presses : null,
+    pressed: reply.pressed ?? false,
+  }));
+export type RepairPressedReply = z.output<typeof RepairPressedReply>;

@@ -7,14 +7,30 @@
  * Answers: Hello (configurable version), GetPlayerVehicleID, GetCurrentVehicles,
  * StartVehicleConnection, GameStateRequest, GetCurrentScenario (bngValueError, as with no
  * scenario loaded), Echo, the in-game mod's VWRepairPressed; on vehicle sockets Hello,
- * SensorRequest (Damage, State), Recover, Echo. Unknown types get no reply at all, as in BeamNG.
+ * SensorRequest (Damage, State), Recover (no Echo there, as in the game). Any other request gets
+ * the game's own "not handled" bngError (or, with `unknownRequest: 'silence'`, nothing).
  *
- * Time goes through an injectable `RigClock` (playback and reply delays), so tests play a
- * ten-second drive in microseconds (`immediateClock`) or step it by hand (`ManualClock`).
+ * Game-like timing, when `fps` is set (see sim-rig-options.ts for every option and its default):
+ * the rig runs a frame loop. The game socket accepts new clients once a second and handles at most
+ * one request per socket per frame; a blocking request (GetCurrentVehicles, StartVehicleConnection)
+ * is answered a few frames later and until then the game socket accepts and handles nothing. Each
+ * vehicle socket accepts new clients only every 60 frames (3 s at 20 fps) and handles requests on
+ * frames too. A TCP connect succeeds at once either way (the OS accepts into the backlog): what
+ * waits is the Hello. Without `fps` every request is answered as soon as it arrives.
+ *
+ * The mod's VWRepairPressed answers `{type, presses, pressed}`: `presses` is the running count of
+ * presses since the mod loaded (never cleared), `pressed` whether there was one since the previous
+ * answer. `legacyMod` answers the older `{type, pressed}` and clears it on read.
+ *
+ * Time goes through an injectable `RigClock` (frames, playback and reply delays), so tests play a
+ * ten-second drive in microseconds (`immediateClock`, without `fps`) or step it by hand
+ * (`ManualClock`).
  *
  * Standalone: `tsx adapters/beamng/sim-rig.ts --port 25252 [--model vw_tcross] [--vid thePlayer]
- *   [--protocol v1.23] [--play tcross-front-crash] [--speed 1]`; then type `play <name|file>`,
- * `press`, `drop`, `recover` or `quit` on stdin.
+ *   [--protocol v1.23] [--play tcross-front-crash] [--speed 1] [--fps 20] [--vehicle-accept-delay-ms 3000]
+ *   [--unnamed-vehicles] [--no-mod] [--mod-fault <text>] [--legacy-mod] [--rig fps=20,…] …`
+ * (every option: `simRigCliOptions` in sim-rig-options.ts); then type `play <name|file>`, `press`,
+ * `reset-mod`, `drop`, `recover` or `quit` on stdin.
  */
 import { once } from 'node:events';
 import { realpathSync } from 'node:fs';
@@ -26,121 +42,41 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PROTOCOL_VERSION } from './connection.js';
 import { encodeFrame, FrameDecoder } from './framing.js';
 import { loadBundledRecordings, loadRecording, type Recording } from './recording.js';
-import { REPAIR_PRESSED_REQUEST } from './client.js';
 import { DamageSensorPayload, type DamageReading } from './schemas.js';
+import { immediateClock, realClock, type RigClock } from './sim-rig-clock.js';
+import {
+  modFaultMessage,
+  resolveTiming,
+  SIM_GAME_TEXT,
+  SIM_MOD,
+  simRigCliOptions,
+  simRigTunablesFromCli,
+  type ResolvedTiming,
+  type SimRigOptions,
+} from './sim-rig-options.js';
+import {
+  DEFAULT_SIM_VEHICLE,
+  SimVehicle,
+  type PlaybackResult,
+  type SimWireQuirks,
+} from './sim-vehicle.js';
 
-// ---------------------------------------------------------------------------------------------
-// Clocks
-
-/** The timer the rig schedules playback and delayed replies with. */
-export interface RigClock {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** Wall-clock timers. */
-export const realClock: RigClock = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
-/** Every delay becomes "next turn of the event loop": a whole recording plays in a few ticks, in order. */
-export const immediateClock: RigClock = {
-  setTimeout: (callback) => setImmediate(callback),
-  clearTimeout: (handle) => clearImmediate(handle as NodeJS.Immediate),
-};
-
-interface ManualTimer {
-  at: number;
-  seq: number;
-  callback: () => void;
-}
-
-/** A clock that moves only when told: `advance(ms)` runs what fell due, in time order. */
-export class ManualClock implements RigClock {
-  #now = 0;
-  #seq = 0;
-  #timers = new Set<ManualTimer>();
-
-  get now(): number {
-    return this.#now;
-  }
-
-  get pendingTimers(): number {
-    return this.#timers.size;
-  }
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const timer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, callback };
-    this.#timers.add(timer);
-    return timer;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.#timers.delete(handle as ManualTimer);
-  }
-
-  /** Moves time forward by `ms`, running every timer due by then (including ones they schedule). */
-  advance(ms: number): void {
-    const target = this.#now + ms;
-    for (;;) {
-      let next: ManualTimer | null = null;
-      for (const timer of this.#timers) {
-        if (
-          timer.at <= target &&
-          (!next || timer.at < next.at || (timer.at === next.at && timer.seq < next.seq))
-        )
-          next = timer;
-      }
-      if (!next) break;
-      this.#timers.delete(next);
-      this.#now = next.at;
-      next.callback();
-    }
-    this.#now = target;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Options
-
-export interface SimVehicleSpec {
-  /** Scene object name, what StartVehicleConnection takes. */
-  vid: string;
-  id: number;
-  /** jbeam model name reported by GetCurrentVehicles, e.g. "vw_tcross" or "golf8". */
-  model: string;
-  /** Deform groups reported before any recording names its own. */
-  deformGroups?: string[];
-}
-
-/** Wire shapes real builds produce, so clients can be tested against each. */
-export interface SimWireQuirks {
-  /** Encode every integer (ids, ports, `_id`) as a float64, as Lua may. Default false. */
-  floatIds?: boolean;
-  /** Damage keys in the current snake_case or the older camelCase. Default 'snake'. */
-  damageKeys?: 'snake' | 'camel';
-  /** An empty part_damage as `[]` (what an empty Lua table becomes) or `{}`. Default 'array'. */
-  emptyPartDamage?: 'array' | 'object';
-}
-
-export interface SimRigOptions {
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Game port; 0 (default) picks a free one. */
-  port?: number;
-  /** Version answered to Hello. Default `DEFAULT_PROTOCOL_VERSION`. */
-  protocolVersion?: string;
-  /** Default: one T-Cross, `thePlayer`, id 10000. */
-  vehicles?: SimVehicleSpec[];
-  /** Which vehicle GetPlayerVehicleID names; null = none (it answers bngValueError). Default: the first. */
-  playerVid?: string | null;
-  clock?: RigClock;
-  wire?: SimWireQuirks;
-  maxFrameBytes?: number;
-}
-
-export type PlaybackResult = 'completed' | 'cancelled';
+export { immediateClock, ManualClock, realClock, type RigClock } from './sim-rig-clock.js';
+export {
+  parseSimRigSpec,
+  SIM_GAME_TEXT,
+  SIM_MOD,
+  simRigCliOptions,
+  simRigTunablesFromCli,
+  type SimRigOptions,
+  type SimRigTunables,
+} from './sim-rig-options.js';
+export {
+  DEFAULT_SIM_VEHICLE,
+  type PlaybackResult,
+  type SimVehicleSpec,
+  type SimWireQuirks,
+} from './sim-vehicle.js';
 
 export interface ReceivedRequest {
   socket: 'game' | 'vehicle';
@@ -148,167 +84,110 @@ export interface ReceivedRequest {
   fields: Record<string, unknown>;
 }
 
-export const DEFAULT_SIM_VEHICLE: SimVehicleSpec = {
-  vid: 'thePlayer',
-  id: 10000,
-  model: 'vw_tcross',
-};
-
-const DEFAULT_DEFORM_GROUPS = [
-  'windshield_break',
-  'radiator_damage',
-  'radtube_break',
-  'driveshaft',
-  'headlightglass_L_break',
-  'headlightglass_R_break',
-  'taillightglass_L_break',
-  'taillightglass_R_break',
-  'doorglass_FL_break',
-  'doorglass_FR_break',
-  'mirrorsignal_L_break',
-  'mirrorsignal_R_break',
-  'tailgateglass_break',
-];
+/** How the mod behaves; change it while the rig runs with `setMod`. */
+export interface SimModBehaviour {
+  installed: boolean;
+  /** The mod's error text (null: it works). */
+  fault: string | null;
+  legacy: boolean;
+  answerDelayFrames: number;
+}
 
 const RECEIVED_KEPT = 1000;
 
 type Message = Record<string, unknown>;
-type Vec3 = [number, number, number];
 
 const isRecord = (value: unknown): value is Message =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-// ---------------------------------------------------------------------------------------------
-// One simulated vehicle
-
-class SimVehicle {
-  server: Server | null = null;
-  port: number | null = null;
-  readonly sockets = new Set<Socket>();
-  deformGroups: string[];
-  total = 0;
-  damageExt = 0;
-  lowpressure = false;
-  readonly parts = new Map<string, { name: string; damage: number }>();
-  readonly groups = new Map<string, number>();
-  time = 0;
-  pos: Vec3 = [0, 0, 0.35];
-  vel: Vec3 = [0, 0, 0];
-  dir: Vec3 = [0, 1, 0];
-  playback: { timer: unknown; finish: (result: PlaybackResult) => void } | null = null;
-
-  constructor(readonly spec: SimVehicleSpec) {
-    this.deformGroups = [...(spec.deformGroups ?? DEFAULT_DEFORM_GROUPS)];
-  }
-
-  /** As after Recover: no damage, standing still where it is. */
-  repair(): void {
-    this.total = 0;
-    this.damageExt = 0;
-    this.lowpressure = false;
-    this.parts.clear();
-    this.groups.clear();
-    this.vel = [0, 0, 0];
-  }
-
-  apply(frame: Recording['frames'][number]): void {
-    this.time = frame.t;
-    this.pos = frame.pos;
-    this.vel = frame.vel;
-    if (frame.dir) this.dir = frame.dir;
-    if (frame.damage !== undefined) this.total = frame.damage;
-    if (frame.damage_ext !== undefined) this.damageExt = frame.damage_ext;
-    if (frame.lowpressure !== undefined) this.lowpressure = frame.lowpressure;
-    for (const [id, part] of Object.entries(frame.part_damage ?? {})) this.parts.set(id, part);
-    for (const [group, damage] of Object.entries(frame.deform_group_damage ?? {}))
-      this.groups.set(group, damage);
-  }
-
-  damagePayload(wire: SimWireQuirks): Message {
-    const partDamage =
-      this.parts.size === 0 && (wire.emptyPartDamage ?? 'array') === 'array'
-        ? []
-        : Object.fromEntries(this.parts);
-    const deformGroupDamage = Object.fromEntries(
-      this.deformGroups.map((group) => {
-        const damage = this.groups.get(group) ?? 0;
-        // glass "…_break" groups break at one event; others accumulate several
-        const maxEvents = group.endsWith('_break') ? 1 : 10;
-        return [
-          group,
-          {
-            damage,
-            eventCount: damage > 0 ? Math.ceil(damage * maxEvents) : 0,
-            maxEvents,
-            invMaxEvents: 1 / maxEvents,
-          },
-        ];
-      }),
-    );
-    return wire.damageKeys === 'camel'
-      ? {
-          damage: this.total,
-          damageExt: this.damageExt,
-          lowpressure: this.lowpressure,
-          partDamage,
-          deformGroupDamage,
-        }
-      : {
-          damage: this.total,
-          damage_ext: this.damageExt,
-          lowpressure: this.lowpressure,
-          part_damage: partDamage,
-          deform_group_damage: deformGroupDamage,
-        };
-  }
-
-  statePayload(): Message {
-    const [dx, dy] = this.dir;
-    const yaw = Math.atan2(-dx, dy);
-    return {
-      time: this.time,
-      pos: this.pos,
-      dir: this.dir,
-      up: [0, 0, 1],
-      vel: this.vel,
-      front: [
-        this.pos[0] + 2.1 * this.dir[0],
-        this.pos[1] + 2.1 * this.dir[1],
-        this.pos[2] + 2.1 * this.dir[2],
-      ],
-      rotation: [0, 0, Math.sin(yaw / 2), Math.cos(yaw / 2)],
-    };
-  }
+/** One client socket, game or vehicle. */
+interface Peer {
+  socket: Socket;
+  /** null: the game socket. */
+  endpoint: VehicleEndpoint | null;
+  /** The game has accept()ed it; before that its requests wait (its TCP connect already succeeded). */
+  accepted: boolean;
+  /** Requests waiting for a frame (frame loop only). */
+  queue: unknown[];
 }
+
+/** A vehicle and its own server, opened by StartVehicleConnection. */
+interface VehicleEndpoint {
+  vehicle: SimVehicle;
+  server: Server | null;
+  port: number | null;
+  opening: Promise<number> | null;
+  readonly peers: Set<Peer>;
+  /** Frames until the next accept (frame loop only). */
+  acceptIn: number;
+}
+
+/** What handling one request comes to. */
+type Outcome =
+  | { kind: 'reply'; message: Message }
+  /** Never answered (`ignore`). */
+  | { kind: 'none' }
+  /** No handler took it: the game's "not handled" error (or silence). */
+  | { kind: 'unhandled' }
+  /** The mod's answer, some frames late. */
+  | { kind: 'late'; frames: number; message: Message }
+  /** A blocking request: `start` does the work, `answer` builds the reply once it is done. */
+  | { kind: 'blocking'; reason: string; start: () => Promise<void> | void; answer: () => Message };
+
+interface Blocking {
+  reason: string;
+  peer: Peer;
+  id: unknown;
+  answerAt: number;
+  done: boolean;
+  failed: string | null;
+  answer: () => Message;
+}
+
+const reply = (message: Message): Outcome => ({ kind: 'reply', message });
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 // ---------------------------------------------------------------------------------------------
 // The rig
 
 export class SimRig {
   readonly host: string;
-  /** Every request received (bounded to the last 1000), for tests to assert on. */
+  /** Every request received (bounded to the last 1000), in arrival order, for tests to assert on. */
   readonly received: ReceivedRequest[] = [];
 
   readonly #server: Server;
   readonly #clock: RigClock;
   readonly #wire: SimWireQuirks;
   readonly #maxFrameBytes: number | undefined;
-  readonly #vehicles: SimVehicle[];
-  readonly #gameSockets = new Set<Socket>();
+  readonly #timing: ResolvedTiming;
+  readonly #unknownRequest: 'error' | 'silence';
+  readonly #unnamed: boolean;
+  readonly #endpoints: VehicleEndpoint[];
+  readonly #gamePeers = new Set<Peer>();
   readonly #ignored = new Set<string>();
   readonly #failures = new Map<string, { message: string; kind: 'error' | 'value' }>();
   readonly #delayed = new Set<unknown>();
   #protocolVersion: string;
   #playerVid: string | null;
   #replyDelayMs = 0;
-  #repairPressed = false;
+  #mod: SimModBehaviour;
+  #presses = 0;
+  #answeredPresses = 0;
+  #legacyPressed = false;
   #closed = false;
+  // the frame loop
+  #frame = 0;
+  #frameTimer: unknown = null;
+  #gameAcceptInMs: number;
+  #blocking: Blocking | null = null;
+  #scheduled: Array<{ at: number; run: () => void }> = [];
 
   /** Starts the game port (0 = any free port) and resolves once it listens. */
   static async start(options: SimRigOptions = {}): Promise<SimRig> {
     const rig = new SimRig(options);
     rig.#server.listen(options.port ?? 0, rig.host);
     await once(rig.#server, 'listening');
+    if (rig.#timing.fps > 0) rig.#scheduleFrame();
     return rig;
   }
 
@@ -317,12 +196,33 @@ export class SimRig {
     this.#clock = options.clock ?? realClock;
     this.#wire = options.wire ?? {};
     this.#maxFrameBytes = options.maxFrameBytes;
+    this.#timing = resolveTiming(options);
+    if (this.#timing.fps > 0 && this.#clock === immediateClock)
+      throw new Error(
+        'a sim rig with fps needs a clock with real delays (realClock or a ManualClock)',
+      );
+    this.#gameAcceptInMs = this.#timing.gameAcceptEveryMs;
+    this.#unknownRequest = options.unknownRequest ?? 'error';
+    this.#unnamed = options.unnamedVehicles ?? false;
     this.#protocolVersion = options.protocolVersion ?? DEFAULT_PROTOCOL_VERSION;
-    this.#vehicles = (options.vehicles ?? [DEFAULT_SIM_VEHICLE]).map(
-      (spec) => new SimVehicle(spec),
-    );
+    this.#endpoints = (options.vehicles ?? [DEFAULT_SIM_VEHICLE]).map((spec) => ({
+      vehicle: new SimVehicle(spec),
+      server: null,
+      port: null,
+      opening: null,
+      peers: new Set<Peer>(),
+      acceptIn: 0,
+    }));
     this.#playerVid =
-      options.playerVid === undefined ? (this.#vehicles[0]?.spec.vid ?? null) : options.playerVid;
+      options.playerVid === undefined
+        ? (this.#endpoints[0]?.vehicle.spec.vid ?? null)
+        : options.playerVid;
+    this.#mod = {
+      installed: options.modInstalled ?? true,
+      fault: modFaultMessage(options.modFault),
+      legacy: options.legacyMod ?? false,
+      answerDelayFrames: Math.max(0, Math.round(options.repairAnswerDelayFrames ?? 0)),
+    };
     this.#server = createServer((socket) => this.#serve(socket, null));
   }
 
@@ -338,7 +238,38 @@ export class SimRig {
 
   /** Open client sockets, game and vehicle. */
   get connectionCount(): number {
-    return this.#gameSockets.size + this.#vehicles.reduce((n, v) => n + v.sockets.size, 0);
+    return this.#gamePeers.size + this.#endpoints.reduce((n, e) => n + e.peers.size, 0);
+  }
+
+  /** Frames rendered since the start (0 without `fps`). */
+  get frame(): number {
+    return this.#frame;
+  }
+
+  /** The frame loop's settings in force (`fps` 0: none). */
+  get timing(): Readonly<ResolvedTiming> {
+    return this.#timing;
+  }
+
+  /** The reason the game socket is blocked on ('vehicleInfo', 'vehicleConnection'), or null. */
+  get blockedOn(): string | null {
+    return this.#blocking?.reason ?? null;
+  }
+
+  /** The port of a vehicle's own socket once StartVehicleConnection opened it (default: the player's), else null. */
+  vehiclePort(vid?: string): number | null {
+    const vehicle = this.#vehicle(vid);
+    return this.#endpoints.find((e) => e.vehicle === vehicle)?.port ?? null;
+  }
+
+  /** The mod's running press count since it (re)loaded. */
+  get repairPresses(): number {
+    return this.#presses;
+  }
+
+  /** The mod's behaviour in force. */
+  get mod(): Readonly<SimModBehaviour> {
+    return this.#mod;
   }
 
   /** The version answered to Hello from now on. */
@@ -351,12 +282,12 @@ export class SimRig {
     this.#playerVid = vid;
   }
 
-  /** Delays every reply by `ms` on the rig clock (0 = answer at once). */
+  /** Delays every reply by `ms` on the rig clock (0 = answer at once, or on the frame). */
   setReplyDelay(ms: number): void {
     this.#replyDelayMs = Math.max(0, ms);
   }
 
-  /** Never answers `type` (like an unknown request), or answers again with `ignoring = false`. */
+  /** Never answers `type` (like a game that hangs), or answers again with `ignoring = false`. */
   ignore(type: string, ignoring = true): void {
     if (ignoring) this.#ignored.add(type);
     else this.#ignored.delete(type);
@@ -368,9 +299,29 @@ export class SimRig {
     else this.#failures.set(type, { message, kind });
   }
 
-  /** The in-game "Repair My Car" press: the next VWRepairPressed poll answers `{pressed: true}`. */
+  /** Changes the mod's behaviour (installed, fault text or null, legacy, answer delay). */
+  setMod(change: Partial<SimModBehaviour>): void {
+    this.#mod = {
+      ...this.#mod,
+      ...change,
+      answerDelayFrames: Math.max(
+        0,
+        Math.round(change.answerDelayFrames ?? this.#mod.answerDelayFrames),
+      ),
+    };
+  }
+
+  /** The in-game "Repair My Car" press: the mod's running count goes up by one. */
   pressRepair(): void {
-    this.#repairPressed = true;
+    this.#presses += 1;
+    this.#legacyPressed = true;
+  }
+
+  /** The mod reloaded (a game restart, a Lua reload): its count starts again from 0. */
+  restartMod(): void {
+    this.#presses = 0;
+    this.#answeredPresses = 0;
+    this.#legacyPressed = false;
   }
 
   /** The vehicle's damage as a client would read it (normalised). */
@@ -427,25 +378,33 @@ export class SimRig {
     this.#stopPlayback(this.#vehicle(vid));
   }
 
-  /** Kills every client socket and the vehicle ports, like a simulator restart; the game port stays up. */
+  /**
+   * Kills every client socket and the vehicle ports, like a simulator restart; the game port stays
+   * up. Pending and late answers are dropped. The mod's press count is kept (`restartMod` resets it).
+   */
   dropConnections(): void {
     for (const handle of this.#delayed) this.#clock.clearTimeout(handle);
     this.#delayed.clear();
-    for (const socket of this.#gameSockets) socket.destroy();
-    for (const vehicle of this.#vehicles) {
-      for (const socket of vehicle.sockets) socket.destroy();
-      vehicle.server?.close();
-      vehicle.server = null;
-      vehicle.port = null;
+    this.#scheduled = [];
+    this.#blocking = null;
+    for (const peer of this.#gamePeers) peer.socket.destroy();
+    for (const endpoint of this.#endpoints) {
+      for (const peer of endpoint.peers) peer.socket.destroy();
+      endpoint.server?.close();
+      endpoint.server = null;
+      endpoint.port = null;
+      endpoint.opening = null;
     }
   }
 
-  /** Stops playback, drops every connection and closes every port. */
+  /** Stops playback and the frame loop, drops every connection and closes every port. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const vehicle of this.#vehicles) this.#stopPlayback(vehicle);
-    const servers = [this.#server, ...this.#vehicles.flatMap((v) => (v.server ? [v.server] : []))];
+    if (this.#frameTimer !== null) this.#clock.clearTimeout(this.#frameTimer);
+    this.#frameTimer = null;
+    for (const endpoint of this.#endpoints) this.#stopPlayback(endpoint.vehicle);
+    const servers = [this.#server, ...this.#endpoints.flatMap((e) => (e.server ? [e.server] : []))];
     this.dropConnections();
     await Promise.all(
       servers.map((server) =>
@@ -457,10 +416,10 @@ export class SimRig {
   }
 
   #vehicle(vid?: string): SimVehicle {
-    const wanted = vid ?? this.#playerVid ?? this.#vehicles[0]?.spec.vid;
-    const vehicle = this.#vehicles.find((v) => v.spec.vid === wanted);
-    if (!vehicle) throw new Error(`the sim rig has no vehicle "${wanted}"`);
-    return vehicle;
+    const wanted = vid ?? this.#playerVid ?? this.#endpoints[0]?.vehicle.spec.vid;
+    const endpoint = this.#endpoints.find((e) => e.vehicle.spec.vid === wanted);
+    if (!endpoint) throw new Error(`the sim rig has no vehicle "${wanted}"`);
+    return endpoint.vehicle;
   }
 
   #stopPlayback(vehicle: SimVehicle): void {
@@ -471,14 +430,24 @@ export class SimRig {
     finish('cancelled');
   }
 
-  #serve(socket: Socket, vehicle: SimVehicle | null): void {
+  /** The scene name the game reports: '' for an unnamed vehicle. */
+  #nameOf(vehicle: SimVehicle): string {
+    return this.#unnamed ? '' : vehicle.spec.vid;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sockets
+
+  #serve(socket: Socket, endpoint: VehicleEndpoint | null): void {
     if (this.#closed) {
       socket.destroy();
       return;
     }
     socket.setNoDelay(true);
-    const sockets = vehicle ? vehicle.sockets : this.#gameSockets;
-    sockets.add(socket);
+    const framed = this.#timing.fps > 0;
+    const peer: Peer = { socket, endpoint, accepted: !framed, queue: [] };
+    const peers = endpoint ? endpoint.peers : this.#gamePeers;
+    peers.add(peer);
     const decoder = new FrameDecoder(
       this.#maxFrameBytes === undefined ? {} : { maxFrameBytes: this.#maxFrameBytes },
     );
@@ -490,137 +459,25 @@ export class SimRig {
         socket.destroy(); // out of sync for good, as the simulator would drop us
         return;
       }
-      for (const frame of frames) void this.#handle(socket, vehicle, frame);
+      for (const frame of frames) {
+        this.#record(peer, frame);
+        if (framed) peer.queue.push(frame);
+        else this.#dispatch(peer, frame);
+      }
     });
     socket.on('error', () => socket.destroy()); // a client resetting its socket is normal here
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => peers.delete(peer));
   }
 
-  async #handle(socket: Socket, vehicle: SimVehicle | null, frame: unknown): Promise<void> {
+  #record(peer: Peer, frame: unknown): void {
     if (!isRecord(frame) || typeof frame['type'] !== 'string') return;
-    const { type, _id: id, ...fields } = frame as Message & { type: string };
-    this.received.push({ socket: vehicle ? 'vehicle' : 'game', type, fields });
+    const { type, _id: _ignored, ...fields } = frame as Message & { type: string };
+    this.received.push({ socket: peer.endpoint ? 'vehicle' : 'game', type, fields });
     if (this.received.length > RECEIVED_KEPT) this.received.shift();
-    if (this.#ignored.has(type)) return;
-    const failure = this.#failures.get(type);
-    let reply: Message | null;
-    try {
-      reply = failure
-        ? { [failure.kind === 'value' ? 'bngValueError' : 'bngError']: failure.message }
-        : vehicle
-          ? this.#vehicleReply(vehicle, type, fields)
-          : await this.#gameReply(type, fields);
-    } catch (err) {
-      reply = {
-        bngError: `sim rig failed on ${type}: ${err instanceof Error ? err.message : String(err)}`,
-      };
-    }
-    if (reply) this.#send(socket, { ...reply, _id: id });
   }
 
-  async #gameReply(type: string, fields: Message): Promise<Message | null> {
-    switch (type) {
-      case 'Hello':
-        return { type: 'Hello', protocolVersion: this.#protocolVersion };
-      case 'Echo':
-        return { type: 'Echo', data: fields['data'] };
-      case 'GameStateRequest':
-        return {
-          type: 'GameState',
-          state: 'scenario',
-          scenario_state: 'running',
-          level: 'gridmap_v2',
-        };
-      case 'GetCurrentScenario':
-        return { bngValueError: 'No scenario loaded.' };
-      case 'GetPlayerVehicleID': {
-        const player = this.#vehicles.find((v) => v.spec.vid === this.#playerVid);
-        return player
-          ? { type: 'getPlayerVehicleID', id: player.spec.id, vid: player.spec.vid }
-          : { bngValueError: 'No player vehicle.' };
-      }
-      case 'GetCurrentVehicles': {
-        if (this.#vehicles.length === 0) return { type: 'GetCurrentVehicles', result: [] };
-        const result = Object.fromEntries(
-          this.#vehicles.map((v) => [
-            v.spec.vid,
-            {
-              id: v.spec.id,
-              model: v.spec.model,
-              name: v.spec.vid,
-              options: {
-                color: '0.8 0.8 0.8 1.2',
-                licenseText: 'VW 2026',
-                partConfigFilename: `vehicles/${v.spec.model}/base.pc`,
-              },
-              ...(fields['include_config']
-                ? {
-                    config: {
-                      model: v.spec.model,
-                      partConfigFilename: `vehicles/${v.spec.model}/base.pc`,
-                    },
-                  }
-                : {}),
-              ...(v.port === null ? {} : { port: v.port }),
-            },
-          ]),
-        );
-        return { type: 'GetCurrentVehicles', result };
-      }
-      case 'StartVehicleConnection': {
-        const wanted = fields['vid'];
-        const vehicle = this.#vehicles.find((v) => v.spec.vid === wanted || v.spec.id === wanted);
-        if (!vehicle) return { bngValueError: `Vehicle not found: ${String(wanted)}` };
-        const port = await this.#openVehiclePort(vehicle);
-        return { type: 'StartVehicleConnection', vid: vehicle.spec.vid, result: port };
-      }
-      case REPAIR_PRESSED_REQUEST: {
-        const pressed = this.#repairPressed;
-        this.#repairPressed = false;
-        return { type: REPAIR_PRESSED_REQUEST, pressed };
-      }
-      default:
-        return null; // as BeamNG: an unknown request type gets no answer
-    }
-  }
-
-  #vehicleReply(vehicle: SimVehicle, type: string, fields: Message): Message | null {
-    switch (type) {
-      case 'Hello':
-        return { type: 'Hello', protocolVersion: this.#protocolVersion };
-      case 'Echo':
-        return { type: 'Echo', data: fields['data'] };
-      case 'Recover':
-        this.#stopPlayback(vehicle);
-        vehicle.repair();
-        return { type: 'Recovered' };
-      case 'SensorRequest': {
-        const sensors = isRecord(fields['sensors']) ? fields['sensors'] : {};
-        const data: Message = {};
-        for (const [name, sensor] of Object.entries(sensors)) {
-          const sensorType = isRecord(sensor) ? sensor['type'] : undefined;
-          if (sensorType === 'Damage') data[name] = vehicle.damagePayload(this.#wire);
-          else if (sensorType === 'State') data[name] = vehicle.statePayload();
-          else return { bngValueError: `Unsupported sensor type: ${String(sensorType)}` };
-        }
-        return { type: 'SensorData', data };
-      }
-      default:
-        return null;
-    }
-  }
-
-  async #openVehiclePort(vehicle: SimVehicle): Promise<number> {
-    if (vehicle.server && vehicle.port !== null) return vehicle.port;
-    const server = createServer((socket) => this.#serve(socket, vehicle));
-    vehicle.server = server;
-    server.listen(0, this.host);
-    await once(server, 'listening');
-    vehicle.port = (server.address() as AddressInfo).port;
-    return vehicle.port;
-  }
-
-  #send(socket: Socket, message: Message): void {
+  #send(peer: Peer, message: Message): void {
+    const { socket } = peer;
     const frame = encodeFrame(message, { forceIntegerToFloat: this.#wire.floatIds ?? false });
     const write = (): void => {
       if (!socket.destroyed) socket.write(frame);
@@ -631,6 +488,328 @@ export class SimRig {
       write();
     }, this.#replyDelayMs);
     this.#delayed.add(handle);
+  }
+
+  #answer(peer: Peer, id: unknown, message: Message): void {
+    this.#send(peer, { ...message, _id: id });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The frame loop (fps > 0)
+
+  #scheduleFrame(): void {
+    if (this.#closed) return;
+    this.#frameTimer = this.#clock.setTimeout(() => {
+      this.#frameTimer = null;
+      this.#renderFrame();
+      this.#scheduleFrame();
+    }, this.#timing.frameMs);
+  }
+
+  #renderFrame(): void {
+    this.#frame += 1;
+    // Late answers of the mod go out whatever the game socket is doing.
+    const due = this.#scheduled.filter((s) => s.at <= this.#frame);
+    this.#scheduled = this.#scheduled.filter((s) => s.at > this.#frame);
+    for (const item of due) item.run();
+    this.#gameFrame();
+    for (const endpoint of this.#endpoints) this.#vehicleFrame(endpoint);
+  }
+
+  /** The game engine's update: a blocked game does nothing else; then accept, then messages. */
+  #gameFrame(): void {
+    const blocking = this.#blocking;
+    if (blocking) {
+      if (this.#frame < blocking.answerAt || !blocking.done) return;
+      this.#blocking = null;
+      this.#answer(
+        blocking.peer,
+        blocking.id,
+        blocking.failed === null ? blocking.answer() : { bngError: blocking.failed },
+      );
+    }
+    this.#gameAcceptInMs -= this.#timing.frameMs;
+    if (this.#gameAcceptInMs <= 0) {
+      this.#gameAcceptInMs = this.#timing.gameAcceptEveryMs;
+      for (const peer of this.#gamePeers) peer.accepted = true;
+    }
+    this.#handleQueued(this.#gamePeers);
+  }
+
+  /** A vehicle's update: accept every N frames once its server is open, messages every frame. */
+  #vehicleFrame(endpoint: VehicleEndpoint): void {
+    if (!endpoint.server || endpoint.port === null) return;
+    if (endpoint.acceptIn <= 0) {
+      endpoint.acceptIn = this.#timing.vehicleAcceptFrames;
+      for (const peer of endpoint.peers) peer.accepted = true;
+    } else {
+      endpoint.acceptIn -= 1;
+    }
+    this.#handleQueued(endpoint.peers);
+  }
+
+  #handleQueued(peers: Set<Peer>): void {
+    for (const peer of [...peers]) {
+      if (!peer.accepted) continue;
+      for (let n = 0; n < this.#timing.requestsPerFrame && peer.queue.length > 0; n++)
+        this.#dispatch(peer, peer.queue.shift());
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Requests
+
+  #dispatch(peer: Peer, frame: unknown): void {
+    if (!isRecord(frame)) return;
+    const id = frame['_id'];
+    if (typeof frame['type'] !== 'string') {
+      this.#answer(peer, id, { bngError: SIM_GAME_TEXT.noType });
+      return;
+    }
+    const { type, _id: _ignored, ...fields } = frame as Message & { type: string };
+    if (this.#ignored.has(type)) return;
+    const failure = this.#failures.get(type);
+    let outcome: Outcome;
+    try {
+      outcome = failure
+        ? reply({ [failure.kind === 'value' ? 'bngValueError' : 'bngError']: failure.message })
+        : peer.endpoint
+          ? this.#vehicleOutcome(peer.endpoint, type, fields)
+          : this.#gameOutcome(type, fields);
+    } catch (err) {
+      outcome = reply({ bngError: `sim rig failed on ${type}: ${errorMessage(err)}` });
+    }
+    this.#settle(peer, id, outcome);
+  }
+
+  #settle(peer: Peer, id: unknown, outcome: Outcome): void {
+    const framed = this.#timing.fps > 0;
+    switch (outcome.kind) {
+      case 'reply':
+        return this.#answer(peer, id, outcome.message);
+      case 'none':
+        return;
+      case 'unhandled':
+        if (this.#unknownRequest === 'error')
+          this.#answer(peer, id, { bngError: SIM_GAME_TEXT.notHandled });
+        return;
+      case 'late': {
+        const send = (): void => this.#answer(peer, id, outcome.message);
+        if (framed) {
+          this.#scheduled.push({ at: this.#frame + outcome.frames, run: send });
+          return;
+        }
+        const handle = this.#clock.setTimeout(() => {
+          this.#delayed.delete(handle);
+          send();
+        }, outcome.frames * SIM_MOD.nominalFrameMs);
+        this.#delayed.add(handle);
+        return;
+      }
+      case 'blocking': {
+        if (!framed) {
+          Promise.resolve()
+            .then(outcome.start)
+            .then(
+              () => this.#answer(peer, id, outcome.answer()),
+              (err: unknown) => this.#answer(peer, id, { bngError: errorMessage(err) }),
+            );
+          return;
+        }
+        if (this.#blocking) {
+          // taken in the same frame as another blocking request, as the game's block() refuses it
+          this.#answer(peer, id, { bngError: SIM_GAME_TEXT.alreadyBlocked(outcome.reason) });
+          return;
+        }
+        const blocking: Blocking = {
+          reason: outcome.reason,
+          peer,
+          id,
+          answerAt: this.#frame + this.#timing.blockingFrames,
+          done: false,
+          failed: null,
+          answer: outcome.answer,
+        };
+        this.#blocking = blocking;
+        const failed = (err: unknown): void => {
+          blocking.failed = errorMessage(err);
+          blocking.done = true;
+        };
+        try {
+          const started = outcome.start();
+          if (started === undefined) blocking.done = true;
+          else
+            started.then(() => {
+              blocking.done = true;
+            }, failed);
+        } catch (err) {
+          failed(err);
+        }
+        return;
+      }
+    }
+  }
+
+  #gameOutcome(type: string, fields: Message): Outcome {
+    switch (type) {
+      case 'Hello':
+        return reply({ type: 'Hello', protocolVersion: this.#protocolVersion });
+      case 'Echo':
+        return reply({ type: 'Echo', data: fields['data'] });
+      case 'GameStateRequest':
+        return reply({
+          type: 'GameState',
+          state: 'scenario',
+          scenario_state: 'running',
+          level: 'gridmap_v2',
+        });
+      case 'GetCurrentScenario':
+        return reply({ bngValueError: 'No scenario loaded.' });
+      case 'GetPlayerVehicleID': {
+        const player = this.#endpoints.find((e) => e.vehicle.spec.vid === this.#playerVid);
+        return player
+          ? reply({
+              type: 'getPlayerVehicleID',
+              id: player.vehicle.spec.id,
+              vid: this.#nameOf(player.vehicle),
+            })
+          : reply({ bngError: SIM_GAME_TEXT.noPlayerVehicle });
+      }
+      case 'GetCurrentVehicles':
+        // With no vehicle the game answers at once; otherwise it waits for every car's Lua.
+        if (this.#endpoints.length === 0) return reply({ type: 'GetCurrentVehicles', result: [] });
+        return {
+          kind: 'blocking',
+          reason: SIM_GAME_TEXT.blockingReasons.GetCurrentVehicles,
+          start: () => undefined,
+          answer: () => this.#currentVehicles(fields),
+        };
+      case 'StartVehicleConnection': {
+        const endpoint = this.#endpointFor(fields['vid']);
+        if (!endpoint) return reply({ bngError: SIM_GAME_TEXT.startVehicleNotFound });
+        let port = 0;
+        return {
+          kind: 'blocking',
+          reason: SIM_GAME_TEXT.blockingReasons.StartVehicleConnection,
+          start: async () => {
+            port = await this.#openVehiclePort(endpoint);
+          },
+          answer: () => ({
+            type: 'StartVehicleConnection',
+            vid: this.#nameOf(endpoint.vehicle) || String(endpoint.vehicle.spec.id),
+            result: port,
+          }),
+        };
+      }
+      case SIM_MOD.request:
+        return this.#modOutcome();
+      default:
+        return { kind: 'unhandled' };
+    }
+  }
+
+  /** GetCurrentVehicles' result: keyed by scene name, as the game does (unnamed ones collide on ''). */
+  #currentVehicles(fields: Message): Message {
+    const result: Message = {};
+    for (const { vehicle, port } of this.#endpoints) {
+      const { id, model } = vehicle.spec;
+      const name = this.#nameOf(vehicle);
+      result[name] = {
+        id,
+        model,
+        name,
+        options: {
+          color: '0.8 0.8 0.8 1.2',
+          licenseText: 'VW 2026',
+          partConfigFilename: `vehicles/${model}/base.pc`,
+        },
+        ...(fields['include_config']
+          ? { config: { model, partConfigFilename: `vehicles/${model}/base.pc` } }
+          : {}),
+        ...(port === null ? {} : { port }),
+      };
+    }
+    return { type: 'GetCurrentVehicles', result };
+  }
+
+  /** The vehicle StartVehicleConnection means: by scene name (none when unnamed) or by id. */
+  #endpointFor(wanted: unknown): VehicleEndpoint | undefined {
+    const byId =
+      typeof wanted === 'number'
+        ? wanted
+        : typeof wanted === 'string' && /^\d+$/.test(wanted)
+          ? Number(wanted)
+          : null;
+    return this.#endpoints.find(
+      ({ vehicle }) =>
+        (!this.#unnamed && typeof wanted === 'string' && vehicle.spec.vid === wanted) ||
+        (byId !== null && vehicle.spec.id === byId),
+    );
+  }
+
+  /** The mod's onSocketMessage (or the game's "not handled" when the mod is not installed). */
+  #modOutcome(): Outcome {
+    if (!this.#mod.installed) return { kind: 'unhandled' };
+    if (this.#mod.fault !== null) return reply({ bngError: this.#mod.fault });
+    let message: Message;
+    if (this.#mod.legacy) {
+      message = { type: SIM_MOD.request, pressed: this.#legacyPressed };
+      this.#legacyPressed = false;
+    } else {
+      message = {
+        type: SIM_MOD.request,
+        presses: this.#presses,
+        pressed: this.#presses > this.#answeredPresses,
+      };
+      this.#answeredPresses = this.#presses;
+    }
+    return this.#mod.answerDelayFrames > 0
+      ? { kind: 'late', frames: this.#mod.answerDelayFrames, message }
+      : reply(message);
+  }
+
+  #vehicleOutcome(endpoint: VehicleEndpoint, type: string, fields: Message): Outcome {
+    const { vehicle } = endpoint;
+    switch (type) {
+      case 'Hello':
+        return reply({ type: 'Hello', protocolVersion: this.#protocolVersion });
+      case 'Recover':
+        this.#stopPlayback(vehicle);
+        vehicle.repair();
+        return reply({ type: 'Recovered' });
+      case 'SensorRequest': {
+        const sensors = isRecord(fields['sensors']) ? fields['sensors'] : {};
+        const data: Message = {};
+        for (const [name, sensor] of Object.entries(sensors)) {
+          const sensorType = isRecord(sensor) ? sensor['type'] : undefined;
+          if (sensorType === 'Damage') data[name] = vehicle.damagePayload(this.#wire);
+          else if (sensorType === 'State') data[name] = vehicle.statePayload();
+          else return reply({ bngValueError: `Unsupported sensor type: ${String(sensorType)}` });
+        }
+        return reply({ type: 'SensorData', data });
+      }
+      default:
+        return { kind: 'unhandled' };
+    }
+  }
+
+  /** Opens the vehicle's own server (once; later calls get the same port). */
+  #openVehiclePort(endpoint: VehicleEndpoint): Promise<number> {
+    if (endpoint.server && endpoint.port !== null) return Promise.resolve(endpoint.port);
+    if (endpoint.opening) return endpoint.opening;
+    const server = createServer((socket) => this.#serve(socket, endpoint));
+    endpoint.server = server;
+    const opening = (async () => {
+      server.listen(0, this.host);
+      await once(server, 'listening');
+      if (endpoint.server !== server) throw new Error('the vehicle connection was dropped');
+      endpoint.port = (server.address() as AddressInfo).port;
+      endpoint.acceptIn = this.#timing.vehicleAcceptFrames;
+      endpoint.opening = null;
+      return endpoint.port;
+    })();
+    endpoint.opening = opening;
+    return opening;
   }
 }
 
@@ -652,17 +831,28 @@ async function runStandalone(argv: string[]): Promise<void> {
       protocol: { type: 'string', default: DEFAULT_PROTOCOL_VERSION },
       play: { type: 'string' },
       speed: { type: 'string', default: '1' },
+      ...simRigCliOptions(),
     },
   });
   const speed = Number(values.speed);
+  const tunables = simRigTunablesFromCli(values as Record<string, string | boolean | undefined>);
   const rig = await SimRig.start({
     host: values.host,
     port: Number(values.port),
     protocolVersion: values.protocol,
     vehicles: [{ vid: values.vid, id: DEFAULT_SIM_VEHICLE.id, model: values.model }],
+    ...tunables,
   });
+  const { timing } = rig;
+  const pace =
+    timing.fps > 0
+      ? `${timing.fps} fps, game accepts every ${timing.gameAcceptEveryMs} ms, vehicle every ${timing.vehicleAcceptFrames} frames`
+      : 'no frame loop';
+  const mod = rig.mod.installed
+    ? `mod ${rig.mod.legacy ? 'legacy' : 'current'}${rig.mod.fault ? ', failing' : ''}`
+    : 'no mod';
   console.log(
-    `sim-rig listening on ${rig.address} (protocol ${values.protocol}, vehicle ${values.vid} model ${values.model})`,
+    `sim-rig listening on ${rig.address} (protocol ${values.protocol}, vehicle ${values.vid} model ${values.model}; ${pace}; ${mod})`,
   );
   const play = (name: string, playSpeed = speed): void => {
     const recording = findRecording(name);
@@ -684,14 +874,19 @@ async function runStandalone(argv: string[]): Promise<void> {
     const [command, argument, playSpeed] = line.trim().split(/\s+/);
     try {
       if (command === 'play' && argument) play(argument, playSpeed ? Number(playSpeed) : speed);
-      else if (command === 'press') rig.pressRepair();
+      else if (command === 'press') {
+        rig.pressRepair();
+        console.log(`presses: ${rig.repairPresses}`);
+      } else if (command === 'reset-mod') rig.restartMod();
       else if (command === 'drop') rig.dropConnections();
       else if (command === 'recover') rig.recover();
       else if (command === 'quit') void shutdown();
       else if (command)
-        console.log('commands: play <recording|file> [speed] | press | drop | recover | quit');
+        console.log(
+          'commands: play <recording|file> [speed] | press | reset-mod | drop | recover | quit',
+        );
     } catch (err) {
-      console.error(err instanceof Error ? err.message : String(err));
+      console.error(errorMessage(err));
     }
   });
 }
@@ -708,7 +903,7 @@ function isMainModule(): boolean {
 
 if (isMainModule()) {
   runStandalone(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
+    console.error(errorMessage(err));
     process.exit(1);
   });
 }

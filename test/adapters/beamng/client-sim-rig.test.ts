@@ -3,8 +3,8 @@ import { BeamNGClient, parseBeamNGAddress } from '../../../adapters/beamng/clien
 import {
   BeamNGClosedError,
   BeamNGNoVehicleError,
+  BeamNGNotHandledError,
   BeamNGProtocolMismatchError,
-  BeamNGTimeoutError,
   BeamNGValueError,
 } from '../../../adapters/beamng/errors.js';
 import { loadBundledRecordings } from '../../../adapters/beamng/recording.js';
@@ -195,21 +195,21 @@ describe('BeamNGClient against the sim rig', () => {
     expect(reading.damage.damage_ext).toBeGreaterThan(0);
   });
 
-  it('answers the in-game "Repair My Car" poll once per press', async () => {
+  it('answers the in-game "Repair My Car" poll with a running count, and "pressed" once per press', async () => {
     await startRig();
     const client = await connect();
-    await expect(client.pollRepairPressed()).resolves.toBe(false);
+    await expect(client.pollRepairButton()).resolves.toEqual({ presses: 0, pressed: false });
     rig!.pressRepair();
-    await expect(client.pollRepairPressed()).resolves.toBe(true);
-    await expect(client.pollRepairPressed()).resolves.toBe(false);
+    await expect(client.pollRepairButton()).resolves.toEqual({ presses: 1, pressed: true });
+    await expect(client.pollRepairButton()).resolves.toEqual({ presses: 1, pressed: false });
   });
 
-  it('times out an unknown request and keeps the connection usable', async () => {
+  it('answers an unknown request "not handled", as the game does, and keeps the connection usable', async () => {
     await startRig();
     const client = await connect();
     await expect(
-      client.request('QueueLuaCommandGE', { chunk: 'print(1)' }, { timeoutMs: 50 }),
-    ).rejects.toBeInstanceOf(BeamNGTimeoutError);
+      client.request('QueueLuaCommandGE', { chunk: 'print(1)' }, { timeoutMs: 500 }),
+    ).rejects.toBeInstanceOf(BeamNGNotHandledError);
     await expect(client.ping()).resolves.toBeUndefined();
     await expect(client.getGameState()).resolves.toMatchObject({
       state: 'scenario',

@@ -6,6 +6,7 @@ import {
   BeamNGClosedError,
   BeamNGConnectError,
   BeamNGError,
+  BeamNGNotHandledError,
   BeamNGProtocolMismatchError,
   BeamNGTimeoutError,
   BeamNGValueError,
@@ -76,11 +77,34 @@ describe('handshake', () => {
     ).rejects.toMatchObject({ code: 'beamng_protocol_mismatch', actual: null });
   });
 
-  it('times out a Hello that is never answered', async () => {
+  it('times out a Hello that is never answered, within the connect limit', async () => {
     peer = await ScriptedPeer.start(() => {});
-    await expect(
-      BeamNGConnection.open({ host: '127.0.0.1', port: peer.port, requestTimeoutMs: 50 }),
-    ).rejects.toBeInstanceOf(BeamNGTimeoutError);
+    const error = await BeamNGConnection.open({
+      host: '127.0.0.1',
+      port: peer.port,
+      connectTimeoutMs: 50,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BeamNGTimeoutError);
+    expect(error).toMatchObject({ requestType: 'Hello', connectionLabel: 'game' });
+    await expect.poll(() => peer!.sockets.size).toBe(0);
+  });
+
+  it('waits for a late Hello as long as the connect limit, not the request timeout', async () => {
+    // A car's socket answers Hello only when its Lua accepts the client (every 60 vehicle frames).
+    peer = await ScriptedPeer.start((frame, p) =>
+      setTimeout(
+        () => p.reply({ type: 'Hello', protocolVersion: 'v1.23', _id: frame['_id'] }),
+        300,
+      ),
+    );
+    const connection = await BeamNGConnection.open({
+      host: '127.0.0.1',
+      port: peer.port,
+      connectTimeoutMs: 2_000,
+      requestTimeoutMs: 50,
+    });
+    connections.push(connection);
+    expect(connection.serverProtocolVersion).toBe('v1.23');
   });
 
   it('reports a refused connection as unreachable', async () => {
@@ -221,6 +245,62 @@ describe('requests', () => {
     });
 
     await expect(connection.request('Echo', { data: 'ok' })).resolves.toMatchObject({ data: 'ok' });
+  });
+});
+
+describe('"not handled" and late replies', () => {
+  const NOT_HANDLED =
+    'The request was not handled by BeamNG.tech. This can mean:\n' +
+    '- an incompatible version of BeamNG.tech/BeamNGpy\n' +
+    '- an internal error in BeamNG.tech\n' +
+    '- incorrectly implemented custom command';
+
+  it.each([
+    NOT_HANDLED,
+    '\n  the request was NOT handled by BeamNG.drive.',
+    'Request was not handled by BeamNG.tech',
+  ])('reads the game\'s "not handled" bngError as BeamNGNotHandledError: %j', async (text) => {
+    const connection = await open(
+      helloThen((frame, p) => p.reply({ bngError: text, _id: frame['_id'] })),
+    );
+    const error = await connection.request('VWRepairPressed').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BeamNGNotHandledError);
+    expect(error).toBeInstanceOf(BeamNGError);
+    expect(error).toMatchObject({ code: 'beamng_not_handled', requestType: 'VWRepairPressed' });
+  });
+
+  it('keeps other bngErrors that mention "not handled" elsewhere as plain refusals', async () => {
+    const connection = await open(
+      helloThen((frame, p) =>
+        p.reply({ bngError: 'vw mod: request was not handled by BeamNG', _id: frame['_id'] }),
+      ),
+    );
+    const error = await connection.request('VWRepairPressed').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BeamNGError);
+    expect(error).not.toBeInstanceOf(BeamNGNotHandledError);
+    expect(error).toMatchObject({ code: 'beamng_error' });
+  });
+
+  it('hands a reply that comes after its timeout to onLateReply, once, and a late refusal as an error', async () => {
+    let held: Array<{ frame: Frame; p: PeerSocket }> = [];
+    const connection = await open(helloThen((frame, p) => held.push({ frame, p })));
+    const late: unknown[] = [];
+    await expect(
+      connection.request('Slow', {}, { timeoutMs: 30, onLateReply: (r) => late.push(r) }),
+    ).rejects.toBeInstanceOf(BeamNGTimeoutError);
+    await expect(
+      connection.request('Refused', {}, { timeoutMs: 30, onLateReply: (r) => late.push(r) }),
+    ).rejects.toBeInstanceOf(BeamNGTimeoutError);
+    const [slow, refused] = held;
+    held = [];
+    slow!.p.reply({ type: 'Slow', value: 1, _id: slow!.frame['_id'] });
+    slow!.p.reply({ type: 'Slow', value: 1, _id: slow!.frame['_id'] }); // sent twice
+    refused!.p.reply({ bngError: NOT_HANDLED, _id: refused!.frame['_id'] });
+    await expect.poll(() => late.length).toBe(2);
+    expect(late[0]).toEqual({ type: 'Slow', value: 1, _id: slow!.frame['_id'] });
+    expect(late[1]).toBeInstanceOf(BeamNGNotHandledError);
+    await expect.poll(() => connection.stats.unmatched).toBe(1); // the duplicate
+    expect(connection.stats.lateReplies).toBe(2);
   });
 });
 

@@ -104,6 +104,7 @@ const fastRig = (extra: RigConnectionOptions = {}) =>
     requestTimeoutMs: 300,
     playerVehicleTimeoutMs: 200,
     repairPollTimeoutMs: 50,
+    sensorTimeoutMs: 300,
     ...extra,
   });
 
@@ -262,9 +263,12 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
 
   it('fails the link when a sensor read is never answered, reconnects, and polls again once the rig answers', async () => {
     const rig = await startRig();
-    const { link, statuses, ofType } = startFloor(fastRig({ requestTimeoutMs: 100 }), {
-      address: { host: rig.host, port: rig.port },
-    });
+    const { link, statuses, ofType } = startFloor(
+      fastRig({ requestTimeoutMs: 100, sensorTimeoutMs: 100 }),
+      {
+        address: { host: rig.host, port: rig.port },
+      },
+    );
     await waitFor(link, isPolling, WAIT);
     rig.ignore('SensorRequest');
     const timedOut = await waitFor(link, (s) => s.value === 'disconnected', WAIT);
@@ -311,9 +315,12 @@ describe('link + rig connection against the simulated rig (real clock)', () => {
   it('closes a half-open socket when the link actor stops during the handshake', async () => {
     const rig = await startRig();
     rig.ignore('Hello');
-    const { root, link } = startFloor(fastRig({ requestTimeoutMs: 60_000 }), {
-      address: { host: rig.host, port: rig.port },
-    });
+    const { root, link } = startFloor(
+      fastRig({ connectTimeoutMs: 60_000, requestTimeoutMs: 60_000 }),
+      {
+        address: { host: rig.host, port: rig.port },
+      },
+    );
     await waitFor(link, (s) => linkStatusOf(s.value) === 'handshaking', WAIT);
     await eventually(() => rig.connectionCount === 1);
     root.stop();

@@ -30,9 +30,10 @@ export class ScriptedPeer {
   readonly frames: Frame[] = [];
   readonly #server: Server;
 
-  static async start(handler: PeerHandler): Promise<ScriptedPeer> {
+  /** Listens on 127.0.0.1:`port` (default: any free port). */
+  static async start(handler: PeerHandler, port = 0): Promise<ScriptedPeer> {
     const peer = new ScriptedPeer(handler);
-    peer.#server.listen(0, '127.0.0.1');
+    peer.#server.listen(port, '127.0.0.1');
     await once(peer.#server, 'listening');
     return peer;
   }

@@ -114,6 +114,54 @@ describe('BEAMNG_ADDR', () => {
     expect(back.last_error).toBeNull();
   });
 
+  it('at 20 fps, with the game’s accept delays: connects, detects a crash, and an in-game press yields an estimate', async () => {
+    const rig = await SimRig.start({
+      fps: 20,
+      // The car's socket takes its 60 frames (3 s) to accept; the game socket once a second.
+      vehicleAcceptEveryFrames: 60,
+      gameAcceptEveryMs: 1000,
+      repairAnswerDelayFrames: 12,
+      vehicles: [{ vid: 'thePlayer', id: 10000, model: 'vw_tcross' }],
+    });
+    rigs.push(rig);
+    server = await startServer({
+      PORT: 0,
+      HOST: '127.0.0.1',
+      STATIONS: 1,
+      BEAMNG_ADDR: `127.0.0.1:${rig.port}`,
+      BEAMNG_POLL_MS: 100,
+    });
+    const url = server.url;
+    const connected = await until(
+      async () => {
+        const r = await rigOf(url);
+        return r.status === 'connected' && r.mod === 'installed' ? r : undefined;
+      },
+      'station 1 connected with its mod',
+      20_000,
+    );
+    expect(connected.vehicle).toMatchObject({ vehicle_model: 'tcross' });
+    const before = (await sessionOf(url, '1')).session_id;
+    void rig.play(loadBundledRecordings().get('tcross-front-crash')!, { speed: 25 });
+    await until(
+      async () => ((await sessionOf(url, '1')).step === 'Waiting.crashDetected' ? true : undefined),
+      'the crash',
+      20_000,
+    );
+    // "Repair My Car" in the game: answered 12 frames late, still one repair.
+    rig.pressRepair();
+    const estimated = await until(
+      async () => {
+        const v = await sessionOf(url, '1');
+        return v.state === 'Estimated' ? v : undefined;
+      },
+      'the estimate',
+      20_000,
+    );
+    expect(estimated.session_id).toBe(before);
+    expect(estimated.estimate?.lines.map((l) => l.component_name)).toContain('front_bumper');
+  }, 60_000);
+
   it('reports a protocol mismatch as a status, and the server stays up', async () => {
     const rig = await SimRig.start({ protocolVersion: 'v1.99' });
     rigs.push(rig);

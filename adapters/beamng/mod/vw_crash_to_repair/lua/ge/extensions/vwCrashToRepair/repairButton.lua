@@ -2,33 +2,44 @@
 --
 -- How the press leaves the game:
 --   1. Socket (the default). BeamNG never pushes anything to a client, so this extension only
---      records the press; the kiosk server's link actor, connected to the game socket
---      (BeamNG.tech started with -tcom -tport 25252), asks for it with the custom request
---      {type = "VWRepairPressed"}. onSocketMessage answers {pressed = true|false} and forgets
---      the press once it has been reported, so one press starts one estimate.
+--      counts presses; the kiosk server's link actor, connected to the game socket (BeamNG.tech
+--      started with -tcom -tport 25252), asks with the custom request {type = "VWRepairPressed"}.
+--      onSocketMessage answers {type, presses, pressed}:
+--        presses  the running count of presses since this extension loaded. Never cleared on
+--                 read, so an answer that arrives late, or twice, loses or doubles nothing: the
+--                 server acts once per increase of the count.
+--        pressed  true when there was a press since the previous answer (for older servers that
+--                 read only this field).
+--      The count starts again from 0 when the extension loads again (game restart, Lua reload).
 --   2. HTTP (optional, off unless configured). With a URL configured (see httpUrl() below) the
 --      press is also POSTed as a `manual_report` crash event to
 --      <url>/api/v1/beamng/crash-event with header X-Station-Id. That payload needs the car's
---      damage, which lives in the vehicle Lua VM, so we ask the player vehicle for it and post
---      when it answers. Use it only where the link actor cannot reach the game socket.
+--      damage, which lives in the vehicle Lua VM: we queue a chunk on the player vehicle that reads
+--      beamstate.getPartDamageData() and beamstate.damage (the same two sources BeamNG.tech's own
+--      Damage sensor reads) and hands them back to us; we post when they arrive. Use it only where
+--      the link actor cannot reach the game socket.
 --
--- Honesty note: this file was written from the protocol facts in the project's BEAMNG.md and has
--- NOT been run inside BeamNG (no simulator was available when it was written). Things that could
--- not be checked: the input action category and binding file format, whether `settings.getValue`
--- returns a value for a key the game does not define, the names of the vehicle-side damage
--- helpers (beamstate.damage, partDamageData), and LuaSocket's availability on the GE side. Each
--- of those is guarded with pcall so a wrong guess logs a warning instead of breaking the game.
+-- Honesty note: written from BeamNG's own tech Lua as shipped with game 0.33 (read in a public
+-- copy) and NOT yet run inside BeamNG. Checked against that source: how a request that no handler
+-- takes reaches onSocketMessage through extensions.hook (which does not catch errors: hence the
+-- pcall below), request:sendResponse / sendBNGError, that the vehicle's Damage sensor reads
+-- beamstate.damage and beamstate.getPartDamageData(), that modScript.lua plus
+-- setExtensionUnloadMode(..., 'manual') loads an extension and keeps it across level loads, and
+-- where the input action and the default binding files are looked up. Not checked: all of it on
+-- the BeamNG.tech build at the event; whether `settings.getValue` returns a value for a key the
+-- game does not define; that LuaSocket's `socket.http` loads in the GE VM. Each of those is
+-- guarded so a wrong guess logs a warning instead of breaking the game.
 
 local M = {}
 
 local logTag = 'vwCrashToRepair'
 local SOCKET_REQUEST = 'VWRepairPressed'
-local MOD_VERSION = '2.0.0'
+local ERROR_PREFIX = 'vwCrashToRepair: '
+local MOD_VERSION = '3.0.0'
 
--- The press waiting to be collected by the link actor (socket mode).
-local pressed = false
-local pressedAt = nil   -- os.time() of the press not yet reported
-local presses = 0       -- presses since the extension loaded, for the log and the answer
+-- Presses since the extension loaded (never cleared), and the count at the last socket answer.
+local presses = 0
+local answeredPresses = 0
 
 -- ---------------------------------------------------------------------------------------------
 -- Settings (HTTP mode only)
@@ -54,12 +65,21 @@ end
 -- ---------------------------------------------------------------------------------------------
 -- HTTP mode: build the earlier build's crash-event JSON and post it
 
+-- The first module of `names` that loads (LuaSocket is shipped under lua/common/libs/luasocket/).
+local function requireFirst(names)
+  for _, name in ipairs(names) do
+    local ok, module = pcall(require, name)
+    if ok and module then return module end
+  end
+  return nil
+end
+
 -- Posts a JSON body; blocking LuaSocket call with a short timeout (it runs on the game thread,
 -- so a slow server stutters the game for at most that long). Returns the HTTP status or nil.
 local function postJson(url, body, stationId)
-  local okHttp, http = pcall(require, 'socket.http')
-  local okLtn, ltn12 = pcall(require, 'ltn12')
-  if not okHttp or not okLtn then
+  local http = requireFirst({ 'socket.http', 'libs/luasocket/socket.http' })
+  local ltn12 = requireFirst({ 'ltn12', 'libs/luasocket/ltn12' })
+  if not http or not ltn12 then
     log('W', logTag, 'HTTP mode: LuaSocket is not available in this build; the press stays socket-only')
     return nil
   end
@@ -84,11 +104,16 @@ local function postJson(url, body, stationId)
   return code
 end
 
--- Called back from the vehicle VM with what it could read of the car's damage (see requestDamage).
+-- Called back from the vehicle VM (see vehicleDamageChunk) with
+-- {total_damage = beamstate.damage, part_damage = beamstate.getPartDamageData()}, or {error = text}.
 local function onVehicleDamage(damage)
   local url = httpUrl()
   if not url then return end
-  damage = type(damage) == 'table' and damage or {}
+  if type(damage) ~= 'table' or damage.error ~= nil then
+    log('W', logTag, 'HTTP mode: the vehicle could not read its damage: ' .. tostring(type(damage) == 'table' and damage.error or damage))
+    ui_message('Repair My Car: damage not readable, ask staff', 5, logTag, 'warning')
+    return
+  end
   local veh = getPlayerVehicle and getPlayerVehicle(0) or nil
   local model = veh and veh.getJBeamFilename and veh:getJBeamFilename() or nil
   local event = {
@@ -98,6 +123,7 @@ local function onVehicleDamage(damage)
     vehicle = { id = veh and veh:getID() or nil, model = model, name = model },
     damage = {
       total_damage = damage.total_damage or 0,
+      -- {<partId> = {name = <display name>, damage = 0..1}}, damaged parts only (as the Damage sensor)
       part_damage = damage.part_damage or {},
     },
     metadata = { mod_version = MOD_VERSION },
@@ -111,19 +137,14 @@ local function onVehicleDamage(damage)
   end
 end
 
--- Asks the player vehicle's Lua VM for its damage; it answers by calling onVehicleDamage.
--- Vehicle-side names are guesses to verify on a rig: `beamstate.damage` (the accumulator the
--- Damage sensor reports) and a per-part table if this build exposes one.
+-- Runs in the player vehicle's Lua VM: reads the damage the way BeamNG.tech's Damage sensor does
+-- (lua/vehicle/extensions/tech/techCore.lua: beamstate.damage, beamstate.getPartDamageData())
+-- and hands it to this extension on the GE side.
 local vehicleDamageChunk = [[
-local out = { total_damage = beamstate and beamstate.damage or 0, part_damage = {} }
-local ok, parts = pcall(function() return partCondition and partCondition.getConditions and partCondition.getConditions() end)
-if ok and type(parts) == 'table' then
-  for id, c in pairs(parts) do
-    if type(c) == 'table' and type(c.integrityValue) == 'number' and c.integrityValue < 1 then
-      out.part_damage[id] = 1 - c.integrityValue
-    end
-  end
-end
+local ok, out = pcall(function()
+  return { total_damage = beamstate.damage or 0, part_damage = beamstate.getPartDamageData() or {} }
+end)
+if not ok then out = { error = tostring(out) } end
 obj:queueGameEngineLua('extensions.vwCrashToRepair_repairButton.onVehicleDamage(' .. serialize(out) .. ')')
 ]]
 
@@ -139,29 +160,38 @@ end
 -- ---------------------------------------------------------------------------------------------
 -- The action
 
--- Bound to the input action vwCrashToRepair_repairMyCar (default key R).
+-- Bound to the input action vwCrashToRepair_repairMyCar (default key: End).
 local function pressRepair()
-  pressed = true
-  pressedAt = os.time()
   presses = presses + 1
-  log('I', logTag, 'Repair My Car pressed (' .. presses .. ')')
+  log('I', logTag, 'Repair My Car pressed (' .. presses .. ' since the mod loaded)')
   ui_message('Repair My Car: sent', 5, logTag, 'build')
   if httpUrl() then requestDamage() end
 end
 
--- Custom request from the kiosk server's link actor. Answers every VWRepairPressed request and
--- resets the press once reported, so a press is delivered exactly once per poll that sees it.
-local function onSocketMessage(request)
-  if request == nil or request['type'] ~= SOCKET_REQUEST then return false end
-  request:sendResponse({
+-- The answer to VWRepairPressed. Never clears the count.
+local function answer()
+  local reply = {
     type = SOCKET_REQUEST,
-    pressed = pressed,
-    pressed_at = pressedAt,
     presses = presses,
-  })
-  pressed = false
-  pressedAt = nil
-  return true
+    pressed = presses > answeredPresses,
+  }
+  answeredPresses = presses
+  return reply
+end
+
+-- Every request no built-in handler took comes through here (extensions.hook): answer ours
+-- only; leave the rest alone so the game's "not handled" reply still goes out for them.
+-- extensions.hook does not catch errors, so an error here would leave the request unanswered
+-- and skip other extensions' hooks: catch it and answer it as our own bngError instead.
+local function onSocketMessage(request)
+  if request == nil or request['type'] ~= SOCKET_REQUEST then return end
+  local ok, result = pcall(answer)
+  if ok then
+    request:sendResponse(result)
+  else
+    log('E', logTag, 'VWRepairPressed failed: ' .. tostring(result))
+    request:sendBNGError(ERROR_PREFIX .. tostring(result))
+  end
 end
 
 local function onExtensionLoaded()
