@@ -57,7 +57,8 @@ it('keeps the WAL bounded under steady writes (a passive checkpoint alone cannot
   const session = { context: { padding: 'x'.repeat(12_000) } };
   // About 30 MB written back to back.
   for (let i = 0; i < 2_500; i++) store.recordTransition({ entry: entry(i), session, format: 1 });
-  expect(statSync(`${path}-wal`).size).toBeLessThan(12_000_000);
+  // Unbounded it would hold all of it (over 30 MB); bounded, a few MB (slack for a busy machine).
+  expect(statSync(`${path}-wal`).size).toBeLessThan(20_000_000);
   store.close();
 });
 
