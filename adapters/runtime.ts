@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { loadCatalog } from '../actors/catalog/load.js';
 import { readDataFile } from '../actors/catalog/read-data-file.js';
 import { DEFAULT_DATA_DIR, loadPartMapping } from '../actors/damage/mapping.js';
+import { CitiesFile, dealerProblems } from '../actors/dealers/identifiers.js';
 import { loadTelemetrySamples } from '../actors/damage/samples.js';
 import { Floor, type FloorOptions, type StationConfig } from '../actors/floor.js';
 import { Replays } from '../actors/replay/registry.js';
@@ -102,6 +103,14 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
   const samples = loadTelemetrySamples(dataDir);
   const scripts = loadReplayScripts(dataDir, samples);
   const { dealers } = readDataFile(join(dataDir, 'dealers.json'), DealersFile);
+  // Identifiers checked by their real rules: a mistyped one stops start-up, naming it.
+  const { cities } = readDataFile(join(dataDir, 'cities.json'), CitiesFile);
+  const [problem] = dealerProblems(dealers, cities);
+  if (problem) {
+    throw new Error(
+      `${join(dataDir, 'dealers.json')}: dealer ${problem.dealer_id}, field ${problem.field}: ${problem.problem}`,
+    );
+  }
   if (!catalog.markets.has(config.MARKET)) {
     throw new Error(
       `environment variable MARKET: unknown market "${config.MARKET}" (known: ${[...catalog.markets.keys()].join(', ')})`,
