@@ -39,8 +39,11 @@ async function openPage(
   });
   page.on('pageerror', (err) => problems.push(`${label}: page error: ${err.message}`));
   page.on('requestfailed', (req) => {
-    if (!page.isClosed())
-      problems.push(`${label}: request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`);
+    const reason = req.failure()?.errorText ?? '';
+    // A fetch still in flight when the test navigates away (back from the inspector) is
+    // aborted by the browser: that is the page leaving, not a failure.
+    if (page.isClosed() || reason === 'net::ERR_ABORTED') return;
+    problems.push(`${label}: request failed: ${req.url()} ${reason}`);
   });
   page.on('response', (res) => {
     if (res.status() >= 400 && !expectedStatus(res.status(), res.url()))
