@@ -4,7 +4,7 @@ import type { RigStatus } from '../actors/protocol.js';
 import type { Locale } from '../machines/schemas.js';
 import { commandEvent } from './commands.js';
 import { t } from './i18n.js';
-import type { ConnectionState } from './session-controller.js';
+import type { ConnectionState } from './live-socket.js';
 import { STEPS, type ScreenName } from './steps.js';
 import './rig-badge.js';
 import { theme } from './theme.js';

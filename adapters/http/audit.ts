@@ -5,12 +5,17 @@
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AuditAction } from '../../actors/audit.js';
+import type { AuditAction, AuditEntry } from '../../actors/audit.js';
 import type { Floor } from '../../actors/floor.js';
 import { DomainError } from '../../actors/errors.js';
 import { ApiError } from './errors.js';
 import type { RequestEnv } from './request-log.js';
 import { operatorOf } from './staff-auth.js';
+
+/** Writes one audit entry, stamped now. */
+export function recordAudit(floor: Floor, entry: Omit<AuditEntry, 'seq' | 'at'>): void {
+  floor.services.audit({ at: new Date().toISOString(), ...entry });
+}
 
 export interface AuditedAction {
   action: AuditAction;
@@ -27,8 +32,7 @@ export async function audited<T>(
 ): Promise<T> {
   const session_id = what.station_id ? (floor.view(what.station_id)?.session_id ?? null) : null;
   const write = (result: string) =>
-    floor.services.audit({
-      at: new Date().toISOString(),
+    recordAudit(floor, {
       who: operatorOf(c),
       action: what.action,
       station_id: what.station_id,
@@ -82,8 +86,7 @@ export function auditReplay(floor: Floor) {
       error?: { code?: string };
     };
     const lane = answer.lanes?.[0];
-    floor.services.audit({
-      at: new Date().toISOString(),
+    recordAudit(floor, {
       who: operatorOf(c),
       action: method === 'POST' ? 'replay_start' : 'replay_stop',
       station_id: lane?.station_id ?? null,

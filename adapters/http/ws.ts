@@ -16,11 +16,9 @@ import {
   type ServerMessage,
   type SessionView,
 } from '../../actors/protocol.js';
-import { actionOfCommand } from './audit.js';
+import { actionOfCommand, recordAudit } from './audit.js';
 import { ApiError } from './errors.js';
 import { HEARTBEAT_MS, keepAlive } from './heartbeat.js';
-
-export { HEARTBEAT_MS } from './heartbeat.js';
 
 /** Serialised once per view, however many screens watch the station. */
 const serialised = new WeakMap<SessionView, string>();
@@ -110,8 +108,7 @@ export function stationSocket(floor: Floor, options: StationSocketOptions) {
             }),
           );
           if (isStaffCommand) {
-            floor.services.audit({
-              at: new Date().toISOString(),
+            recordAudit(floor, {
               who: 'staff (kiosk)',
               action: actionOfCommand(command.type),
               station_id: station,
