@@ -14,6 +14,7 @@ import {
   LiveDamage,
   Locale,
   Money,
+  PartsPlan,
   RepairEstimate,
   SessionError,
   Slot,
@@ -74,6 +75,12 @@ export const SessionView = z.object({
   estimate: RepairEstimate.nullable(),
   dealers: z.array(DealerHit),
   dealer: DealerHit.nullable(),
+  /** The estimate as the chosen dealer prices it (its state's taxes, its labour rates). */
+  dealer_estimate: RepairEstimate.nullable(),
+  /** How the parts get to the chosen dealer ("checking stock…" until it is made). */
+  parts_plan: PartsPlan.nullable(),
+  /** Where the station stands: the map's "you are here". */
+  venue: z.object({ lat: z.number(), lon: z.number() }),
   slots: z.array(Slot),
   appointment: Appointment.nullable(),
   invoice: Invoice.nullable(),

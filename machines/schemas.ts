@@ -153,6 +153,9 @@ export const RepairEstimate = z.object({
   damage_report_id: Id,
   session_id: Id.nullable(),
   market: Id,
+  /** Priced by this dealer (its state's market and its own labour rates): version 2 of the
+   *  estimate, the same lines. Null: priced at the venue's market (version 1). */
+  dealer_id: Id.nullable().default(null),
   currency: z.enum(['BRL', 'EUR']),
   prices_include_tax: z.boolean(),
   created_at: IsoDateTime,
@@ -179,29 +182,153 @@ export const OpeningHours = z.record(
   z.tuple([z.string(), z.string()]).nullable(),
 );
 
+/** What a dealer's workshop offers (the search's `service` filter). */
+export const DealerService = z.enum([
+  'funilaria',
+  'pintura',
+  'mecanica',
+  'eletrica',
+  'alinhamento',
+  'calibracao_adas',
+]);
+export type DealerService = z.infer<typeof DealerService>;
+
+/** A dealer's own hourly labour rates per category, tax included in Brazil (its price list). */
+export const LabourRates = z.object({
+  body: Money,
+  paint: Money,
+  mechanical: Money,
+  electrical: Money,
+});
+export type LabourRates = z.infer<typeof LabourRates>;
+
 export const Dealer = z.object({
   dealer_id: Id,
   name: z.string(),
   cnpj: z.string(),
   street: z.string(),
+  /** The bairro, as people name where a dealer is ("by courier from Vila Mariana"). */
+  district: z.string().min(1),
   city: z.string(),
-  state: z.string(),
+  /** The state (UF) decides the market: its taxes (ICMS, ISS) and invoice rules. */
+  state: z.string().length(2),
   cep: z.string(),
   phone: z.string(),
-  lat: z.number(),
-  lon: z.number(),
-  services: z.array(z.string()),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  services: z.array(DealerService).min(1),
   hours: OpeningHours,
-  labor_rate_factor: z.number().positive().default(1),
+  /** Repair bays in the workshop: how many repairs it runs at once. */
+  bays: z.number().int().positive().max(60),
+  labour_rates: LabourRates,
+  courtesy_car: z.boolean(),
   illustrative: z.literal(true),
 });
 export type Dealer = z.infer<typeof Dealer>;
 
-export const DealerHit = Dealer.extend({ distance_km: z.number().nonnegative() });
+/** Where one part of a repair comes from: the dealer's own shelf, another dealer by courier,
+ *  or the regional VW parts centre (holds everything, at a longer lead time). */
+export const PartSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('own') }),
+  z.object({ kind: z.literal('dealer'), dealer_id: Id }),
+  z.object({ kind: z.literal('parts_centre') }),
+]);
+export type PartSource = z.infer<typeof PartSource>;
+
+export const PlanLine = z.object({
+  part_number: z.string(),
+  part_name: z.string(),
+  quantity: z.number().int().positive(),
+  source: PartSource,
+  /** When the part is on the repairing dealer's shelf. */
+  eta: IsoDateTime,
+  /** This line's share of the freight (its courier trip's, or the parts centre's order). */
+  cost: Money,
+});
+export type PlanLine = z.infer<typeof PlanLine>;
+
+/** One courier trip from a sending dealer (or the parts centre's order) with what it carries. */
+export const PlanShipment = z.object({
+  source: PartSource,
+  /** The sender's name and bairro, for the screen's words; the parts centre's name. */
+  from_name: z.string(),
+  from_district: z.string().nullable(),
+  distance_km: z.number().nonnegative(),
+  part_numbers: z.array(z.string()),
+  cost: Money,
+  eta: IsoDateTime,
+});
+export type PlanShipment = z.infer<typeof PlanShipment>;
+
+/** The parts plan: how every part of an estimate gets to one dealer, cheapest then fastest. */
+export const PartsPlan = z.object({
+  dealer_id: Id,
+  estimate_id: Id,
+  currency: z.enum(['BRL', 'EUR']),
+  /** The moment the plan was made for (the stock and the clock it read). */
+  planned_at: IsoDateTime,
+  lines: z.array(PlanLine),
+  shipments: z.array(PlanShipment),
+  transfer_cost: Money,
+  /** When every part is on site (the plan's time if they all are already): no slot before. */
+  ready_date: IsoDateTime,
+});
+export type PartsPlan = z.infer<typeof PartsPlan>;
+
+/** What a search result says of an estimate's parts at that dealer (from its parts plan). */
+export const DealerAvailability = z.object({
+  estimate_id: Id,
+  parts_count: z.number().int().nonnegative(),
+  /** Part numbers on the dealer's own shelf, and those that must come from elsewhere. */
+  held: z.array(z.string()),
+  missing: z.array(z.string()),
+  /** Missing parts that come by courier, per sending dealer. */
+  by_courier: z.array(
+    z.object({ dealer_id: Id, name: z.string(), district: z.string(), count: z.number().int() }),
+  ),
+  from_parts_centre: z.number().int().nonnegative(),
+  transfer_cost: Money,
+  ready_date: IsoDateTime,
+  /** The first drop-off slot free from the ready date (bays and hours allowing); null if none in 30 days. */
+  earliest_start: IsoDateTime.nullable(),
+});
+export type DealerAvailability = z.infer<typeof DealerAvailability>;
+
+export const DealerHit = Dealer.extend({
+  distance_km: z.number().nonnegative(),
+  /** With an estimate: its parts at this dealer. */
+  availability: DealerAvailability.nullable().default(null),
+});
 export type DealerHit = z.infer<typeof DealerHit>;
 
 export const Slot = z.object({ start: IsoDateTime, end: IsoDateTime });
 export type Slot = z.infer<typeof Slot>;
+
+/** Who is bringing the car: optional, checked, and always demo data at the event. */
+export const Contact = z
+  .object({
+    name: z.string().trim().min(2).max(80),
+    email: z.email().max(120).optional(),
+    /** A Brazilian mobile: +55, area code, 9 and eight digits ("+55 (21) 98765-4321" or bare digits). */
+    mobile: z
+      .string()
+      .transform((v) => v.replace(/[\s().-]/g, ''))
+      .pipe(
+        z
+          .string()
+          .regex(
+            /^(\+55)?[1-9][1-9]9\d{8}$/,
+            'a Brazilian mobile: area code, 9 and eight digits, e.g. +55 (21) 98765-4321',
+          ),
+      )
+      .optional(),
+    demo: z.literal(true).default(true),
+  })
+  .refine((c) => c.email !== undefined || c.mobile !== undefined, {
+    message: 'give an e-mail or a Brazilian mobile with the name',
+    path: ['email'],
+  });
+export type Contact = z.infer<typeof Contact>;
 
 export const Appointment = z.object({
   appointment_id: Id,
@@ -209,12 +336,20 @@ export const Appointment = z.object({
   estimate_id: Id,
   dealer_id: Id,
   session_id: Id.nullable(),
+  /** The drop-off slot at the service desk: one car per slot start. */
   slot_start: IsoDateTime,
   slot_end: IsoDateTime,
-  /** `rehearsal`: booked by a replay (a rehearsal): it holds no slot, and its invoice is
-   *  numbered apart from the dealer's real sequence. */
+  /** When the repair is done: the labour hours in the dealer's opening hours from the drop-off;
+   *  a bay is held from slot_start until then. */
+  work_until: IsoDateTime,
+  /** `rehearsal`: booked by a replay (a rehearsal): it holds no slot, bay or stock, and its
+   *  invoice is numbered apart from the dealer's real sequence. */
   status: z.enum(['confirmed', 'cancelled', 'rehearsal']),
+  /** How the parts get there, as planned at booking (the reserved stock). */
+  parts_plan: PartsPlan,
+  contact: Contact.nullable(),
   created_at: IsoDateTime,
+  updated_at: IsoDateTime,
 });
 export type Appointment = z.infer<typeof Appointment>;
 
