@@ -253,6 +253,8 @@ export const PlanShipment = z.object({
   /** The sender's name and bairro, for the screen's words; the parts centre's name. */
   from_name: z.string(),
   from_district: z.string().nullable(),
+  /** Where it comes from, for the map's route line. */
+  from_position: z.object({ lat: z.number(), lon: z.number() }),
   distance_km: z.number().nonnegative(),
   part_numbers: z.array(z.string()),
   cost: Money,
