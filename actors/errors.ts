@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'slot_not_offered',
   'estimate_mismatch',
   'dealer_not_offered',
+  // A CEP or place name the offline table does not know.
+  'unknown_place',
   // A replay script that does not validate, or cannot run on this floor.
   'script_invalid',
   // Something named does not exist.
@@ -36,11 +38,14 @@ export const ERROR_CODES = [
   'sample_not_found',
   'script_not_found',
   'replay_not_found',
+  'no_map',
   // The session cannot take it now.
   'not_accepted',
   'no_telemetry',
   'no_crash',
   'slot_taken',
+  'stock_changed',
+  'appointment_cancelled',
   'session_ended',
   // A station a replay wants is being driven by another replay.
   'replay_running',

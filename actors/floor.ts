@@ -27,13 +27,13 @@ import type {
   DealerHit,
   Invoice,
   RepairEstimate,
-  Slot,
 } from '../machines/schemas.js';
 import {
   sessionMachine,
   type AnalyzeDamageInput,
   type BookAppointmentInput,
   type CheckDealerInput,
+  type DealerCheck,
   type EstimateRepairInput,
   type FindDealersInput,
   type GeoPoint,
@@ -150,9 +150,9 @@ function sessionActors(services: Services) {
       services.estimate(input.damage, input.market),
     ),
     findDealers: sideEffect<DealerHit[], FindDealersInput>((input) =>
-      services.findDealers(input.location),
+      services.findDealers(input.location, { estimate: input.estimate }),
     ),
-    checkDealer: sideEffect<Slot[], CheckDealerInput>((input) =>
+    checkDealer: sideEffect<DealerCheck, CheckDealerInput>((input) =>
       services.checkDealer(input.dealer_id, input.estimate),
     ),
     bookAppointment: sideEffect<Appointment, BookAppointmentInput>((input) => services.book(input)),

@@ -226,7 +226,9 @@ function checkBooking(
   if (!choosingDealer && !choosingSlot) {
     throw notAccepted(envelope, session, 'cannot book now');
   }
-  if (context.estimate?.estimate_id !== booking.estimate_id) {
+  // The venue's pricing, or the chosen dealer's (the booking is made on the dealer's either way).
+  const held = [context.estimate?.estimate_id, context.dealer_estimate?.estimate_id];
+  if (!held.includes(booking.estimate_id)) {
     throw new DomainError(
       'estimate_mismatch',
       `Session ${context.session_id} holds estimate ${context.estimate?.estimate_id ?? 'none'}, not ${booking.estimate_id}`,

@@ -12,6 +12,7 @@ import {
   type Invoice,
   type RepairEstimate,
 } from '../machines/schemas.js';
+import type { Busy } from './dealers/slots.js';
 import type { AuditEntry, AuditQuery } from './audit.js';
 import type { HistoryPage, HistoryQuery, SessionSummary } from './history.js';
 
@@ -49,17 +50,54 @@ export const StoreStatus = z.object({
 });
 export type StoreStatus = z.infer<typeof StoreStatus>;
 
-/** A booking that lost the race for its slot. */
+/** A booking that lost the race for its slot: another booking holds the drop-off slot, or
+ *  every bay is busy during the repair. */
 export class SlotTakenError extends Error {
   readonly code = 'slot_taken';
   constructor(
     readonly dealer_id: string,
     readonly slot_start: string,
+    readonly reason: 'taken' | 'no_bay' = 'taken',
   ) {
-    super(`The slot ${slot_start} at dealer ${dealer_id} was just booked by someone else`);
+    super(
+      reason === 'taken'
+        ? `The slot ${slot_start} at dealer ${dealer_id} was just booked by someone else`
+        : `Every bay at dealer ${dealer_id} is busy during a repair dropped off at ${slot_start}`,
+    );
     this.name = 'SlotTakenError';
   }
 }
+
+/** A reservation that would take more units off a shelf than it holds (never below zero). */
+export class StockChangedError extends Error {
+  readonly code = 'stock_changed';
+  constructor(
+    readonly dealer_id: string,
+    readonly part_number: string,
+  ) {
+    super(`Dealer ${dealer_id} no longer has enough of part ${part_number} for this booking`);
+    this.name = 'StockChangedError';
+  }
+}
+
+/** Units of one part number a confirmed booking takes off one dealer's shelf. */
+export interface Reservation {
+  dealer_id: string;
+  part_number: string;
+  quantity: number;
+}
+
+/** What a confirmed booking holds besides its slot, checked and written in its transaction. */
+export interface BookingHold {
+  reservations: readonly Reservation[];
+  /** Units on a shelf before any reservation (the inventory's). */
+  on_hand: (dealer_id: string, part_number: string) => number;
+  /** The dealer's repair bays: a bay is held from slot_start until work_until. */
+  bays: number;
+}
+
+/** The key of a shelf in `reservedUnits`. */
+export const shelfKey = (dealer_id: string, part_number: string) => `${dealer_id}|${part_number}`;
 
 /** What the floor writes with each session transition, in one transaction. */
 export interface TransitionRecord {
@@ -103,12 +141,30 @@ export interface RecordStore {
   getDamage(damage_id: string): DamageReport | undefined;
   saveEstimate(estimate: RepairEstimate): RepairEstimate;
   getEstimate(estimate_id: string): RepairEstimate | undefined;
-  /** Books the appointment's slot; the same request_id again returns the first booking.
-   *  Throws SlotTakenError when another request holds the slot. */
-  book(appointment: Appointment): Appointment;
+  /**
+   * Books the appointment, in one transaction: a confirmed one holds its drop-off slot, a bay
+   * from slot_start to work_until, and its parts (`hold`); a rehearsal's holds nothing. The
+   * same appointment id again returns the first booking. Throws SlotTakenError when another
+   * booking holds the slot or every bay, StockChangedError when a shelf has too few units.
+   */
+  book(appointment: Appointment, hold: BookingHold): Appointment;
   getAppointment(appointment_id: string): Appointment | undefined;
+  /** Moves a confirmed appointment to another slot, keeping its parts; the same checks as a
+   *  booking, against every booking but itself. */
+  reschedule(
+    appointment_id: string,
+    next: Pick<Appointment, 'slot_start' | 'slot_end' | 'work_until' | 'updated_at'>,
+    bays: number,
+  ): Appointment;
+  /** Cancels an appointment: frees its slot and bay and puts its parts back on the shelves.
+   *  Cancelling a cancelled one returns it as it is. */
+  cancel(appointment_id: string, at: string): Appointment;
   /** Slot starts (epoch ms) already booked at a dealer. */
   takenSlots(dealer_id: string): ReadonlySet<number>;
+  /** The bays confirmed bookings hold at a dealer. */
+  busyBays(dealer_id: string): Busy[];
+  /** Units confirmed bookings hold, by shelf (`shelfKey`). */
+  reservedUnits(): ReadonlyMap<string, number>;
   /**
    * The invoice of an appointment, issued once: on the first call it takes the next number of
    * the issuer's gap-free sequence and stores `make(number)` in the same transaction (a crash
@@ -138,9 +194,8 @@ export interface RecordStore {
   close(): void;
 }
 
-/** Parts stock at dealers (a simulation until the dealer-network work lands). */
+/** Parts on dealers' shelves (what bookings reserve is the store's, and is taken off). */
 export interface Inventory {
-  stockAt(dealer_id: string, part_number: string): number;
-  /** Working days the central VW parts centre needs to deliver to a dealer. */
-  centralLeadDays(dealer_id: string): number;
+  /** Units of a part number on a dealer's shelf, before reservations. */
+  onHand(dealer_id: string, part_number: string): number;
 }

@@ -15,6 +15,9 @@ const Env = z.object({
   /** The venue: where the kiosk's dealer search starts (default São Paulo Expo). */
   EVENT_LAT: z.coerce.number().min(-90).max(90).default(-23.6467),
   EVENT_LON: z.coerce.number().min(-180).max(180).default(-46.6238),
+  /** Seeds every dealer's simulated stock: the same seed, the same shelves (rehearsals see
+   *  what the show will see). */
+  INVENTORY_SEED: z.string().min(1).default('vw-brand-day-2026'),
   IDLE_TIMEOUT_S: z.coerce.number().positive().default(180),
   CONFIRMATION_TIMEOUT_S: z.coerce.number().positive().default(60),
   DATA_DIR: z.string().optional(),

@@ -8,6 +8,9 @@ import { loadCatalog } from '../actors/catalog/load.js';
 import { readDataFile } from '../actors/catalog/read-data-file.js';
 import { DEFAULT_DATA_DIR, loadPartMapping } from '../actors/damage/mapping.js';
 import { CitiesFile, dealerProblems } from '../actors/dealers/identifiers.js';
+import { loadMapRegions, type MapRegion } from '../actors/dealers/map-region.js';
+import { PartsNetworkFile } from '../actors/dealers/parts-plan.js';
+import { CepPrefixesFile, resolvePlace } from '../actors/dealers/places.js';
 import { loadTelemetrySamples } from '../actors/damage/samples.js';
 import { Floor, type FloorOptions, type StationConfig } from '../actors/floor.js';
 import { Replays } from '../actors/replay/registry.js';
@@ -18,7 +21,7 @@ import { createServices, type Services } from '../actors/services.js';
 import { Dealer } from '../machines/schemas.js';
 import type { RuntimeConfig } from './config.js';
 import { startStatelyInspector } from './stately-inspect.js';
-import { SimulatedInventory } from './inventory/simulated-inventory.js';
+import { SeededInventory } from './inventory/seeded-inventory.js';
 import { MemoryStore } from './store/memory-store.js';
 import { IN_MEMORY, SqliteStore } from './store/sqlite-store.js';
 import { loadReplayScripts } from './replay-scripts.js';
@@ -41,6 +44,8 @@ export interface Runtime {
   floor: Floor;
   samples: ReturnType<typeof loadTelemetrySamples>;
   venue: { lat: number; lon: number };
+  /** The offline maps of the regions (data/map/). */
+  maps: MapRegion[];
   store: RecordStore;
   /** The replays: the shipped scripts (data/replays/), the running ones, the export. */
   replays: Replays;
@@ -111,6 +116,16 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       `${join(dataDir, 'dealers.json')}: dealer ${problem.dealer_id}, field ${problem.field}: ${problem.problem}`,
     );
   }
+  const { prefixes } = readDataFile(join(dataDir, 'cep-prefixes.json'), CepPrefixesFile);
+  const network = readDataFile(join(dataDir, 'parts-network.json'), PartsNetworkFile);
+  for (const dealer of dealers) {
+    if (!catalog.markets.has(`BR-${dealer.state}`)) {
+      throw new Error(
+        `${join(dataDir, 'dealers.json')}: dealer ${dealer.dealer_id}, field state: no market BR-${dealer.state} in markets/ for its taxes`,
+      );
+    }
+  }
+  const maps = loadMapRegions(dataDir);
   if (!catalog.markets.has(config.MARKET)) {
     throw new Error(
       `environment variable MARKET: unknown market "${config.MARKET}" (known: ${[...catalog.markets.keys()].join(', ')})`,
@@ -127,8 +142,18 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
   }
   const now = options.now ?? (() => new Date());
   const store = openStore(config, now);
+  const inventory = new SeededInventory({ seed: config.INVENTORY_SEED });
   const servicesOver = (store: RecordStore) =>
-    createServices({ catalog, mapping, dealers, store, inventory: new SimulatedInventory(), now });
+    createServices({
+      catalog,
+      mapping,
+      dealers,
+      store,
+      inventory,
+      network,
+      resolvePlace: (q) => resolvePlace(q, cities, prefixes),
+      now,
+    });
   const services = servicesOver(store);
   if (options.warmUp) {
     warmUp(servicesOver(new MemoryStore()), samples, [...catalog.markets.keys()]);
@@ -180,6 +205,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
     floor,
     samples,
     venue,
+    maps,
     store,
     replays,
     close() {

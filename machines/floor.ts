@@ -14,8 +14,11 @@ import { stationMachine, type StationInput } from './station.js';
  * a change to those machines makes stored snapshots unrestorable (a renamed state, a context
  * field changing its meaning): the stations then start fresh and their old sessions are set
  * aside instead of being restored wrongly.
+ *
+ * 2: the dealer network (dealers with bays and rates, the dealer's pricing and parts plan in a
+ *    session, appointments holding bays and stock).
  */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 
 export interface FloorInput {
   stations: StationInput[];

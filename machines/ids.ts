@@ -27,6 +27,10 @@ export function estimateIdOf(damage_id: string, market: string, defaultMarket: s
   return market === defaultMarket ? base : `${base}-${market.toLowerCase()}`;
 }
 
+/** A dealer's pricing of an estimate (its version 2): "est-…@vw-rj-003". */
+export const dealerEstimateIdOf = (estimate_id: string, dealer_id: string) =>
+  `${estimate_id}@${dealer_id}`;
+
 /** The appointment made by a booking request. */
 export const appointmentIdOf = (request_id: string) => `apt-${request_id}`;
 

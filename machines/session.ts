@@ -15,6 +15,7 @@ import type {
   EventSource,
   Invoice,
   Locale,
+  PartsPlan,
   RepairEstimate,
   SessionError,
   Slot,
@@ -56,6 +57,9 @@ export interface SessionContext extends SessionInput {
   estimate: RepairEstimate | null;
   dealers: DealerHit[];
   dealer: DealerHit | null;
+  /** The estimate as the chosen dealer prices it, and how its parts get there. */
+  dealer_estimate: RepairEstimate | null;
+  parts_plan: PartsPlan | null;
   slots: Slot[];
   booking_request_id: string | null;
   slot_start: string | null;
@@ -132,10 +136,18 @@ export interface EstimateRepairInput {
 export interface FindDealersInput {
   location: GeoPoint;
   vehicle_model: string;
+  /** Each dealer found says what it holds of this estimate's parts. */
+  estimate: RepairEstimate | null;
 }
 export interface CheckDealerInput {
   dealer_id: string;
   estimate: RepairEstimate;
+}
+/** What checking the chosen dealer finds: its pricing, the parts plan, its free slots. */
+export interface DealerCheck {
+  estimate: RepairEstimate;
+  plan: PartsPlan;
+  slots: Slot[];
 }
 export interface BookAppointmentInput {
   request_id: string;
@@ -188,7 +200,7 @@ export const sessionMachine = setup({
     analyzeDamage: notProvided<DamageReport, AnalyzeDamageInput>('analyzeDamage'),
     estimateRepair: notProvided<RepairEstimate, EstimateRepairInput>('estimateRepair'),
     findDealers: notProvided<DealerHit[], FindDealersInput>('findDealers'),
-    checkDealer: notProvided<Slot[], CheckDealerInput>('checkDealer'),
+    checkDealer: notProvided<DealerCheck, CheckDealerInput>('checkDealer'),
     bookAppointment: notProvided<Appointment, BookAppointmentInput>('bookAppointment'),
     issueInvoice: notProvided<Invoice, IssueInvoiceInput>('issueInvoice'),
   },
@@ -247,6 +259,8 @@ export const sessionMachine = setup({
       assertEvent(event, ['DEALER_CHOSEN', 'BOOKING_REQUESTED']);
       return {
         dealer: context.dealers.find((d) => d.dealer_id === event.dealer_id) ?? null,
+        dealer_estimate: null,
+        parts_plan: null,
         slots: [],
         // A booking asked for with the choice is recorded right after (recordSlotChoice).
         booking_request_id: null,
@@ -258,12 +272,23 @@ export const sessionMachine = setup({
       assertEvent(event, ['SLOT_CHOSEN', 'BOOKING_REQUESTED']);
       return { booking_request_id: event.request_id, slot_start: event.slot_start, error: null };
     }),
-    recordSlots: assign((_, params: { slots: Slot[] }) => ({ slots: params.slots })),
+    recordDealerCheck: assign((_, params: { check: DealerCheck }) => ({
+      dealer_estimate: params.check.estimate,
+      parts_plan: params.check.plan,
+      slots: params.check.slots,
+    })),
     recordError: assign((_, params: { error: unknown }) => ({
       error: toSessionError(params.error),
     })),
     clearError: assign({ error: null }),
-    forgetDealer: assign({ dealer: null, slots: [], booking_request_id: null, slot_start: null }),
+    forgetDealer: assign({
+      dealer: null,
+      dealer_estimate: null,
+      parts_plan: null,
+      slots: [],
+      booking_request_id: null,
+      slot_start: null,
+    }),
     setLocale: assign({
       locale: ({ event }) => {
         assertEvent(event, 'SET_LOCALE');
@@ -291,6 +316,8 @@ export const sessionMachine = setup({
     estimate: null,
     dealers: [],
     dealer: null,
+    dealer_estimate: null,
+    parts_plan: null,
     slots: [],
     booking_request_id: null,
     slot_start: null,
@@ -416,6 +443,7 @@ export const sessionMachine = setup({
                 input: ({ context }) => ({
                   location: context.location,
                   vehicle_model: context.vehicle_model,
+                  estimate: context.estimate,
                 }),
                 onDone: {
                   target: 'ready',
@@ -472,11 +500,17 @@ export const sessionMachine = setup({
               {
                 guard: 'hasPendingBooking',
                 target: 'booking',
-                actions: { type: 'recordSlots', params: ({ event }) => ({ slots: event.output }) },
+                actions: {
+                  type: 'recordDealerCheck',
+                  params: ({ event }) => ({ check: event.output }),
+                },
               },
               {
                 target: 'choosingSlot',
-                actions: { type: 'recordSlots', params: ({ event }) => ({ slots: event.output }) },
+                actions: {
+                  type: 'recordDealerCheck',
+                  params: ({ event }) => ({ check: event.output }),
+                },
               },
             ],
             onError: {
@@ -511,7 +545,7 @@ export const sessionMachine = setup({
             input: ({ context }) => ({
               request_id: context.booking_request_id!,
               session_id: context.session_id,
-              estimate_id: context.estimate!.estimate_id,
+              estimate_id: (context.dealer_estimate ?? context.estimate!).estimate_id,
               dealer_id: context.dealer!.dealer_id,
               slot_start: context.slot_start!,
               // A snapshot stored before the field existed has none: a real booking.
@@ -541,7 +575,10 @@ export const sessionMachine = setup({
             src: 'checkDealer',
             input: dealerCheckInput,
             onDone: {
-              actions: { type: 'recordSlots', params: ({ event }) => ({ slots: event.output }) },
+              actions: {
+                type: 'recordDealerCheck',
+                params: ({ event }) => ({ check: event.output }),
+              },
             },
             onError: {
               target: 'dealerUnavailable',

@@ -45,12 +45,15 @@ export function cnpjProblem(cnpj: string): string | null {
   return parts[5] === expected ? null : `"${cnpj}": check digits ${parts[5]}, expected ${expected}`;
 }
 
-/** A city the directory covers: its state, area code and CEP ranges. */
+/** A city the directory covers: its state, area code, CEP ranges and centre (where a search by
+ *  the city's name, or by a CEP of it no finer prefix knows, is placed: dealers/places.ts). */
 export const City = z.object({
   city: z.string().min(1),
   state: z.string().length(2),
   ddd: z.string().regex(/^\d{2}$/),
   cep: z.array(z.tuple([z.string(), z.string()])).min(1),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
 });
 export type City = z.infer<typeof City>;
 

@@ -1,5 +1,7 @@
-/** Dealer locator: nearest first, within a radius, optionally filtered by a free-text query. */
-import type { Dealer, DealerHit } from '../../machines/schemas.js';
+/** Dealer locator: nearest first by great-circle distance, within a radius, filtered by service
+ *  and by the days a dealer opens. */
+import type { Dealer, DealerHit, DealerService } from '../../machines/schemas.js';
+import { opensOn } from './slots.js';
 
 const EARTH_RADIUS_KM = 6371.0088;
 
@@ -28,32 +30,30 @@ export function foldText(s: string): string {
 export interface DealerQuery {
   lat: number;
   lon: number;
+  /** No result farther than this (km). */
   radius_km?: number;
-  q?: string;
+  /** Only dealers offering this service. */
+  service?: DealerService;
+  /** Only dealers open on this local date (yyyy-mm-dd). */
+  open_on?: string;
   limit?: number;
 }
 
+/** Dealers within the radius that match the filters, nearest first (great-circle). */
 export function searchDealers(dealers: readonly Dealer[], query: DealerQuery): DealerHit[] {
-  const needle = query.q ? foldText(query.q.trim()) : '';
-  const hits: DealerHit[] = [];
+  const found: { dealer: Dealer; km: number }[] = [];
   for (const dealer of dealers) {
-    const distance_km = Math.round(distanceKm(query, dealer) * 10) / 10;
-    if (query.radius_km !== undefined && distance_km > query.radius_km) continue;
-    if (needle) {
-      const haystack = foldText(
-        [
-          dealer.name,
-          dealer.city,
-          dealer.state,
-          dealer.cep,
-          dealer.street,
-          ...dealer.services,
-        ].join(' '),
-      );
-      if (!haystack.includes(needle)) continue;
-    }
-    hits.push({ ...dealer, distance_km });
+    const km = distanceKm(query, dealer);
+    if (query.radius_km !== undefined && km > query.radius_km) continue;
+    if (query.service && !dealer.services.includes(query.service)) continue;
+    if (query.open_on && !opensOn(dealer, query.open_on)) continue;
+    found.push({ dealer, km });
   }
-  hits.sort((a, b) => a.distance_km - b.distance_km || a.dealer_id.localeCompare(b.dealer_id));
+  found.sort((a, b) => a.km - b.km || a.dealer.dealer_id.localeCompare(b.dealer.dealer_id));
+  const hits = found.map(({ dealer, km }): DealerHit => ({
+    ...dealer,
+    distance_km: Math.round(km * 10) / 10,
+    availability: null,
+  }));
   return query.limit ? hits.slice(0, query.limit) : hits;
 }

@@ -73,6 +73,9 @@ export interface EstimateInput {
   components: ReadonlyMap<string, Component>;
   estimate_id: string;
   now: Date;
+  /** Working days until the parts are on site (a dealer's parts plan); without it, the
+   *  market's lead time whenever parts are needed (stock unknown). */
+  lead_days?: number;
 }
 
 /** The vehicle's components keyed by canonical id (a later assembly wins on a repeat). */
@@ -91,6 +94,7 @@ export function estimateRepair({
   components,
   estimate_id,
   now,
+  lead_days,
 }: EstimateInput): RepairEstimate {
   const locale = market.locale;
   const text = TEXT[locale];
@@ -162,7 +166,7 @@ export function estimateRepair({
   }
 
   // ---- duration
-  const leadDays = partsLeadDays(parts.length, market.parts_lead_time_days);
+  const leadDays = lead_days ?? partsLeadDays(parts.length, market.parts_lead_time_days);
   if (leadDays > 0) notes.push(text.lead(leadDays));
 
   return {
@@ -173,6 +177,7 @@ export function estimateRepair({
     damage_report_id: damage.damage_id,
     session_id: damage.session_id,
     market: market.id,
+    dealer_id: null,
     currency: market.currency,
     prices_include_tax: market.prices_include_tax,
     created_at: now.toISOString(),

@@ -521,7 +521,7 @@ export class ReplayRun {
         const slots =
           choosing && view.slots.length > 0
             ? view.slots
-            : this.deps.floor.services.checkDealer(dealer.dealer_id, view.estimate);
+            : this.deps.floor.services.checkDealer(dealer.dealer_id, view.estimate).slots;
         const slot = this.slotOf(slots, step.index ?? 0, lane, ls);
         return send({
           type: 'BOOKING_REQUESTED',

@@ -7,13 +7,15 @@
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
+import type { MapRegion } from '../../actors/dealers/map-region.js';
 import type { Floor } from '../../actors/floor.js';
 import { decodeCursor } from '../../actors/history.js';
 import type { Replays } from '../../actors/replay/registry.js';
 import { ClientCommand, commandInput, SessionView } from '../../actors/protocol.js';
-import { Appointment, Id, Invoice, IsoDateTime, RepairEstimate } from '../../machines/schemas.js';
+import { Id, Invoice, RepairEstimate } from '../../machines/schemas.js';
 import { createLogger, type Logger } from '../log.js';
 import { actionOfCommand, audited, auditReplay } from './audit.js';
+import { dealerRoutes } from './dealer-routes.js';
 import { floorSocket } from './floor-socket.js';
 import { inspectorRoutes } from './inspector-routes.js';
 import { replayRoutes } from './replay-routes.js';
@@ -57,13 +59,11 @@ import {
   BeamngStatus,
   CommandAnswer,
   DamageAnalysis,
-  DealerList,
   Health,
   HistoryAnswer,
   HistoryParams,
   JournalAnswer,
   RepairAnswer,
-  SlotList,
   StationAnswer,
   StationList,
   type TelemetrySample,
@@ -78,6 +78,8 @@ export interface AppDeps {
   samples: z.infer<typeof TelemetrySample>[];
   /** Where dealer searches without a position start: the event venue. */
   venue: { lat: number; lon: number };
+  /** The offline maps of the regions (data/map/); without them /api/map answers 404. */
+  maps?: readonly MapRegion[];
   startedAt?: Date;
   /** Structured log (one line per request, with its correlation id); silent when not given. */
   logger?: Logger;
@@ -107,30 +109,6 @@ const AnalyzeBody = component(
         "BeamNG Damage sensor payload, the earlier mod's crash-event, normalized components, " +
           'or manual zones: the shape is recognised',
       ),
-  }),
-);
-
-const DealerSearchQuery = z
-  .object({
-    lat: z.coerce.number().min(-90).max(90).optional(),
-    lon: z.coerce.number().min(-180).max(180).optional(),
-    radius_km: z.coerce.number().positive().max(5000).optional(),
-    q: z.string().max(100).optional().describe('Name or city, accents and case folded'),
-    limit: z.coerce.number().int().positive().max(100).optional(),
-  })
-  .refine((q) => (q.lat === undefined) === (q.lon === undefined), {
-    message: 'give both lat and lon, or neither',
-    path: ['lat'],
-  });
-
-const BookBody = component(
-  'BookingRequest',
-  z.object({
-    estimate_id: Id,
-    dealer_id: Id,
-    slot_start: IsoDateTime,
-    session_id: Id.optional(),
-    request_id: Id.optional(),
   }),
 );
 
@@ -517,137 +495,11 @@ export function createApp(deps: AppDeps) {
     },
   );
 
-  const dealers = apiRoutes()
-    .openapi(
-      createRoute({
-        method: 'get',
-        path: '/search',
-        operationId: 'searchDealers',
-        tags: ['Dealers'],
-        summary: 'Dealers nearest a place (the venue when none is given)',
-        request: { query: DealerSearchQuery },
-        responses: {
-          200: answer(DealerList, 'Nearest first'),
-          400: refusal(['invalid_query']),
-          ...unexpected,
-        },
-      }),
-      (c) => {
-        const q = c.req.valid('query');
-        const at =
-          q.lat !== undefined && q.lon !== undefined ? { lat: q.lat, lon: q.lon } : deps.venue;
-        const hits = services.findDealers(at, {
-          radius_km: q.radius_km,
-          q: q.q,
-          limit: q.limit ?? 100,
-        });
-        return c.json({ dealers: hits }, 200);
-      },
-    )
-    .openapi(
-      createRoute({
-        method: 'get',
-        path: '/{id}/slots',
-        operationId: 'listDealerSlots',
-        tags: ['Dealers'],
-        summary: "A dealer's open one-hour slots",
-        request: { params: z.object({ id: pathId('Dealer id, e.g. "vw-sp-001"') }) },
-        responses: {
-          200: answer(SlotList, 'Future slots inside opening hours, earliest first'),
-          404: refusal(['dealer_not_found']),
-          ...unexpected,
-        },
-      }),
-      (c) => {
-        const slots = services.checkDealer(c.req.param('id'), null);
-        return c.json({ dealer_id: c.req.param('id'), slots }, 200);
-      },
-    );
-
-  const appointments = apiRoutes()
-    .openapi(
-      createRoute({
-        method: 'post',
-        path: '/book',
-        operationId: 'bookAppointment',
-        tags: ['Appointments'],
-        summary: 'Book a slot for an estimate',
-        description:
-          'With the `session_id` of a live session, the session books it, so every screen of its ' +
-          'station follows; without one, the booking stands alone.',
-        middleware: jsonOnly(BookBody),
-        request: {
-          headers: WriteHeaders,
-          body: jsonBody(BookBody, 'The estimate, dealer and slot'),
-        },
-        responses: {
-          201: answer(Appointment, 'Booked (a repeat with the same key: the same appointment)'),
-          400: refusal(['invalid_body', 'invalid_json']),
-          404: refusal(['estimate_not_found', 'dealer_not_found', 'session_not_found']),
-          409: refusal(
-            ['slot_taken', 'session_ended', 'not_accepted'],
-            'the slot went to someone else, or the session cannot book now',
-          ),
-          422: refusal(['slot_not_offered', 'estimate_mismatch', 'dealer_not_offered']),
-          504: refusal(['timeout']),
-          ...writeRefusals,
-        },
-      }),
-      async (c) => {
-        const body = c.req.valid('json');
-        const origin = originOf(c, 'api', body.request_id);
-        if (body.session_id === undefined) {
-          const appointment = services.book({
-            request_id: origin.request_id ?? crypto.randomUUID(),
-            session_id: null,
-            estimate_id: body.estimate_id,
-            dealer_id: body.dealer_id,
-            slot_start: body.slot_start,
-          });
-          return c.json(appointment, 201);
-        }
-        // A live session books itself, so every screen of its station follows.
-        const station_id = floor.stationOfSession(body.session_id);
-        if (station_id === undefined) {
-          if (floor.sessionView(body.session_id)) {
-            throw new ApiError(
-              'session_ended',
-              `Session ${body.session_id} has ended: book without session_id, or on the station's new session`,
-            );
-          }
-          throw new ApiError('session_not_found', `No session "${body.session_id}"`);
-        }
-        const { request_id } = floor.submit(
-          station_id,
-          {
-            type: 'BOOKING_REQUESTED',
-            payload: {
-              estimate_id: body.estimate_id,
-              dealer_id: body.dealer_id,
-              slot_start: body.slot_start,
-            },
-          },
-          origin,
-        );
-        return c.json(await floor.bookingOf(station_id, request_id), 201);
-      },
-    )
-    .openapi(
-      createRoute({
-        method: 'get',
-        path: '/{appointment_id}',
-        operationId: 'getAppointment',
-        tags: ['Appointments'],
-        summary: 'An appointment by id',
-        request: { params: z.object({ appointment_id: pathId('Appointment id') }) },
-        responses: {
-          200: answer(Appointment, 'The appointment as booked'),
-          404: refusal(['appointment_not_found']),
-          ...unexpected,
-        },
-      }),
-      (c) => c.json(services.appointment(c.req.param('appointment_id')), 200),
-    );
+  const { dealers, estimates, appointments, map } = dealerRoutes({
+    floor,
+    venue: deps.venue,
+    maps: deps.maps ?? [],
+  });
 
   const invoice = apiRoutes().openapi(
     createRoute({
@@ -715,7 +567,9 @@ export function createApp(deps: AppDeps) {
     .route('/damage', damage)
     .route('/parts', parts)
     .route('/dealers', dealers)
+    .route('/estimates', estimates)
     .route('/appointments', appointments)
+    .route('/map', map)
     .route('/invoice', invoice)
     .route('/telemetry', telemetry)
     .route('/beamng', beamng)

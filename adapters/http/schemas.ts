@@ -11,7 +11,7 @@ import { StoreStatus } from '../../actors/ports.js';
 import { JournalEntry } from '../../machines/envelope.js';
 import { SessionView, RigStatus } from '../../actors/protocol.js';
 import { Vehicle } from '../../actors/catalog/schemas.js';
-import { DamageReport, DealerHit, Id, IsoDateTime, Slot } from '../../machines/schemas.js';
+import { DamageReport, Id, IsoDateTime } from '../../machines/schemas.js';
 import type { ErrorBody } from './errors.js';
 
 /** Every refusal: `{error:{code, message, details?}}`, the code deciding the status. */
@@ -81,10 +81,6 @@ export const RepairAnswer = z.object({
 });
 
 export const CommandAnswer = z.object({ accepted: z.literal(true), session: SessionView });
-
-export const DealerList = z.object({ dealers: z.array(DealerHit) });
-
-export const SlotList = z.object({ dealer_id: Id, slots: z.array(Slot) });
 
 /** A recorded crash staff can replay; the telemetry itself is not listed. */
 export const TelemetrySample = z.object({

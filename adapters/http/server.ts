@@ -50,6 +50,7 @@ export async function startServer(
   const app = createApp({
     floor: runtime.floor,
     venue: runtime.venue,
+    maps: runtime.maps,
     samples: runtime.samples.map(({ id, vehicle_model, title_pt, title_en }) => ({
       id,
       vehicle_model,

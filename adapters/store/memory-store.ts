@@ -11,8 +11,13 @@ import {
   type HistoryQuery,
   type SessionSummary,
 } from '../../actors/history.js';
+import { assertHoldable, busyOf, cancelledError } from '../../actors/dealers/holds.js';
+import type { Busy } from '../../actors/dealers/slots.js';
+import { DomainError } from '../../actors/errors.js';
 import {
-  SlotTakenError,
+  shelfKey,
+  type BookingHold,
+  type Reservation,
   type RecordStore,
   type SetAsideSession,
   type StoredSession,
@@ -29,6 +34,8 @@ export class MemoryStore implements RecordStore {
   private readonly appointments = new Map<string, Appointment>();
   /** `${dealer_id}|${epoch ms}` → appointment_id holding that slot. */
   private readonly slotHolders = new Map<string, string>();
+  /** appointment_id → the parts a confirmed booking holds. */
+  private readonly reservations = new Map<string, Reservation[]>();
   private readonly invoices = new Map<string, Invoice>();
   private readonly invoiceSeq = new Map<string, number>();
   private readonly journal: JournalEntry[] = [];
@@ -74,15 +81,24 @@ export class MemoryStore implements RecordStore {
     return this.estimates.get(estimate_id);
   }
 
-  book(appointment: Appointment): Appointment {
+  book(appointment: Appointment, hold: BookingHold): Appointment {
     const known = this.appointments.get(appointment.appointment_id);
     if (known) return known;
-    // Only a confirmed booking holds its slot; a rehearsal's is kept apart and holds none.
+    // Only a confirmed booking holds its slot, a bay and its parts; a rehearsal's holds none.
     if (appointment.status === 'confirmed') {
       const key = `${appointment.dealer_id}|${Date.parse(appointment.slot_start)}`;
-      if (this.slotHolders.has(key))
-        throw new SlotTakenError(appointment.dealer_id, appointment.slot_start);
+      assertHoldable({
+        appointment,
+        slotHeld: this.slotHolders.has(key),
+        busy: this.busyBays(appointment.dealer_id),
+        bays: hold.bays,
+        reservations: hold.reservations,
+        on_hand: hold.on_hand,
+        reserved: (dealer_id, part_number) =>
+          this.reservedUnits().get(shelfKey(dealer_id, part_number)) ?? 0,
+      });
       this.slotHolders.set(key, appointment.appointment_id);
+      this.reservations.set(appointment.appointment_id, [...hold.reservations]);
     }
     this.appointments.set(appointment.appointment_id, appointment);
     return appointment;
@@ -92,12 +108,70 @@ export class MemoryStore implements RecordStore {
     return this.appointments.get(appointment_id);
   }
 
+  reschedule(
+    appointment_id: string,
+    next: Pick<Appointment, 'slot_start' | 'slot_end' | 'work_until' | 'updated_at'>,
+    bays: number,
+  ): Appointment {
+    const known = this.appointments.get(appointment_id);
+    if (!known)
+      throw new DomainError('appointment_not_found', `No appointment "${appointment_id}"`);
+    if (known.status === 'cancelled') throw cancelledError(appointment_id);
+    const moved: Appointment = { ...known, ...next };
+    if (known.status === 'confirmed') {
+      const key = `${known.dealer_id}|${Date.parse(moved.slot_start)}`;
+      const holder = this.slotHolders.get(key);
+      assertHoldable({
+        appointment: moved,
+        slotHeld: holder !== undefined && holder !== appointment_id,
+        busy: this.busyBays(known.dealer_id, appointment_id),
+        bays,
+      });
+      this.slotHolders.delete(`${known.dealer_id}|${Date.parse(known.slot_start)}`);
+      this.slotHolders.set(key, appointment_id);
+    }
+    this.appointments.set(appointment_id, moved);
+    return moved;
+  }
+
+  cancel(appointment_id: string, at: string): Appointment {
+    const known = this.appointments.get(appointment_id);
+    if (!known)
+      throw new DomainError('appointment_not_found', `No appointment "${appointment_id}"`);
+    if (known.status === 'cancelled') return known;
+    const cancelled: Appointment = { ...known, status: 'cancelled', updated_at: at };
+    const key = `${known.dealer_id}|${Date.parse(known.slot_start)}`;
+    if (this.slotHolders.get(key) === appointment_id) this.slotHolders.delete(key);
+    this.reservations.delete(appointment_id);
+    this.appointments.set(appointment_id, cancelled);
+    return cancelled;
+  }
+
   takenSlots(dealer_id: string): ReadonlySet<number> {
     const taken = new Set<number>();
     const prefix = `${dealer_id}|`;
     for (const key of this.slotHolders.keys())
       if (key.startsWith(prefix)) taken.add(Number(key.slice(prefix.length)));
     return taken;
+  }
+
+  busyBays(dealer_id: string, except?: string): Busy[] {
+    return [...this.appointments.values()]
+      .filter(
+        (a) => a.dealer_id === dealer_id && a.status === 'confirmed' && a.appointment_id !== except,
+      )
+      .map(busyOf);
+  }
+
+  reservedUnits(): ReadonlyMap<string, number> {
+    const units = new Map<string, number>();
+    for (const held of this.reservations.values()) {
+      for (const r of held) {
+        const key = shelfKey(r.dealer_id, r.part_number);
+        units.set(key, (units.get(key) ?? 0) + r.quantity);
+      }
+    }
+    return units;
   }
 
   issueInvoice(appointment_id: string, issuer: string, make: (seq: number) => Invoice): Invoice {

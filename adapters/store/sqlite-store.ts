@@ -22,8 +22,12 @@ import {
   type HistoryPage,
   type HistoryQuery,
 } from '../../actors/history.js';
+import { DomainError } from '../../actors/errors.js';
+import { assertHoldable, cancelledError } from '../../actors/dealers/holds.js';
+import type { Busy } from '../../actors/dealers/slots.js';
 import {
-  SlotTakenError,
+  shelfKey,
+  type BookingHold,
   type RecordStore,
   type SetAsideSession,
   type StoredSession,
@@ -179,6 +183,28 @@ const MIGRATIONS: readonly string[] = [
      correlation_id TEXT
    );
    CREATE INDEX audit_station ON audit (station_id, seq);`,
+  // The dealer network: a bay held until the repair is done, and the parts a booking takes off
+  // the shelves. Appointments booked before get the fields they lacked (no parts reserved).
+  `ALTER TABLE appointments ADD COLUMN work_until_ms INTEGER;
+   UPDATE appointments SET work_until_ms = slot_start_ms + 3600000,
+     body = json_set(body,
+       '$.work_until', json_extract(body, '$.slot_end'),
+       '$.updated_at', json_extract(body, '$.created_at'),
+       '$.contact', json('null'),
+       '$.parts_plan', json_object(
+         'dealer_id', dealer_id, 'estimate_id', estimate_id, 'currency', 'BRL',
+         'planned_at', json_extract(body, '$.created_at'), 'lines', json('[]'),
+         'shipments', json('[]'), 'transfer_cost', '0.00',
+         'ready_date', json_extract(body, '$.created_at')));
+   CREATE INDEX appointments_dealer ON appointments (dealer_id, status);
+   CREATE TABLE reservations (
+     appointment_id TEXT NOT NULL REFERENCES appointments (appointment_id),
+     dealer_id TEXT NOT NULL,
+     part_number TEXT NOT NULL,
+     quantity INTEGER NOT NULL CHECK (quantity > 0),
+     PRIMARY KEY (appointment_id, dealer_id, part_number)
+   );
+   CREATE INDEX reservations_shelf ON reservations (dealer_id, part_number);`,
 ];
 
 /** The schema version this build writes. */
@@ -250,7 +276,24 @@ export class SqliteStore implements RecordStore {
         "SELECT appointment_id FROM appointments WHERE dealer_id = ? AND slot_start_ms = ? AND status = 'confirmed'",
       ),
       insertAppointment: db.prepare(
-        'INSERT INTO appointments (appointment_id, request_id, estimate_id, dealer_id, slot_start_ms, status, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO appointments (appointment_id, request_id, estimate_id, dealer_id, slot_start_ms, work_until_ms, status, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      updateAppointment: db.prepare(
+        'UPDATE appointments SET slot_start_ms = ?, work_until_ms = ?, status = ?, body = ? WHERE appointment_id = ?',
+      ),
+      busyBays: db.prepare<[string], { appointment_id: string; start: number; end: number }>(
+        `SELECT appointment_id, slot_start_ms AS start, max(work_until_ms, slot_start_ms + 3600000) AS end
+         FROM appointments WHERE dealer_id = ? AND status = 'confirmed'`,
+      ),
+      insertReservation: db.prepare(
+        'INSERT INTO reservations (appointment_id, dealer_id, part_number, quantity) VALUES (?, ?, ?, ?)',
+      ),
+      deleteReservations: db.prepare<[string]>('DELETE FROM reservations WHERE appointment_id = ?'),
+      reservedUnits: db.prepare<[], { dealer_id: string; part_number: string; units: number }>(
+        'SELECT dealer_id, part_number, sum(quantity) AS units FROM reservations GROUP BY dealer_id, part_number',
+      ),
+      reservedOn: db.prepare<[string, string], { units: number | null }>(
+        'SELECT sum(quantity) AS units FROM reservations WHERE dealer_id = ? AND part_number = ?',
       ),
       takenSlots: db.prepare<[string], { slot_start_ms: number }>(
         "SELECT slot_start_ms FROM appointments WHERE dealer_id = ? AND status = 'confirmed'",
@@ -390,19 +433,25 @@ export class SqliteStore implements RecordStore {
     return this.read(RepairEstimate, this.statements.estimate.get(estimate_id));
   }
 
-  book(appointment: Appointment): Appointment {
+  book(appointment: Appointment, hold: BookingHold): Appointment {
     const slot = Date.parse(appointment.slot_start);
     return this.db
       .transaction(() => {
         const known = this.getAppointment(appointment.appointment_id);
         if (known) return known;
-        // Only a confirmed booking holds its slot (the partial unique index); a rehearsal's
-        // (status 'rehearsal') is kept apart and holds none.
-        if (
-          appointment.status === 'confirmed' &&
-          this.statements.slotHolder.get(appointment.dealer_id, slot)
-        ) {
-          throw new SlotTakenError(appointment.dealer_id, appointment.slot_start);
+        // Only a confirmed booking holds its slot (the partial unique index), a bay and its
+        // parts; a rehearsal's (status 'rehearsal') is kept apart and holds none.
+        if (appointment.status === 'confirmed') {
+          assertHoldable({
+            appointment,
+            slotHeld: this.statements.slotHolder.get(appointment.dealer_id, slot) !== undefined,
+            busy: this.busyBays(appointment.dealer_id),
+            bays: hold.bays,
+            reservations: hold.reservations,
+            on_hand: hold.on_hand,
+            reserved: (dealer_id, part_number) =>
+              this.statements.reservedOn.get(dealer_id, part_number)?.units ?? 0,
+          });
         }
         this.statements.insertAppointment.run(
           appointment.appointment_id,
@@ -410,9 +459,20 @@ export class SqliteStore implements RecordStore {
           appointment.estimate_id,
           appointment.dealer_id,
           slot,
+          Date.parse(appointment.work_until),
           appointment.status,
           JSON.stringify(appointment),
         );
+        if (appointment.status === 'confirmed') {
+          for (const r of hold.reservations) {
+            this.statements.insertReservation.run(
+              appointment.appointment_id,
+              r.dealer_id,
+              r.part_number,
+              r.quantity,
+            );
+          }
+        }
         this.wrote();
         return appointment;
       })
@@ -423,8 +483,81 @@ export class SqliteStore implements RecordStore {
     return this.read(Appointment, this.statements.appointment.get(appointment_id));
   }
 
+  reschedule(
+    appointment_id: string,
+    next: Pick<Appointment, 'slot_start' | 'slot_end' | 'work_until' | 'updated_at'>,
+    bays: number,
+  ): Appointment {
+    return this.db
+      .transaction(() => {
+        const known = this.getAppointment(appointment_id);
+        if (!known)
+          throw new DomainError('appointment_not_found', `No appointment "${appointment_id}"`);
+        if (known.status === 'cancelled') throw cancelledError(appointment_id);
+        const moved: Appointment = { ...known, ...next };
+        const slot = Date.parse(moved.slot_start);
+        if (known.status === 'confirmed') {
+          const holder = this.statements.slotHolder.get(known.dealer_id, slot);
+          assertHoldable({
+            appointment: moved,
+            slotHeld: holder !== undefined && holder.appointment_id !== appointment_id,
+            busy: this.busyBays(known.dealer_id, appointment_id),
+            bays,
+          });
+        }
+        this.statements.updateAppointment.run(
+          slot,
+          Date.parse(moved.work_until),
+          moved.status,
+          JSON.stringify(moved),
+          appointment_id,
+        );
+        this.wrote();
+        return moved;
+      })
+      .immediate();
+  }
+
+  cancel(appointment_id: string, at: string): Appointment {
+    return this.db
+      .transaction(() => {
+        const known = this.getAppointment(appointment_id);
+        if (!known)
+          throw new DomainError('appointment_not_found', `No appointment "${appointment_id}"`);
+        if (known.status === 'cancelled') return known;
+        const cancelled: Appointment = { ...known, status: 'cancelled', updated_at: at };
+        this.statements.updateAppointment.run(
+          Date.parse(cancelled.slot_start),
+          Date.parse(cancelled.work_until),
+          cancelled.status,
+          JSON.stringify(cancelled),
+          appointment_id,
+        );
+        this.statements.deleteReservations.run(appointment_id);
+        this.wrote();
+        return cancelled;
+      })
+      .immediate();
+  }
+
   takenSlots(dealer_id: string): ReadonlySet<number> {
     return new Set(this.statements.takenSlots.all(dealer_id).map((r) => r.slot_start_ms));
+  }
+
+  /** The bays confirmed bookings hold at a dealer (all but `except`). */
+  busyBays(dealer_id: string, except?: string): Busy[] {
+    return this.statements.busyBays
+      .all(dealer_id)
+      .filter((r) => r.appointment_id !== except)
+      .map(({ start, end }) => ({ start, end }));
+  }
+
+  reservedUnits(): ReadonlyMap<string, number> {
+    return new Map(
+      this.statements.reservedUnits
+        .all()
+        .map((r) => [shelfKey(r.dealer_id, r.part_number), r.units]),
+    );
   }
 
   issueInvoice(appointment_id: string, issuer: string, make: (seq: number) => Invoice): Invoice {

@@ -9,6 +9,8 @@ import { loadCatalog } from '../../actors/catalog/load.js';
 import { readDataFile } from '../../actors/catalog/read-data-file.js';
 import { DEFAULT_DATA_DIR, loadPartMapping } from '../../actors/damage/mapping.js';
 import { loadTelemetrySamples } from '../../actors/damage/samples.js';
+import { isoDuration } from '../../actors/estimate/estimate.js';
+import { PartsNetworkFile } from '../../actors/dealers/parts-plan.js';
 import { openSlots } from '../../actors/dealers/slots.js';
 import { DomainError } from '../../actors/errors.js';
 import type { Inventory } from '../../actors/ports.js';
@@ -29,8 +31,9 @@ const MONDAY_10H = new Date('2026-03-02T13:00:00.000Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const plentyInStock: Inventory = { stockAt: () => 99, centralLeadDays: () => 2 };
-const nothingInStock: Inventory = { stockAt: () => 0, centralLeadDays: () => 2 };
+const plentyInStock: Inventory = { onHand: () => 99 };
+const nothingInStock: Inventory = { onHand: () => 0 };
+const network = readDataFile(join(DEFAULT_DATA_DIR, 'parts-network.json'), PartsNetworkFile);
 
 /** Services over a fresh store; `now` moves on a second per read, so a second analysis would show. */
 function services(options: { inventory?: Inventory; now?: () => Date } = {}) {
@@ -41,6 +44,7 @@ function services(options: { inventory?: Inventory; now?: () => Date } = {}) {
     dealers,
     store: new MemoryStore(),
     inventory: options.inventory ?? plentyInStock,
+    network,
     now: options.now ?? (() => new Date((tick += 1000))),
   });
 }
@@ -94,7 +98,7 @@ describe('idempotent writes', () => {
       telemetry: sample('golf-normalized').telemetry,
     });
     const estimate = s.estimate(damage);
-    const [slotA, slotB] = s.checkDealer('vw-sp-001', null);
+    const [slotA, slotB] = s.dealerSlots('vw-sp-001', estimate.estimate_id).slots;
     const booking = {
       request_id: 'b-1',
       session_id: null,
@@ -183,7 +187,7 @@ describe('the vehicle model of a crash: asked > named by the telemetry > simulat
   });
 });
 
-describe('checkDealer and parts lead time', () => {
+describe('checkDealer: the dealer prices the estimate and plans its parts', () => {
   function estimateWith(inventory: Inventory) {
     const s = services({ inventory, now: () => MONDAY_10H });
     const damage = s.analyze({
@@ -197,25 +201,95 @@ describe('checkDealer and parts lead time', () => {
     return { s, estimate };
   }
 
-  it('offers nothing before the central parts centre can deliver (2 days) when the dealer has no stock', () => {
+  it('offers nothing before the parts centre delivers (2 working days) when nobody has stock', () => {
     const { s, estimate } = estimateWith(nothingInStock);
-    const slots = s.checkDealer('vw-sp-001', estimate);
-    expect(slots.length).toBeGreaterThan(0);
+    const { slots, plan } = s.checkDealer('vw-sp-001', estimate);
+    expect(plan.lines.every((l) => l.source.kind === 'parts_centre')).toBe(true);
+    // Monday 10:00 + 2 working days: Wednesday, at the dealer's 08:00 opening.
+    expect(plan.ready_date).toBe('2026-03-04T08:00:00-03:00');
+    expect(slots[0]!.start).toBe('2026-03-04T08:00:00-03:00');
     for (const slot of slots)
-      expect(Date.parse(slot.start)).toBeGreaterThanOrEqual(MONDAY_10H.getTime() + 2 * DAY);
-    // Monday 10:00 + 2 days: Wednesday 10:00 local is the first slot.
-    expect(slots[0]!.start).toBe('2026-03-04T10:00:00-03:00');
+      expect(Date.parse(slot.start)).toBeGreaterThanOrEqual(Date.parse(plan.ready_date));
   });
 
-  it('offers the same day when every part is in stock', () => {
+  it('offers the same day when every part is on the shelf', () => {
     const { s, estimate } = estimateWith(plentyInStock);
-    const slots = s.checkDealer('vw-sp-001', estimate);
+    const { slots, plan } = s.checkDealer('vw-sp-001', estimate);
+    expect(plan.transfer_cost).toBe('0.00');
     expect(slots[0]!.start).toBe('2026-03-02T11:00:00-03:00');
+  });
+
+  it("prices with the dealer's state and its own labour rates: a new version, the same lines", () => {
+    const { s, estimate } = estimateWith(plentyInStock);
+    const rio = s.dealer('vw-rj-001');
+    const { estimate: priced } = s.checkDealer(rio.dealer_id, estimate);
+    expect(estimate.market).toBe('BR-SP');
+    expect(priced).toMatchObject({
+      estimate_id: `${estimate.estimate_id}@vw-rj-001`,
+      version: 2,
+      dealer_id: 'vw-rj-001',
+      market: 'BR-RJ',
+    });
+    const shape = (e: typeof estimate) =>
+      e.lines.map((l) => [l.operation, l.component_name, l.part_number, l.labor_hours]);
+    expect(shape(priced)).toEqual(shape(estimate));
+    // Rio's taxes (ICMS 20 % with FECP 2 %) and the dealer's own rate per category.
+    expect(priced.tax_lines.map((t) => t.name)).toEqual(['ICMS', 'FECP', 'ISS']);
+    for (const labour of priced.labor) expect(labour.rate).toBe(rio.labour_rates[labour.category]);
+    // Every part on the shelf: the duration is the workshop time alone (the venue's estimate,
+    // not knowing the stock, adds the market's lead time of 2 days).
+    const hours = priced.labor.reduce((sum, l) => sum + l.hours, 0);
+    expect(priced.estimated_duration).toBe(isoDuration(hours, 8, 0));
+    expect(estimate.estimated_duration).toBe(isoDuration(hours, 8, 2));
+    // Made once: the same on a second check.
+    expect(s.checkDealer(rio.dealer_id, estimate).estimate).toEqual(priced);
   });
 
   it('answers an unknown dealer with dealer_not_found', () => {
     const { s, estimate } = estimateWith(plentyInStock);
     expect(codeOf(() => s.checkDealer('vw-xx-000', estimate))).toBe('dealer_not_found');
+  });
+});
+
+describe('reservations: a booking takes its parts off the shelves, a cancel puts them back', () => {
+  /** One unit of every part, at vw-sp-001 only. */
+  const oneEachAtSp001: Inventory = {
+    onHand: (dealer_id) => (dealer_id === 'vw-sp-001' ? 1 : 0),
+  };
+
+  it('plans the second booking without the units the first reserved', () => {
+    const s = services({ inventory: oneEachAtSp001, now: () => MONDAY_10H });
+    const estimateOf = (request_id: string) =>
+      s.estimate(
+        s.analyze({
+          request_id,
+          session_id: null,
+          telemetry: sample('tcross-front').telemetry,
+          vehicle_model: 'tcross',
+        }),
+      );
+    const first = estimateOf('r-a');
+    const second = estimateOf('r-b');
+    expect(
+      s.partsPlan(second.estimate_id, 'vw-sp-001').lines.every((l) => l.source.kind === 'own'),
+    ).toBe(true);
+    const { slots } = s.dealerSlots('vw-sp-001', first.estimate_id);
+    const booked = s.book({
+      request_id: 'b-a',
+      session_id: null,
+      estimate_id: first.estimate_id,
+      dealer_id: 'vw-sp-001',
+      slot_start: slots[0]!.start,
+    });
+    expect(booked.parts_plan.lines.every((l) => l.source.kind === 'own')).toBe(true);
+    // The shelf is empty now: the second estimate's parts come from the parts centre.
+    const after = s.partsPlan(second.estimate_id, 'vw-sp-001');
+    expect(after.lines.every((l) => l.source.kind === 'parts_centre')).toBe(true);
+    s.cancel(booked.appointment_id);
+    expect(s.appointment(booked.appointment_id).status).toBe('cancelled');
+    expect(
+      s.partsPlan(second.estimate_id, 'vw-sp-001').lines.every((l) => l.source.kind === 'own'),
+    ).toBe(true);
   });
 });
 

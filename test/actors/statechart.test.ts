@@ -134,7 +134,7 @@ describe('statechartOf(sessionMachine)', () => {
     // The refresh after a conflict keeps the state: drawn inside it.
     expect(one(edgesFrom('DealerChosen.bookingConflict'), 'done: refreshSlots')).toMatchObject({
       internal: true,
-      actions: expect.arrayContaining(['recordSlots']),
+      actions: expect.arrayContaining(['recordDealerCheck']),
     });
     // Every invocation's answers are there, on the state that invoked it.
     for (const node of graph.nodes) {

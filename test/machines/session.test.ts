@@ -6,6 +6,7 @@ import {
   type AnalyzeDamageInput,
   type BookAppointmentInput,
   type CheckDealerInput,
+  type DealerCheck,
   type EstimateRepairInput,
   type FindDealersInput,
   type IssueInvoiceInput,
@@ -17,6 +18,7 @@ import type {
   DamageReport,
   DealerHit,
   Invoice,
+  PartsPlan,
   RepairEstimate,
   Slot,
 } from '../../machines/schemas.js';
@@ -33,6 +35,14 @@ const slots: Slot[] = [
   { start: '2026-11-26T08:00:00-03:00', end: '2026-11-26T09:00:00-03:00' },
   { start: '2026-11-26T09:00:00-03:00', end: '2026-11-26T10:00:00-03:00' },
 ];
+const pricedEstimate = {
+  estimate_id: 'est-r1@vw-sp-001',
+  grand_total: '104.00',
+  dealer_id: 'vw-sp-001',
+} as unknown as RepairEstimate;
+const plan = { dealer_id: 'vw-sp-001', estimate_id: 'est-r1', lines: [] } as unknown as PartsPlan;
+/** What checking the dealer finds. */
+const dealerCheck: DealerCheck = { estimate: pricedEstimate, plan, slots };
 const appointment = {
   appointment_id: 'apt-b1',
   estimate_id: 'est-r1',
@@ -78,7 +88,9 @@ function stubs(overrides: Partial<Record<string, () => Promise<unknown>>> = {}) 
         pick('estimateRepair', estimate),
       ),
       findDealers: fromPromise<DealerHit[], FindDealersInput>(() => pick('findDealers', [dealer])),
-      checkDealer: fromPromise<Slot[], CheckDealerInput>(() => pick('checkDealer', slots)),
+      checkDealer: fromPromise<DealerCheck, CheckDealerInput>(() =>
+        pick('checkDealer', dealerCheck),
+      ),
       bookAppointment: fromPromise<Appointment, BookAppointmentInput>(async ({ input }) => {
         calls.book.push(input);
         return pick('bookAppointment', appointment);
@@ -164,7 +176,7 @@ describe('session statechart (xstate/graph)', () => {
     error('findDealers', 'internal_error'),
     { type: 'DEALER_CHOSEN', dealer_id: 'vw-sp-001' },
     { type: 'CHANGE_DEALER' },
-    done('checkDealer', slots),
+    done('checkDealer', dealerCheck),
     error('checkDealer', 'dealer_not_found'),
     { type: 'SLOT_CHOSEN', request_id: 'b1', slot_start: slots[0]!.start },
     {
@@ -176,7 +188,7 @@ describe('session statechart (xstate/graph)', () => {
     done('bookAppointment', appointment),
     error('bookAppointment', 'slot_taken'),
     error('bookAppointment', 'internal_error'),
-    done('refreshSlots', slots),
+    done('refreshSlots', dealerCheck),
     done('issueInvoice', invoice),
     error('issueInvoice', 'internal_error'),
     { type: 'NEXT_DRIVER' },

@@ -68,7 +68,7 @@ describe('exporting a session', () => {
     const ready = await floor.waitFor('2', (v) => v.step === 'Estimated.choosingDealer.ready');
     // Booked from outside, with the second dealer and its third slot.
     const dealer = ready.dealers[1]!.dealer_id;
-    const slot = floor.services.checkDealer(dealer, ready.estimate)[2]!.start;
+    const slot = floor.services.checkDealer(dealer, ready.estimate!).slots[2]!.start;
     floor.submit(
       '2',
       {

@@ -33,7 +33,9 @@ describe('the shipped scripts', () => {
       expect(session.appointment).toMatchObject({ status: 'rehearsal' });
       expect(session.invoice?.invoice_number).toMatch(/-REHEARSAL-2026-\d{6}$/);
       expect(session.invoice?.buyer.name).toContain('ENSAIO/REHEARSAL');
-      expect(session.invoice?.grand_total).toBe(session.estimate?.grand_total);
+      // Invoiced at the price of the dealer it chose (its state's taxes, its own rates).
+      expect(session.dealer_estimate?.dealer_id).toBe(session.dealer?.dealer_id);
+      expect(session.invoice?.grand_total).toBe(session.dealer_estimate?.grand_total);
     }
     // Every station has moved on to a fresh session, and the history marks the rehearsals.
     const history = t.runtime.floor.services.history({ limit: 50 }).sessions;
@@ -125,7 +127,7 @@ describe('rehearsals keep apart from the real floor', () => {
     const rehearsed = sessions[0]!;
     const dealer = rehearsed.dealer!.dealer_id;
     // The slot it "booked" is still offered to everyone.
-    const slots = t.runtime.floor.services.checkDealer(dealer, rehearsed.estimate);
+    const slots = t.runtime.floor.services.checkDealer(dealer, rehearsed.estimate!).slots;
     expect(slots[0]!.start).toBe(rehearsed.appointment!.slot_start);
     expect(t.runtime.store.takenSlots(dealer).size).toBe(0);
     // A real attendee then books that very slot, and gets the dealer's first real number.

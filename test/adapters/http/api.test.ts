@@ -81,8 +81,10 @@ async function command(
   expect(res.status, text).toBe(202);
 }
 
-async function slotsOf(app: App, dealer_id: string): Promise<Slot[]> {
-  const res = await app.request(`/api/dealers/${dealer_id}/slots`);
+/** A dealer's free slots; for an estimate, from its parts plan's ready date. */
+async function slotsOf(app: App, dealer_id: string, estimate_id?: string): Promise<Slot[]> {
+  const query = estimate_id ? `?estimate_id=${encodeURIComponent(estimate_id)}` : '';
+  const res = await app.request(`/api/dealers/${dealer_id}/slots${query}`);
   const text = await res.text();
   expect(res.status, text).toBe(200);
   return SlotsAnswer.parse(JSON.parse(text)).slots;
@@ -555,9 +557,14 @@ describe('GET /api/dealers/search', () => {
     const dealers = await search(app, '');
     expect(dealers.length).toBeGreaterThanOrEqual(10);
     expectNearestFirst(dealers);
-    // The venue is São Paulo Expo: a São Paulo dealer first, Rio far down the list.
+    // The venue is São Paulo Expo: a São Paulo dealer first, none beyond the default 50 km.
     expect(dealers[0]!.city).toBe('São Paulo');
-    expect(dealers.at(-1)!.distance_km).toBeGreaterThan(300);
+    expect(dealers.every((d) => d.distance_km <= 50)).toBe(true);
+    expect(dealers.some((d) => d.state === 'RJ')).toBe(false);
+    // A wider radius reaches Rio, far down the list.
+    const wide = await search(app, '?radius_km=500');
+    expectNearestFirst(wide);
+    expect(wide.at(-1)!.distance_km).toBeGreaterThan(300);
   });
 
   it('measures from lat/lon: in Rio the Botafogo dealer comes first, under a km away', async () => {
@@ -578,15 +585,19 @@ describe('GET /api/dealers/search', () => {
     expectNearestFirst(near);
   });
 
-  it('filters by q with accents and case folded', async () => {
+  it('searches from a city named in q, accents and case folded; an unknown place is a 422', async () => {
     const { app } = buildApp(live);
-    for (const q of ['sao%20bernardo', 'S%C3%83O%20BERNARDO']) {
-      const dealers = await search(app, `?q=${q}`);
-      expect(dealers.map((d) => d.dealer_id)).toEqual(['vw-sp-009']);
+    for (const q of ['sao%20bernardo%20do%20campo', 'S%C3%83O%20BERNARDO%20DO%20CAMPO']) {
+      const dealers = await search(app, `?q=${q}&radius_km=5`);
+      expect(dealers.length).toBeGreaterThan(0);
       expect(dealers[0]!.city).toBe('São Bernardo do Campo');
     }
-    expect(await search(app, '?q=niteroi')).toHaveLength(1);
-    expect(await search(app, '?q=nowhere-at-all')).toEqual([]);
+    expect((await search(app, '?q=niteroi&radius_km=8'))[0]!.city).toBe('Niterói');
+    await expectError(
+      await app.request('/api/dealers/search?q=nowhere-at-all'),
+      422,
+      'unknown_place',
+    );
   });
 
   it('answers a half or non-numeric position and a bad radius with 400 naming the field', async () => {
@@ -656,7 +667,7 @@ describe('POST /api/appointments/book', () => {
   it('books an offered slot (201), refuses it to another request (409) and repeats for the same one', async () => {
     const t = buildApp(live);
     const estimate = await freshEstimate(t);
-    const slot = (await slotsOf(t.app, 'vw-sp-003'))[0]!;
+    const slot = (await slotsOf(t.app, 'vw-sp-003', estimate.estimate_id))[0]!;
     const body = {
       estimate_id: estimate.estimate_id,
       dealer_id: 'vw-sp-003',
@@ -667,8 +678,9 @@ describe('POST /api/appointments/book', () => {
     const text = await res.text();
     expect(res.status, text).toBe(201);
     const appointment = Appointment.parse(JSON.parse(text));
+    // Booked on the dealer's pricing of the estimate.
     expect(appointment).toMatchObject({
-      estimate_id: estimate.estimate_id,
+      estimate_id: `${estimate.estimate_id}@vw-sp-003`,
       dealer_id: 'vw-sp-003',
       status: 'confirmed',
     });
@@ -685,7 +697,9 @@ describe('POST /api/appointments/book', () => {
     expect(Appointment.parse(await repeat.json()).appointment_id).toBe(appointment.appointment_id);
 
     // The booked slot is no longer offered.
-    const after = (await slotsOf(t.app, 'vw-sp-003')).map((s) => Date.parse(s.start));
+    const after = (await slotsOf(t.app, 'vw-sp-003', estimate.estimate_id)).map((s) =>
+      Date.parse(s.start),
+    );
     expect(after).not.toContain(Date.parse(slot.start));
   });
 
@@ -748,22 +762,27 @@ describe('POST /api/appointments/book', () => {
 });
 
 describe('GET /api/invoice/{appointment_id}', () => {
-  it("numbers invoices per dealer in sequence and totals them at the estimate's grand total", async () => {
+  it("numbers invoices per dealer in sequence and totals them at the dealer's estimate", async () => {
     const t = buildApp(live);
     const year = new Date().getUTCFullYear();
-    const slots = await slotsOf(t.app, 'vw-sp-002');
     const invoices: Invoice[] = [];
     const estimates: RepairEstimate[] = [];
     for (const [i, model] of (['tcross', 'golf'] as const).entries()) {
-      const estimate = await freshEstimate(t, model);
-      estimates.push(estimate);
+      const venueEstimate = await freshEstimate(t, model);
+      const slots = await slotsOf(t.app, 'vw-sp-002', venueEstimate.estimate_id);
       const res = await book(t.app, {
-        estimate_id: estimate.estimate_id,
+        estimate_id: venueEstimate.estimate_id,
         dealer_id: 'vw-sp-002',
         slot_start: slots[i]!.start,
       });
       expect(res.status).toBe(201);
-      const { appointment_id } = Appointment.parse(await res.json());
+      const { appointment_id, estimate_id } = Appointment.parse(await res.json());
+      // The dealer's pricing: vw-sp-002's own labour rates.
+      const priced = RepairEstimate.parse(
+        await (await t.app.request(`/api/estimates/${encodeURIComponent(estimate_id)}`)).json(),
+      );
+      expect(priced).toMatchObject({ dealer_id: 'vw-sp-002', version: 2 });
+      estimates.push(priced);
       const inv = await t.app.request(`/api/invoice/${appointment_id}`);
       const text = await inv.text();
       expect(inv.status, text).toBe(200);
@@ -785,7 +804,7 @@ describe('GET /api/invoice/{appointment_id}', () => {
     expect(again.invoice_number).toBe(invoices[0]!.invoice_number);
     // Another dealer has its own sequence.
     const other = await freshEstimate(t);
-    const otherSlot = (await slotsOf(t.app, 'vw-sp-004'))[0]!;
+    const otherSlot = (await slotsOf(t.app, 'vw-sp-004', other.estimate_id))[0]!;
     const booked = Appointment.parse(
       await (
         await book(t.app, {
@@ -848,7 +867,7 @@ describe('GET /api/sessions/{id} and POST /api/stations/{id}/commands', () => {
     const t = buildApp(live);
     const booked = await driveToBooked(t, '2');
     expect(booked.appointment_id).not.toBeNull();
-    expect(booked.invoice?.grand_total).toBe(booked.estimate?.grand_total);
+    expect(booked.invoice?.grand_total).toBe(booked.dealer_estimate?.grand_total);
     await command(t.app, '2', { type: 'NEXT_DRIVER' });
     const fresh = await t.runtime.floor.waitFor('2', (v) => v.session_id !== booked.session_id);
     expect(fresh.state).toBe('Waiting');

@@ -49,6 +49,7 @@ async function start(
   const api = createApp({
     floor: runtime.floor,
     venue: runtime.venue,
+    maps: runtime.maps,
     samples: [],
     staff: ACCESS,
   });

@@ -41,6 +41,7 @@ export function buildApp(
   const app = createApp({
     floor: runtime.floor,
     venue: runtime.venue,
+    maps: runtime.maps,
     samples: runtime.samples.map(({ id, vehicle_model, title_pt, title_en }) => ({
       id,
       vehicle_model,

@@ -373,10 +373,27 @@ describe('every operation answers as documented', () => {
     expect((await call(t.app, '/api/dealers/search?lat=-22.951&lon=-43.188')).status).toBe(200);
     expect((await call(t.app, '/api/dealers/search?lat=-23.5')).status).toBe(400);
     expect((await call(t.app, '/api/dealers/vw-xx-999/slots')).status).toBe(404);
-    const slots = await call(t.app, '/api/dealers/vw-sp-003/slots');
+    expect((await call(t.app, '/api/dealers/vw-sp-003/slots')).status).toBe(200);
+    const slots = await call(t.app, `/api/dealers/vw-sp-003/slots?estimate_id=${estimate_id}`);
     expect(slots.status).toBe(200);
-    const start = z.object({ slots: z.array(z.object({ start: z.string() })) }).parse(slots.body)
-      .slots[0]!.start;
+    const starts = z
+      .object({ slots: z.array(z.object({ start: z.string() })) })
+      .parse(slots.body)
+      .slots.map((s) => s.start);
+    const start = starts[0]!;
+    expect((await call(t.app, '/api/dealers/search?q=22041-001')).status).toBe(200);
+    expect((await call(t.app, `/api/dealers/search?estimate_id=${estimate_id}`)).status).toBe(200);
+    expect((await call(t.app, '/api/dealers/search?q=atlantis')).status).toBe(422);
+    expect((await call(t.app, '/api/dealers/search?estimate_id=est-nope')).status).toBe(404);
+    expect((await call(t.app, `/api/estimates/${estimate_id}`)).status).toBe(200);
+    expect((await call(t.app, '/api/estimates/est-nope')).status).toBe(404);
+    const plan = `/api/estimates/${estimate_id}/parts-plan`;
+    expect((await call(t.app, `${plan}?dealer_id=vw-rj-002`)).status).toBe(200);
+    expect((await call(t.app, plan)).status).toBe(400);
+    expect((await call(t.app, `${plan}?dealer_id=vw-nope`)).status).toBe(404);
+    expect((await call(t.app, '/api/map?lat=-22.95&lon=-43.19')).status).toBe(200);
+    expect((await call(t.app, '/api/map?lat=48.1&lon=11.6')).status).toBe(404);
+    expect((await call(t.app, '/api/map?lat=north')).status).toBe(400);
 
     const book = (body: unknown, key?: string) =>
       call(t.app, '/api/appointments/book', post(body, key ? { 'Idempotency-Key': key } : {}));
@@ -392,6 +409,24 @@ describe('every operation answers as documented', () => {
     expect((await call(t.app, '/api/invoice/apt-nope')).status).toBe(404);
     expect((await call(t.app, `/api/appointments/${appointment_id}`)).status).toBe(200);
     expect((await call(t.app, '/api/appointments/apt-nope')).status).toBe(404);
+    const move = (id: string, body: unknown) =>
+      call(t.app, `/api/appointments/${id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await move(appointment_id, { slot_start: starts[1] })).status).toBe(200);
+    expect((await move(appointment_id, { slot_start: 'soon' })).status).toBe(400);
+    expect((await move(appointment_id, { slot_start: '2020-01-06T10:00:00-03:00' })).status).toBe(
+      422,
+    );
+    expect((await move('apt-nope', { slot_start: starts[2] })).status).toBe(404);
+    const other = await book({ ...booking, slot_start: starts[2] }, 'booking-c');
+    expect(other.status).toBe(201);
+    expect((await move(appointment_id, { slot_start: starts[2] })).status).toBe(409);
+    const cancel = (id: string) => call(t.app, `/api/appointments/${id}`, { method: 'DELETE' });
+    expect((await cancel(appointment_id)).status).toBe(200);
+    expect((await cancel('apt-nope')).status).toBe(404);
   });
 
   it('the legacy crash-event: held, busy, ignored, analysed, and refused', async () => {

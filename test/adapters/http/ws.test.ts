@@ -206,7 +206,7 @@ describe('station WebSocket', () => {
     expect(Date.parse(booked.session.appointment!.slot_start)).toBe(Date.parse(slot.start));
     expect(booked.session.invoice).not.toBeNull();
     expect(booked.session.invoice!.appointment_id).toBe(booked.session.appointment_id);
-    expect(booked.session.invoice!.grand_total).toBe(booked.session.estimate!.grand_total);
+    expect(booked.session.invoice!.grand_total).toBe(booked.session.dealer_estimate!.grand_total);
 
     send(ws, { type: 'NEXT_DRIVER' });
     const fresh = (await nextMessage(

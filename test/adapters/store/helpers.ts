@@ -39,6 +39,7 @@ export function boot(
   const app = createApp({
     floor: runtime.floor,
     venue: runtime.venue,
+    maps: runtime.maps,
     samples: [],
     staff: STAFF_ACCESS,
   });

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SlotTakenError, type RecordStore } from '../../../actors/ports.js';
+import {
+  shelfKey,
+  SlotTakenError,
+  StockChangedError,
+  type BookingHold,
+  type RecordStore,
+} from '../../../actors/ports.js';
 import { MemoryStore } from '../../../adapters/store/memory-store.js';
 import { IN_MEMORY, SCHEMA_VERSION, SqliteStore } from '../../../adapters/store/sqlite-store.js';
 import type { Appointment, DamageReport } from '../../../machines/schemas.js';
@@ -38,16 +44,51 @@ const report = (damage_id: string, session_id: string | null = 's-1'): DamageRep
   source_shape: 'manual',
 });
 
-const appointment = (id: string, slot_start: string, dealer_id = 'vw-sp-001'): Appointment => ({
+const HOUR = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A one-hour drop-off at `slot_start` whose repair holds a bay for `work_hours`. */
+const appointment = (
+  id: string,
+  slot_start: string,
+  dealer_id = 'vw-sp-001',
+  work_hours = 1,
+): Appointment => ({
   appointment_id: `apt-${id}`,
   request_id: id,
   estimate_id: 'est-1',
   dealer_id,
   session_id: null,
   slot_start,
-  slot_end: '2026-12-02T13:00:00.000Z',
+  slot_end: iso(Date.parse(slot_start) + HOUR),
+  work_until: iso(Date.parse(slot_start) + work_hours * HOUR),
   status: 'confirmed',
+  parts_plan: {
+    dealer_id,
+    estimate_id: 'est-1',
+    currency: 'BRL',
+    planned_at: '2026-12-01T10:00:00.000Z',
+    lines: [],
+    shipments: [],
+    transfer_cost: '0.00',
+    ready_date: '2026-12-01T10:00:00.000Z',
+  },
+  contact: null,
   created_at: '2026-12-01T10:00:00.000Z',
+  updated_at: '2026-12-01T10:00:00.000Z',
+});
+
+/** Shelves: two units of P1 and one of P2 at vw-sp-001, nothing elsewhere. */
+const shelves = (dealer_id: string, part_number: string) =>
+  dealer_id === 'vw-sp-001' ? (({ P1: 2, P2: 1 } as Record<string, number>)[part_number] ?? 0) : 0;
+
+/** What a booking holds: no parts, plenty of bays. */
+const NOTHING: BookingHold = { reservations: [], on_hand: shelves, bays: 10 };
+
+const holding = (reservations: BookingHold['reservations'], bays = 10): BookingHold => ({
+  reservations,
+  on_hand: shelves,
+  bays,
 });
 
 /** Issues a minimal invoice numbered `N<seq>` for an appointment. */
@@ -95,15 +136,98 @@ describe.each(kinds)('%s store', (_kind, make) => {
   it('books a slot once; another request for it is refused; a repeat returns the first', () => {
     const s = store();
     const start = '2026-12-02T12:00:00.000Z';
-    s.book(appointment('r1', start));
-    expect(s.book({ ...appointment('r1', start), created_at: '2026-12-01T11:00:00.000Z' })).toEqual(
-      appointment('r1', start),
-    );
-    expect(() => s.book(appointment('r2', start))).toThrow(SlotTakenError);
+    s.book(appointment('r1', start), NOTHING);
+    expect(
+      s.book({ ...appointment('r1', start), created_at: '2026-12-01T11:00:00.000Z' }, NOTHING),
+    ).toEqual(appointment('r1', start));
+    expect(() => s.book(appointment('r2', start), NOTHING)).toThrow(SlotTakenError);
     expect(s.getAppointment('apt-r2')).toBeUndefined();
     // The same start at another dealer is free.
-    s.book(appointment('r3', start, 'vw-sp-002'));
+    s.book(appointment('r3', start, 'vw-sp-002'), NOTHING);
     expect([...s.takenSlots('vw-sp-001')]).toEqual([Date.parse(start)]);
+  });
+
+  it('holds a bay until the repair is done: with every bay busy, the slot is refused', () => {
+    const s = store();
+    const monday8 = Date.parse('2026-12-07T11:00:00.000Z');
+    // Two bays; a 10-hour repair from 08:00 and a 3-hour one from 09:00.
+    s.book(appointment('long', iso(monday8), 'vw-sp-001', 10), holding([], 2));
+    s.book(appointment('short', iso(monday8 + HOUR), 'vw-sp-001', 3), holding([], 2));
+    // 10:00 and 11:00 need a third bay; 12:00 is free again (the short one is done).
+    expect(() => s.book(appointment('x', iso(monday8 + 2 * HOUR)), holding([], 2))).toThrow(
+      expect.objectContaining({ reason: 'no_bay' }),
+    );
+    expect(() => s.book(appointment('y', iso(monday8 + 3 * HOUR)), holding([], 2))).toThrow(
+      SlotTakenError,
+    );
+    expect(s.book(appointment('z', iso(monday8 + 4 * HOUR)), holding([], 2)).status).toBe(
+      'confirmed',
+    );
+    expect(s.busyBays('vw-sp-001')).toHaveLength(3);
+  });
+
+  it('reserves parts, never below zero, and a cancel puts them back and frees the slot', () => {
+    const s = store();
+    const start = (h: number) => iso(Date.parse('2026-12-07T11:00:00.000Z') + h * HOUR);
+    const P1 = { dealer_id: 'vw-sp-001', part_number: 'P1', quantity: 1 };
+    const P2 = { dealer_id: 'vw-sp-001', part_number: 'P2', quantity: 1 };
+    s.book(appointment('a', start(0)), holding([P1, P2]));
+    expect(s.reservedUnits().get(shelfKey('vw-sp-001', 'P1'))).toBe(1);
+    // P2 had one unit and it is reserved: a second booking needing it is refused, and holds nothing.
+    expect(() => s.book(appointment('b', start(1)), holding([P1, P2]))).toThrow(StockChangedError);
+    expect(s.getAppointment('apt-b')).toBeUndefined();
+    expect(s.reservedUnits().get(shelfKey('vw-sp-001', 'P1'))).toBe(1);
+    s.book(appointment('c', start(2)), holding([P1]));
+    expect(s.reservedUnits().get(shelfKey('vw-sp-001', 'P1'))).toBe(2);
+
+    const cancelled = s.cancel('apt-a', '2026-12-01T12:00:00.000Z');
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      updated_at: '2026-12-01T12:00:00.000Z',
+    });
+    expect(s.cancel('apt-a', '2026-12-01T13:00:00.000Z')).toEqual(cancelled);
+    expect(s.reservedUnits().get(shelfKey('vw-sp-001', 'P2'))).toBeUndefined();
+    expect(s.takenSlots('vw-sp-001').has(Date.parse(start(0)))).toBe(false);
+    // Its slot and its P2 are free for the next booking.
+    expect(s.book(appointment('d', start(0)), holding([P2])).status).toBe('confirmed');
+  });
+
+  it('moves an appointment to a free slot, refusing a held one and a cancelled appointment', () => {
+    const s = store();
+    const start = (h: number) => iso(Date.parse('2026-12-07T11:00:00.000Z') + h * HOUR);
+    s.book(appointment('a', start(0)), NOTHING);
+    s.book(appointment('b', start(1)), NOTHING);
+    const next = (h: number) => ({
+      slot_start: start(h),
+      slot_end: start(h + 1),
+      work_until: start(h + 1),
+      updated_at: '2026-12-01T12:00:00.000Z',
+    });
+    expect(() => s.reschedule('apt-a', next(1), 10)).toThrow(SlotTakenError);
+    const moved = s.reschedule('apt-a', next(3), 10);
+    expect(moved.slot_start).toBe(start(3));
+    expect([...s.takenSlots('vw-sp-001')].sort()).toEqual(
+      [Date.parse(start(1)), Date.parse(start(3))].sort(),
+    );
+    // Its old slot is free.
+    s.book(appointment('c', start(0)), NOTHING);
+    s.cancel('apt-b', '2026-12-01T12:00:00.000Z');
+    expect(() => s.reschedule('apt-b', next(5), 10)).toThrow(
+      expect.objectContaining({ code: 'appointment_cancelled' }),
+    );
+    expect(() => s.reschedule('apt-nope', next(5), 10)).toThrow(
+      expect.objectContaining({ code: 'appointment_not_found' }),
+    );
+  });
+
+  it('holds nothing for a rehearsal', () => {
+    const s = store();
+    const start = '2026-12-07T11:00:00.000Z';
+    const P2 = { dealer_id: 'vw-sp-001', part_number: 'P2', quantity: 1 };
+    s.book({ ...appointment('rehearsal', start), status: 'rehearsal' }, holding([P2], 1));
+    expect(s.takenSlots('vw-sp-001').size).toBe(0);
+    expect(s.reservedUnits().size).toBe(0);
+    expect(s.book(appointment('real', start), holding([P2], 1)).status).toBe('confirmed');
   });
 
   it('numbers invoices per issuer in sequence', () => {
@@ -135,7 +259,7 @@ describe('the SQLite store', () => {
     const path = tempDb();
     const first = new SqliteStore({ path });
     first.saveDamage(report('dmg-1'));
-    first.book(appointment('r1', '2026-12-02T12:00:00.000Z'));
+    first.book(appointment('r1', '2026-12-02T12:00:00.000Z'), NOTHING);
     expect(issue(first, 'a1', 'vw-sp-001').invoice_number).toBe('N1');
     first.close();
 
@@ -143,7 +267,7 @@ describe('the SQLite store', () => {
     open.push(second);
     expect(second.getDamage('dmg-1')).toEqual(report('dmg-1'));
     expect(second.getAppointment('apt-r1')?.slot_start).toBe('2026-12-02T12:00:00.000Z');
-    expect(() => second.book(appointment('r2', '2026-12-02T12:00:00.000Z'))).toThrow(
+    expect(() => second.book(appointment('r2', '2026-12-02T12:00:00.000Z'), NOTHING)).toThrow(
       SlotTakenError,
     );
     expect(second.getInvoiceForAppointment('a1')?.invoice_number).toBe('N1');
@@ -166,6 +290,55 @@ describe('the SQLite store', () => {
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => new SqliteStore({ path })).toThrow(/schema version 99 is newer/);
+  });
+
+  it('migrates appointments booked before the dealer network: they hold their slot and no parts', () => {
+    const path = tempDb();
+    // A file as schema version 4 left it, with one appointment in the old shape.
+    new SqliteStore({ path }).close();
+    const raw = new Database(path);
+    raw.exec(`DROP TABLE reservations; DROP INDEX appointments_dealer;
+      ALTER TABLE appointments DROP COLUMN work_until_ms;`);
+    const old = {
+      appointment_id: 'apt-old',
+      request_id: 'old',
+      estimate_id: 'est-1',
+      dealer_id: 'vw-sp-001',
+      session_id: null,
+      slot_start: '2026-12-02T12:00:00.000Z',
+      slot_end: '2026-12-02T13:00:00.000Z',
+      status: 'confirmed',
+      created_at: '2026-12-01T10:00:00.000Z',
+    };
+    raw
+      .prepare(
+        'INSERT INTO appointments (appointment_id, request_id, estimate_id, dealer_id, slot_start_ms, status, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        'apt-old',
+        'old',
+        'est-1',
+        'vw-sp-001',
+        Date.parse(old.slot_start),
+        'confirmed',
+        JSON.stringify(old),
+      );
+    raw.pragma('user_version = 4');
+    raw.close();
+
+    const s = new SqliteStore({ path });
+    open.push(s);
+    expect(s.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(s.getAppointment('apt-old')).toMatchObject({
+      work_until: '2026-12-02T13:00:00.000Z',
+      updated_at: '2026-12-01T10:00:00.000Z',
+      contact: null,
+      parts_plan: { lines: [], transfer_cost: '0.00' },
+    });
+    expect(s.busyBays('vw-sp-001')).toEqual([
+      { start: Date.parse(old.slot_start), end: Date.parse(old.slot_end) },
+    ]);
+    expect(() => s.book(appointment('new', old.slot_start), NOTHING)).toThrow(SlotTakenError);
   });
 
   it('prunes analysis-only reports older than the cutoff, keeping session reports', () => {
