@@ -1,16 +1,18 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { SessionView } from '../actors/protocol.js';
-import type { Invoice } from '../machines/schemas.js';
+import type { Invoice, PartsPlan } from '../machines/schemas.js';
 import { canSend, commandEvent } from './commands.js';
-import { formatDateTime, formatMoney, formatTime } from './format.js';
+import { formatDay, formatMoney, formatPartNumber, formatShortDay, formatTime } from './format.js';
 import { t, tCount } from './i18n.js';
+import { lineSourceWords, relativeDayTime } from './parts-words.js';
 import { theme } from './theme.js';
 
 /**
- * The booked appointment: dealer and address, date and time, appointment number, the
- * estimate's grand total and, when issued, the (illustrative) invoice summary; then
- * "Next driver" hands the station to the next attendee.
+ * The booked appointment: dealer, address and phone, date and time, when the car is ready,
+ * appointment number, the dealer's price (its own estimate, or the invoice's total); the
+ * parts plan booked with it (each part: where it comes from, when it is there) and, when
+ * issued, the (illustrative) invoice summary; then "Next driver" hands the station on.
  */
 @customElement('confirmation-view')
 export class ConfirmationView extends LitElement {
@@ -22,7 +24,7 @@ export class ConfirmationView extends LitElement {
         flex-direction: column;
         gap: 32px;
         height: 100%;
-        padding: 48px 96px 40px;
+        padding: 40px 80px 40px;
       }
       header {
         display: flex;
@@ -50,18 +52,22 @@ export class ConfirmationView extends LitElement {
         flex: 1;
         min-height: 0;
         display: grid;
-        grid-template-columns: 1.3fr 1fr;
-        gap: 32px;
+        grid-template-columns: minmax(0, 1.3fr) minmax(0, 1fr) minmax(0, 0.8fr);
+        gap: 28px;
+      }
+      .cards > .panel {
+        min-height: 0;
+        overflow: hidden;
       }
       dl {
         display: grid;
-        grid-template-columns: 300px 1fr;
-        gap: 22px 24px;
+        grid-template-columns: 210px 1fr;
+        gap: 18px 20px;
         margin: 0;
         align-items: baseline;
       }
       dt {
-        font-size: 22px;
+        font-size: 19px;
         font-weight: 700;
         text-transform: uppercase;
         letter-spacing: 0.06em;
@@ -69,16 +75,24 @@ export class ConfirmationView extends LitElement {
       }
       dd {
         margin: 0;
-        font-size: 32px;
+        font-size: 27px;
         font-weight: 600;
       }
+      dd .sub {
+        font-size: 23px;
+        font-weight: 400;
+        color: var(--muted);
+      }
       dd.when {
-        font-size: 40px;
+        font-size: 34px;
         font-weight: 800;
         color: var(--vw-blue);
       }
+      dd.when::first-letter {
+        text-transform: uppercase;
+      }
       dd.total {
-        font-size: 44px;
+        font-size: 40px;
         font-weight: 800;
         color: var(--vw-dark);
       }
@@ -92,17 +106,63 @@ export class ConfirmationView extends LitElement {
         gap: 20px;
       }
       .invoice dl {
-        grid-template-columns: 220px 1fr;
+        grid-template-columns: 150px 1fr;
       }
       .invoice dd {
-        font-size: 28px;
+        font-size: 25px;
       }
-      footer {
+      .invoice .id {
+        font-size: 23px;
+      }
+      .parts {
         display: flex;
-        align-items: center;
-        justify-content: space-between;
+        flex-direction: column;
+        gap: 16px;
+      }
+      .parts ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: flex;
+        flex-direction: column;
+        gap: 14px;
+      }
+      .parts li {
+        display: grid;
+        grid-template-columns: 16px 1fr;
+        gap: 2px 14px;
+        align-items: baseline;
+      }
+      .parts li::before {
+        content: '';
+        width: 14px;
+        height: 14px;
+        border-radius: 50%;
+        background: var(--ok);
+        grid-row: span 2;
+      }
+      .parts li.dealer::before {
+        background: #e06c00;
+      }
+      .parts li.parts_centre::before {
+        background: #6a3fb5;
+      }
+      .parts .part {
+        font-size: 24px;
+        font-weight: 700;
+      }
+      .parts .from {
+        font-size: 21px;
+        color: var(--muted);
+      }
+      .parts .ready {
+        margin-top: 8px;
+        font-size: 24px;
+        font-weight: 800;
+        color: var(--vw-dark);
       }
       .next {
+        margin-left: auto;
         font-size: 40px;
         padding: 24px 72px;
         min-height: 104px;
@@ -120,7 +180,13 @@ export class ConfirmationView extends LitElement {
     const locale = s.locale;
     const appointment = s.appointment;
     const dealer = s.dealer;
-    const estimate = s.estimate;
+    const priced = s.dealer_estimate ?? s.estimate;
+    const price = priced
+      ? formatMoney(priced.grand_total, priced.currency, locale)
+      : s.invoice
+        ? formatMoney(s.invoice.grand_total, s.invoice.currency, locale)
+        : '—';
+    const plan = appointment?.parts_plan ?? s.parts_plan;
     return html`
       <header>
         <div class="check" aria-hidden="true">✓</div>
@@ -128,38 +194,6 @@ export class ConfirmationView extends LitElement {
           <h1>${t(locale, 'confirm.title')}</h1>
           <p>${t(locale, 'confirm.subtitle')}</p>
         </div>
-      </header>
-      <div class="cards">
-        <section class="panel">
-          <dl>
-            <dt>${t(locale, 'confirm.dealer')}</dt>
-            <dd>${dealer?.name ?? '—'}</dd>
-            <dt>${t(locale, 'confirm.address')}</dt>
-            <dd>
-              ${dealer ? html`${dealer.street}<br />${dealer.city}/${dealer.state} · ${dealer.cep}<br />${dealer.phone}` : '—'}
-            </dd>
-            <dt>${t(locale, 'confirm.when')}</dt>
-            <dd class="when">
-              ${
-                appointment
-                  ? html`${formatDateTime(appointment.slot_start, locale)}–${formatTime(appointment.slot_end, locale)}`
-                  : '—'
-              }
-            </dd>
-            <dt>${t(locale, 'confirm.id')}</dt>
-            <dd class="id" data-testid="appointment-id">
-              ${appointment?.appointment_id ?? s.appointment_id ?? '—'}
-            </dd>
-            <dt>${t(locale, 'confirm.total')}</dt>
-            <dd class="total">
-              ${estimate ? formatMoney(estimate.grand_total, estimate.currency, locale) : '—'}
-            </dd>
-          </dl>
-        </section>
-        ${s.invoice ? this._renderInvoice(s.invoice) : nothing}
-      </div>
-      <footer>
-        <span></span>
         <button
           class="next"
           data-testid="next-driver"
@@ -168,8 +202,80 @@ export class ConfirmationView extends LitElement {
         >
           ${t(locale, 'action.nextDriver')}
         </button>
-      </footer>
+      </header>
+      <div class="cards">
+        <section class="panel">
+          <dl>
+            <dt>${t(locale, 'confirm.dealer')}</dt>
+            <dd>${dealer?.name ?? '—'}</dd>
+            <dt>${t(locale, 'confirm.address')}</dt>
+            <dd>
+              ${
+                dealer
+                  ? html`${dealer.street}<br /><span class="sub"
+                        >${dealer.district} · ${dealer.city}/${dealer.state} · ${dealer.cep}</span
+                      ><br /><span class="sub">${dealer.phone}</span>`
+                  : '—'
+              }
+            </dd>
+            <dt>${t(locale, 'confirm.when')}</dt>
+            <dd class="when">
+              ${
+                appointment
+                  ? html`${formatDay(appointment.slot_start, locale)}<br />${formatTime(appointment.slot_start, locale)}–${formatTime(appointment.slot_end, locale)}`
+                  : '—'
+              }
+            </dd>
+            ${
+              appointment
+                ? html`<dt>${t(locale, 'confirm.workUntil')}</dt>
+                    <dd>
+                      ${formatShortDay(appointment.work_until, locale)} ·
+                      ${formatTime(appointment.work_until, locale)}
+                    </dd>`
+                : nothing
+            }
+            <dt>${t(locale, 'confirm.id')}</dt>
+            <dd class="id" data-testid="appointment-id">
+              ${appointment?.appointment_id ?? s.appointment_id ?? '—'}
+            </dd>
+            <dt>${t(locale, 'confirm.price')}</dt>
+            <dd class="total" data-testid="dealer-price">${price}</dd>
+          </dl>
+        </section>
+        ${plan ? this._renderPlan(plan) : nothing}
+        ${s.invoice ? this._renderInvoice(s.invoice) : nothing}
+      </div>
     `;
+  }
+
+  /** Each part booked: where it comes from and when it is at the dealer; then all of them. */
+  private _renderPlan(plan: PartsPlan) {
+    const locale = this.session.locale;
+    const now = new Date();
+    return html`<section class="panel parts" data-testid="parts-plan">
+      <h2>${t(locale, 'confirm.parts')}</h2>
+      <ul>
+        ${plan.lines.map(
+          (line) =>
+            html`<li class=${line.source.kind}>
+              <span class="part">${line.part_name}</span>
+              <span class="from"
+                >${formatPartNumber(line.part_number)} ·
+                ${lineSourceWords(line, plan, locale)}${
+                  line.source.kind === 'own'
+                    ? nothing
+                    : html` ·
+                      ${t(locale, 'parts.arrives', { when: relativeDayTime(line.eta, locale, now) })}`
+                }</span
+              >
+            </li>`,
+        )}
+      </ul>
+      <span class="ready"
+        >${t(locale, 'confirm.partsReady', { when: relativeDayTime(plan.ready_date, locale, now) })}</span
+      >
+    </section>`;
   }
 
   private _renderInvoice(invoice: Invoice) {

@@ -1,56 +1,79 @@
-import { LitElement, css, html, svg } from 'lit';
+import {
+  LitElement,
+  css,
+  html,
+  nothing,
+  svg,
+  type PropertyValues,
+  type SVGTemplateResult,
+} from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { DealerHit, Locale } from '../machines/schemas.js';
+import type { DealerHit, Locale, PartsPlan, PlanShipment } from '../machines/schemas.js';
 import { t } from './i18n.js';
+import { MapRegionController } from './map-region-controller.js';
+import {
+  clipPolygon,
+  clipPolyline,
+  frameFor,
+  insideRect,
+  labelAnchor,
+  overlaps,
+  pathOf,
+  scaleKm,
+  type Frame,
+  type LatLon,
+  type Rect,
+  type XY,
+} from './map-projection.js';
+import { ResizeController } from './resize-controller.js';
 import { theme } from './theme.js';
+import type { MapRegion } from './wire.js';
 
-const WIDTH = 800;
-const HEIGHT = 560;
-/** A band under the plot for the scale bar, so it never sits on a pin or a label. */
-const BAND = 48;
-const MARGIN = 70;
-const KM_PER_DEGREE_LAT = 111.32;
+/** The band under the map for the legend and the scale bar, so they never sit on a pin. */
+const LEGEND = 56;
+/** Room around the framed points: pins stand 60 px above their point. */
+const PAD = { top: 76, side: 48, bottom: 28 };
+const PLACE_FONT = 21;
+const ROAD_FONT = 16;
+const COLOURS = {
+  land: '#f3f5f8',
+  water: '#b9d5f3',
+  river: '#8dbbea',
+  road: '#a9b3c4',
+  pin: '#001e50',
+  selected: '#0040c5',
+  venue: '#c2185b',
+  courier: '#e06c00',
+  centre: '#6a3fb5',
+};
 
-/** Projects dealers to SVG points: equirectangular around their centre, same km scale on both axes. */
-export function projectDealers(dealers: readonly Pick<DealerHit, 'lat' | 'lon'>[]) {
-  if (dealers.length === 0) return { points: [], pxPerKm: 1 };
-  const lats = dealers.map((d) => d.lat);
-  const lons = dealers.map((d) => d.lon);
-  const midLat = (Math.min(...lats) + Math.max(...lats)) / 2;
-  const midLon = (Math.min(...lons) + Math.max(...lons)) / 2;
-  const kmPerDegreeLon = KM_PER_DEGREE_LAT * Math.cos((midLat * Math.PI) / 180);
-  const km = dealers.map((d) => ({
-    x: (d.lon - midLon) * kmPerDegreeLon,
-    y: (d.lat - midLat) * KM_PER_DEGREE_LAT,
-  }));
-  const spanX = Math.max(...km.map((p) => Math.abs(p.x)), 0.5);
-  const spanY = Math.max(...km.map((p) => Math.abs(p.y)), 0.5);
-  const pxPerKm = Math.min((WIDTH / 2 - MARGIN) / spanX, (HEIGHT / 2 - MARGIN) / spanY);
-  return {
-    points: km.map((p) => ({ x: WIDTH / 2 + p.x * pxPerKm, y: HEIGHT / 2 - p.y * pxPerKm })),
-    pxPerKm,
-  };
+/** A label's box on screen, roughly: text width estimated from its length. */
+function labelBox(at: XY, text: string, size: number, anchor: 'start' | 'middle' = 'middle'): Rect {
+  const width = text.length * size * 0.56 + 8;
+  const left = anchor === 'middle' ? at.x - width / 2 : at.x - 4;
+  return { left, right: left + width, top: at.y - size * 0.8, bottom: at.y + size * 0.35 };
 }
 
-/** A round number of km for the scale bar, about a fifth of the map wide. */
-function scaleKm(pxPerKm: number): number {
-  const target = WIDTH / 5 / pxPerKm;
-  const steps = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500];
-  return steps.find((step) => step >= target) ?? 1000;
-}
-
-/** The most common city among the dealers: labelling it on every pin would only add noise. */
-function usualCity(dealers: readonly DealerHit[]): string | null {
-  const counts = new Map<string, number>();
-  for (const d of dealers) counts.set(d.city, (counts.get(d.city) ?? 0) + 1);
-  let best: string | null = null;
-  for (const [city, n] of counts) if (best === null || n > counts.get(best)!) best = city;
-  return best;
+/** Points along a gentle arc from `a` to `b` (bowed to the left of travel), for a route line. */
+function arc(a: XY, b: XY, bow = 0.18, steps = 24): XY[] {
+  const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  const control = { x: mid.x - (b.y - a.y) * bow, y: mid.y + (b.x - a.x) * bow };
+  return Array.from({ length: steps + 1 }, (_, i) => {
+    const s = i / steps;
+    return {
+      x: (1 - s) ** 2 * a.x + 2 * (1 - s) * s * control.x + s ** 2 * b.x,
+      y: (1 - s) ** 2 * a.y + 2 * (1 - s) * s * control.y + s ** 2 * b.y,
+    };
+  });
 }
 
 /**
- * A schematic map: dealers plotted where they are relative to one another (from lat/lon,
- * no tiles, no streets), numbered as in the list, with a km scale bar.
+ * The dealer map, drawn in SVG at the element's own size (no tiles): the region's sea, bays,
+ * lakes, rivers and highways around the venue (fetched once per venue from `/api/map`, a plain
+ * background where there is none), the venue as "you are here", the dealers as pins numbered
+ * as in the list (the chosen one highlighted) and, with a parts plan, the routes the parts
+ * travel to the chosen dealer: by courier from other dealers, from the VW parts centre
+ * (dashed, from the frame's edge when it lies outside). A km scale bar and "approximate map".
  */
 @customElement('dealer-map')
 export class DealerMap extends LitElement {
@@ -59,24 +82,55 @@ export class DealerMap extends LitElement {
     css`
       :host {
         display: block;
+        position: relative;
+        min-height: 240px;
       }
       svg {
+        position: absolute;
+        inset: 0;
         display: block;
         width: 100%;
         height: 100%;
       }
+      text {
+        font-family: 'Inter', system-ui, sans-serif;
+      }
+      .halo {
+        paint-order: stroke;
+        stroke: #fff;
+        stroke-width: 5px;
+        stroke-linejoin: round;
+      }
+      .place {
+        font-size: ${PLACE_FONT}px;
+        font-weight: 700;
+        fill: #5b6678;
+      }
+      .road {
+        font-size: ${ROAD_FONT}px;
+        font-weight: 600;
+        fill: #6b778c;
+      }
       .pin-label {
-        font-size: 26px;
+        font-size: 24px;
         font-weight: 800;
         fill: #fff;
       }
-      .city {
-        font-size: 20px;
+      .pin-label.big {
+        font-size: 28px;
+      }
+      .tag {
+        font-size: 19px;
+        font-weight: 700;
+      }
+      .legend {
+        font-size: 19px;
         font-weight: 600;
         fill: var(--muted);
       }
-      .scale {
+      .approx {
         font-size: 18px;
+        font-weight: 700;
         fill: var(--muted);
       }
     `,
@@ -84,53 +138,332 @@ export class DealerMap extends LitElement {
 
   /** Dealers in list order (nearest first); their numbers match the list. */
   @property({ attribute: false }) dealers: DealerHit[] = [];
-  /** Dealer to highlight, if any. */
+  /** The chosen dealer, highlighted; routes end there. */
   @property({ attribute: 'selected-id' }) selectedId: string | null = null;
+  /** Where the station stands ("you are here"); the base map is the region around it. */
+  @property({ attribute: false }) venue: LatLon | null = null;
+  /** The chosen dealer's parts plan: its shipments are drawn as routes. */
+  @property({ attribute: false }) plan: PartsPlan | null = null;
+  /** Frame only the venue, the chosen dealer and the dealers sending parts (the slot screen). */
+  @property({ type: Boolean, attribute: 'frame-plan' }) framePlan = false;
   /** Language of the labels. */
   @property() locale: Locale = 'pt-BR';
 
+  private readonly _size = new ResizeController(this);
+  private readonly _region = new MapRegionController(this);
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('venue') && this.venue) this._region.want(this.venue);
+  }
+
   override render() {
-    const { points, pxPerKm } = projectDealers(this.dealers);
-    const km = scaleKm(pxPerKm);
-    const usual = usualCity(this.dealers);
+    const width = this._size.width;
+    const height = this._size.height;
+    const label = t(this.locale, 'map.label');
+    if (width === 0 || height === 0) return html`<svg role="img" aria-label=${label}></svg>`;
+    const mapHeight = height - LEGEND;
+    const view: Rect = { left: 0, top: 0, right: width, bottom: mapHeight };
+    const frame = frameFor(
+      this._framed(),
+      { left: PAD.side, top: PAD.top, right: width - PAD.side, bottom: mapHeight - PAD.bottom },
+      { minSpanKm: 8, grow: 1.2 },
+    );
+    const region = this._region.region;
+    const selected = this._selected();
+    const shipments = selected && this.plan ? this.plan.shipments : [];
+    const senders = new Set(
+      shipments.flatMap((s) => (s.source.kind === 'dealer' ? [s.source.dealer_id] : [])),
+    );
+    // The "approximate map" pill in the top-left corner is kept clear of labels.
+    const taken: Rect[] = [{ left: 0, top: 0, right: 230, bottom: 60 }];
+    const pins = this._pins(frame, view, senders, taken);
+    const venue = this.venue ? this._venue(frame.project(this.venue), view, taken) : nothing;
+    const routes = selected
+      ? shipments.map((s) => this._route(s, frame, view, frame.project(selected), taken))
+      : [];
+    const km = scaleKm(frame.pxPerKm, Math.min(200, width / 3.2));
+    const kmPx = km * frame.pxPerKm;
+    const hasCourier = shipments.some((s) => s.source.kind === 'dealer');
+    const hasCentre = shipments.some((s) => s.source.kind === 'parts_centre');
     return html`<svg
-      viewBox="0 0 ${WIDTH} ${HEIGHT + BAND}"
+      viewBox="0 0 ${width} ${height}"
       role="img"
-      aria-label=${t(this.locale, 'dealer.map')}
+      aria-label=${label}
+      data-map=${this._region.status}
+      data-region=${region?.id ?? ''}
     >
       <defs>
+        <clipPath id="frame"><rect width=${width} height=${mapHeight} rx="16" /></clipPath>
         <pattern id="grid" width="40" height="40" patternUnits="userSpaceOnUse">
           <path d="M 40 0 L 0 0 0 40" fill="none" stroke="#dfe6f2" stroke-width="1.5" />
         </pattern>
+        <marker
+          id="arrow-courier"
+          viewBox="0 0 10 10"
+          refX="8"
+          refY="5"
+          markerWidth="5"
+          markerHeight="5"
+          orient="auto-start-reverse"
+        >
+          <path d="M0 0 L10 5 L0 10 z" fill=${COLOURS.courier} />
+        </marker>
+        <marker
+          id="arrow-centre"
+          viewBox="0 0 10 10"
+          refX="8"
+          refY="5"
+          markerWidth="5"
+          markerHeight="5"
+          orient="auto-start-reverse"
+        >
+          <path d="M0 0 L10 5 L0 10 z" fill=${COLOURS.centre} />
+        </marker>
       </defs>
-      <rect width=${WIDTH} height=${HEIGHT} rx="16" fill="#f4f7fc" />
-      <rect width=${WIDTH} height=${HEIGHT} rx="16" fill="url(#grid)" />
-      ${this.dealers.map((dealer, index) => {
-        const p = points[index]!;
-        // A city label only for a city other than the usual one, and only where it does not
-        // run into another pin (pins stand 52 px above their point, labels sit 24 px below).
-        const labelled =
-          dealer.city !== usual &&
-          !points.some(
-            (q, other) =>
-              other !== index && Math.abs(q.x - p.x) < 130 && q.y - 56 < p.y + 34 && q.y > p.y - 40,
-          );
-        const selected =
-          dealer.dealer_id === this.selectedId || (this.selectedId === null && index === 0);
-        const fill = selected ? '#0040c5' : '#001e50';
-        return svg`<g>
-          <title>${dealer.name}</title>
-          <path d="M ${p.x} ${p.y} l -18 -30 a 22 22 0 1 1 36 0 z" fill=${fill} stroke="#fff" stroke-width="3"
-            transform=${selected ? `scale(1.25) translate(${-p.x * 0.2} ${-p.y * 0.2})` : ''} />
-          <text class="pin-label" x=${p.x} y=${p.y - 42} text-anchor="middle" dominant-baseline="central">${index + 1}</text>
-          ${labelled ? svg`<text class="city" x=${Math.min(WIDTH - 130, Math.max(130, p.x))} y=${p.y + 24} text-anchor="middle">${dealer.city}</text>` : ''}
-        </g>`;
-      })}
-      <g transform="translate(${WIDTH - 20 - km * pxPerKm} ${HEIGHT + BAND - 12})">
-        <rect width=${km * pxPerKm} height="8" fill="#001e50" />
-        <text class="scale" x=${(km * pxPerKm) / 2} y="-10" text-anchor="middle">${km} km</text>
+      <g clip-path="url(#frame)">
+        <rect width=${width} height=${mapHeight} fill=${COLOURS.land} />
+        ${region ? this._base(region, frame, view, taken) : svg`<rect width=${width} height=${mapHeight} fill="url(#grid)" />`}
+        ${routes.map((r) => r.line)} ${pins} ${venue} ${routes.map((r) => r.tag)}
+      </g>
+      ${region ? this._approximate(view) : nothing}
+      <g transform="translate(0 ${mapHeight + 14})">
+        ${this._legend(hasCourier, hasCentre)}
+        <g transform="translate(${width - 8 - kmPx} 0)">
+          <rect y="22" width=${kmPx} height="8" rx="2" fill=${COLOURS.pin} />
+          <text class="legend" x=${kmPx / 2} y="14" text-anchor="middle">${km} km</text>
+        </g>
       </g>
     </svg>`;
+  }
+
+  /** The points the frame must show. */
+  private _framed(): LatLon[] {
+    const points: LatLon[] = this.venue ? [this.venue] : [];
+    const selected = this._selected();
+    if (this.framePlan && selected) {
+      points.push(selected);
+      for (const s of this.plan?.shipments ?? []) {
+        if (s.source.kind === 'dealer') {
+          points.push(s.from_position);
+          continue;
+        }
+        // The parts centre may be far off: show the first ~10 km of its route, enough to see
+        // where it comes in from.
+        const dLat = s.from_position.lat - selected.lat;
+        const dLon = s.from_position.lon - selected.lon;
+        const part = Math.min(1, 0.09 / Math.max(Math.hypot(dLat, dLon), 1e-9));
+        points.push({ lat: selected.lat + dLat * part, lon: selected.lon + dLon * part });
+      }
+    } else {
+      points.push(...this.dealers);
+    }
+    return points;
+  }
+
+  private _selected(): DealerHit | null {
+    return this.dealers.find((d) => d.dealer_id === this.selectedId) ?? null;
+  }
+
+  /** Sea, water, land, rivers, highways and town labels, cut to the frame. */
+  private _base(region: MapRegion, frame: Frame, view: Rect, taken: Rect[]) {
+    const pad: Rect = {
+      left: view.left - 8,
+      top: view.top - 8,
+      right: view.right + 8,
+      bottom: view.bottom + 8,
+    };
+    const areas: SVGTemplateResult[] = [];
+    const lines: SVGTemplateResult[] = [];
+    const labels: SVGTemplateResult[] = [];
+    const order = { sea: 0, water: 1, land: 2, river: 3, highway: 4, place: 5 } as const;
+    const features = [...region.features].sort((a, b) => order[a.kind] - order[b.kind]);
+    const roadLabels: { text: string; at: XY; angle: number; length: number }[] = [];
+    for (const feature of features) {
+      const points = feature.points.map((p) => frame.projectLonLat(p));
+      if (feature.kind === 'sea' || feature.kind === 'water' || feature.kind === 'land') {
+        const area = clipPolygon(points, pad);
+        if (area.length === 0) continue;
+        const fill = feature.kind === 'land' ? COLOURS.land : COLOURS.water;
+        areas.push(
+          svg`<path d=${pathOf(area, true)} fill=${fill}><title>${feature.name}</title></path>`,
+        );
+      } else if (feature.kind === 'river' || feature.kind === 'highway') {
+        const road = feature.kind === 'highway';
+        for (const piece of clipPolyline(points, pad)) {
+          const d = pathOf(piece, false);
+          lines.push(
+            road
+              ? svg`<path d=${d} fill="none" stroke="#fff" stroke-width="7" stroke-linejoin="round" stroke-linecap="round" />
+                  <path d=${d} fill="none" stroke=${COLOURS.road} stroke-width="3.5" stroke-linejoin="round" stroke-linecap="round" />`
+              : svg`<path d=${d} fill="none" stroke=${COLOURS.river} stroke-width="3" stroke-linejoin="round" stroke-linecap="round" />`,
+          );
+          if (road) roadLabels.push({ text: feature.name, ...labelAnchor(piece) });
+        }
+      } else {
+        const at = points[0]!;
+        if (!insideRect(at, view)) continue;
+        const box = labelBox(at, feature.name, PLACE_FONT);
+        if (box.left < 4 || box.right > view.right - 4 || taken.some((r) => overlaps(r, box)))
+          continue;
+        taken.push(box);
+        labels.push(
+          svg`<text class="place halo" x=${at.x} y=${at.y} text-anchor="middle">${feature.name}</text>`,
+        );
+      }
+    }
+    // Highway names last, on their longest stretch, only where they do not cover anything.
+    roadLabels.sort((a, b) => b.length - a.length);
+    const named = new Set<string>();
+    for (const road of roadLabels) {
+      const textLength = road.text.length * ROAD_FONT * 0.56;
+      if (named.has(road.text) || road.length < textLength + 24 || !insideRect(road.at, view))
+        continue;
+      const half = textLength / 2 + 4;
+      const box = {
+        left: road.at.x - half,
+        right: road.at.x + half,
+        top: road.at.y - half * Math.abs(Math.sin((road.angle * Math.PI) / 180)) - 12,
+        bottom: road.at.y + half * Math.abs(Math.sin((road.angle * Math.PI) / 180)) + 6,
+      };
+      if (taken.some((r) => overlaps(r, box))) continue;
+      taken.push(box);
+      named.add(road.text);
+      labels.push(
+        svg`<text class="road halo" x=${road.at.x} y=${road.at.y - 6} text-anchor="middle"
+          transform="rotate(${road.angle.toFixed(1)} ${road.at.x} ${road.at.y})">${road.text}</text>`,
+      );
+    }
+    return svg`${areas}${lines}${labels}`;
+  }
+
+  /** The dealers as numbered pins; when framing the plan the ones not involved are faded. */
+  private _pins(frame: Frame, view: Rect, senders: ReadonlySet<string>, taken: Rect[]) {
+    const entries = this.dealers.map((dealer, index) => ({
+      dealer,
+      index,
+      at: frame.project(dealer),
+      selected: dealer.dealer_id === this.selectedId || (this.selectedId === null && index === 0),
+    }));
+    // The chosen pin last, so it is drawn over its neighbours.
+    entries.sort((a, b) => Number(a.selected) - Number(b.selected));
+    const visible = entries.filter(({ at }) => insideRect(at, view));
+    for (const { at, selected } of visible) {
+      const r = selected ? 28 : 23;
+      taken.push({ left: at.x - r, right: at.x + r, top: at.y - 2.6 * r, bottom: at.y + 4 });
+    }
+    return visible.map(({ dealer, index, at, selected }) => {
+      const faded =
+        this.framePlan && !selected && !senders.has(dealer.dealer_id) ? 'opacity:0.45' : '';
+      const scale = selected ? 1.25 : 1;
+      return svg`<g data-pin=${dealer.dealer_id} style=${faded}
+          transform="translate(${at.x.toFixed(1)} ${at.y.toFixed(1)}) scale(${scale})">
+        <title>${dealer.name}</title>
+        ${selected ? svg`<circle cx="0" cy="-42" r="30" fill=${COLOURS.selected} opacity="0.18" />` : nothing}
+        <path d="M 0 0 l -18 -30 a 22 22 0 1 1 36 0 z" fill=${selected ? COLOURS.selected : COLOURS.pin}
+          stroke="#fff" stroke-width="3" />
+        <text class="pin-label" x="0" y="-42" text-anchor="middle" dominant-baseline="central">${index + 1}</text>
+      </g>`;
+    });
+  }
+
+  /** "You are here": a ringed dot with its words in a dark tag beside it. */
+  private _venue(at: XY, view: Rect, taken: Rect[]) {
+    if (!insideRect(at, view)) return nothing;
+    const text = t(this.locale, 'map.you');
+    const tagWidth = text.length * 19 * 0.58 + 28;
+    const right = at.x + 22 + tagWidth < view.right - 8;
+    const x = right ? at.x + 22 : at.x - 22 - tagWidth;
+    taken.push(
+      { left: at.x - 18, right: at.x + 18, top: at.y - 18, bottom: at.y + 18 },
+      { left: x, right: x + tagWidth, top: at.y - 18, bottom: at.y + 18 },
+    );
+    return svg`<g data-venue>
+      <circle cx=${at.x} cy=${at.y} r="26" fill=${COLOURS.venue} opacity="0.18" />
+      <circle cx=${at.x} cy=${at.y} r="12" fill=${COLOURS.venue} stroke="#fff" stroke-width="4" />
+      <rect x=${x} y=${at.y - 17} width=${tagWidth} height="34" rx="17" fill=${COLOURS.venue} />
+      <text class="tag" x=${x + tagWidth / 2} y=${at.y + 1} text-anchor="middle" dominant-baseline="central" fill="#fff">${text}</text>
+    </g>`;
+  }
+
+  /** One shipment's route to the chosen dealer, and a tag naming where it starts. */
+  private _route(shipment: PlanShipment, frame: Frame, view: Rect, to: XY, taken: Rect[]) {
+    const centre = shipment.source.kind === 'parts_centre';
+    const from = frame.project(shipment.from_position);
+    const colour = centre ? COLOURS.centre : COLOURS.courier;
+    // The line stops short of the chosen pin's tip, so the arrowhead shows beside it.
+    const path = arc(from, to, centre ? 0.08 : 0.18).filter(
+      (p, i) => i === 0 || Math.hypot(p.x - to.x, p.y - to.y) > 30,
+    );
+    const pieces = clipPolyline(path, view);
+    const line = pieces.map(
+      (
+        piece,
+        i,
+      ) => svg`<path data-route=${shipment.source.kind} d=${pathOf(piece, false)} fill="none"
+        stroke=${colour} stroke-width="5" stroke-linecap="round" stroke-dasharray=${centre ? '14 9' : 'none'}
+        marker-end=${i === pieces.length - 1 ? `url(#arrow-${centre ? 'centre' : 'courier'})` : 'none'} />`,
+    );
+    const start = pieces[0]?.[0];
+    if (!start) return { line, tag: nothing };
+    const text = centre
+      ? t(this.locale, 'map.partsCentre')
+      : (shipment.from_district ?? shipment.from_name);
+    // The tag sits under where the route starts (under the sender's pin), kept on screen.
+    const tagWidth = text.length * 19 * 0.58 + 24;
+    // Under where the route starts, else beside it, else above the sender's pin; on screen.
+    const candidates: XY[] = [
+      { x: start.x - tagWidth / 2, y: start.y + 12 },
+      { x: start.x + 16, y: start.y - 15 },
+      { x: start.x - tagWidth - 16, y: start.y - 15 },
+      { x: start.x - tagWidth / 2, y: start.y - 104 },
+    ];
+    for (const c of candidates) {
+      const x = Math.min(Math.max(c.x, 8), view.right - tagWidth - 8);
+      const y = Math.min(Math.max(c.y, 56), view.bottom - 40);
+      const box = { left: x, right: x + tagWidth, top: y, bottom: y + 30 };
+      if (taken.some((r) => overlaps(r, box))) continue;
+      taken.push(box);
+      const tag = svg`<g><rect x=${x} y=${y} width=${tagWidth} height="30" rx="8" fill="#fff" stroke=${colour} stroke-width="2.5" />
+          <text class="tag" x=${x + tagWidth / 2} y=${y + 16} text-anchor="middle" dominant-baseline="central" fill=${colour}>${text}</text></g>`;
+      return { line, tag };
+    }
+    return { line, tag: nothing };
+  }
+
+  /** "Approximate map" in the top-left corner. */
+  private _approximate(view: Rect) {
+    const text = t(this.locale, 'map.approximate');
+    const w = text.length * 18 * 0.58 + 28;
+    return svg`<g data-approximate transform="translate(${view.left + 14} ${view.top + 14})">
+      <rect width=${w} height="34" rx="17" fill="#fff" opacity="0.92" stroke="#d3dbea" />
+      <text class="approx" x=${w / 2} y="18" text-anchor="middle" dominant-baseline="central">${text}</text>
+    </g>`;
+  }
+
+  /** You are here, and the route kinds drawn. */
+  private _legend(courier: boolean, centre: boolean) {
+    const items: SVGTemplateResult[] = [];
+    let x = 8;
+    const add = (mark: SVGTemplateResult, text: string) => {
+      items.push(svg`<g transform="translate(${x} 0)">${mark}
+        <text class="legend" x="40" y="26">${text}</text></g>`);
+      x += 40 + text.length * 19 * 0.56 + 28;
+    };
+    add(
+      svg`<circle cx="14" cy="20" r="9" fill=${COLOURS.venue} stroke="#fff" stroke-width="3" />`,
+      t(this.locale, 'map.you'),
+    );
+    if (courier)
+      add(
+        svg`<path d="M0 20 H30" stroke=${COLOURS.courier} stroke-width="5" stroke-linecap="round" />`,
+        t(this.locale, 'map.courier'),
+      );
+    if (centre)
+      add(
+        svg`<path d="M0 20 H30" stroke=${COLOURS.centre} stroke-width="5" stroke-dasharray="10 6" />`,
+        t(this.locale, 'map.partsCentre'),
+      );
+    return items;
   }
 }
 

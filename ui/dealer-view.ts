@@ -1,18 +1,38 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { SessionView } from '../actors/protocol.js';
-import type { DealerHit } from '../machines/schemas.js';
+import type { DealerHit, PartsPlan, RepairEstimate } from '../machines/schemas.js';
 import { canSend, commandEvent } from './commands.js';
 import './dealer-map.js';
-import { formatDay, formatDistance, formatOpeningHours, formatTime, groupByDay } from './format.js';
+import {
+  formatDay,
+  formatDistance,
+  formatMoney,
+  formatOpeningHours,
+  formatTime,
+  groupByDay,
+} from './format.js';
 import { hasKey, t } from './i18n.js';
+import {
+  availabilityWords,
+  earliestWords,
+  heldWords,
+  ownParts,
+  planParts,
+  readyWords,
+  relativeDayTime,
+  shipmentWords,
+} from './parts-words.js';
 import { inStep } from './steps.js';
 import { theme } from './theme.js';
 
 /**
- * Who fixes the car and when: nearby dealers (list + schematic map) while choosing, then
- * the chosen dealer's free slots grouped by day; progress while the dealer is checked and
- * the slot booked; the "slot just taken" conflict; failures with RETRY.
+ * Who fixes the car and when: nearby dealers while choosing (cards saying what each one's
+ * parts plan means: what is on its shelf, what comes by courier and from where, when it is all
+ * there; and the map), then the chosen dealer's price, its parts plan in words and on the map
+ * with the routes, and its free slots grouped by day; "checking stock…" while the dealer
+ * prices the repair and plans the parts, progress while booking; the "slot just taken"
+ * conflict; failures with RETRY.
  */
 @customElement('dealer-view')
 export class DealerView extends LitElement {
@@ -44,14 +64,14 @@ export class DealerView extends LitElement {
         flex: 1;
         min-height: 0;
         display: grid;
-        grid-template-columns: minmax(0, 1fr) 820px;
+        grid-template-columns: minmax(0, 1fr) 700px;
         grid-template-rows: 100%;
         gap: 32px;
       }
       .list {
         display: flex;
         flex-direction: column;
-        gap: 16px;
+        gap: 12px;
         overflow-y: auto;
         min-height: 0;
         padding: 4px 8px 4px 4px;
@@ -60,15 +80,16 @@ export class DealerView extends LitElement {
       }
       .dealer {
         display: grid;
-        grid-template-columns: 64px 1fr auto;
-        align-items: center;
-        gap: 24px;
+        grid-template-columns: 56px minmax(0, 1fr) auto;
+        align-items: start;
+        gap: 6px 20px;
         width: 100%;
+        min-height: 0;
         text-align: left;
         font-weight: 400;
         border-radius: var(--radius);
         border: 3px solid transparent;
-        padding: 20px 28px;
+        padding: 14px 22px;
         background: var(--vw-white);
         color: var(--ink);
         box-shadow: 0 2px 12px rgba(0, 30, 80, 0.1);
@@ -86,26 +107,85 @@ export class DealerView extends LitElement {
       .dealer .n {
         display: grid;
         place-items: center;
-        width: 56px;
-        height: 56px;
+        width: 52px;
+        height: 52px;
         border-radius: 50%;
         background: var(--vw-dark);
         color: #fff;
         font-size: 26px;
         font-weight: 800;
       }
+      .dealer .body {
+        display: flex;
+        flex-direction: column;
+        gap: 3px;
+        min-width: 0;
+      }
       .dealer .name {
-        font-size: 30px;
+        font-size: 28px;
         font-weight: 800;
         color: var(--vw-dark);
+        line-height: 1.15;
       }
-      .dealer .where,
-      .dealer .hours {
+      .dealer .where {
+        display: flex;
+        align-items: center;
+        gap: 14px;
         font-size: 22px;
         color: var(--muted);
       }
+      .courtesy {
+        padding: 2px 12px;
+        border-radius: 999px;
+        background: var(--vw-light);
+        color: var(--vw-dark);
+        font-size: 18px;
+        font-weight: 700;
+        white-space: nowrap;
+      }
+      .parts {
+        font-size: 23px;
+        font-weight: 600;
+        line-height: 1.3;
+        color: var(--ink);
+        padding-left: 26px;
+        position: relative;
+      }
+      .parts::before {
+        content: '';
+        position: absolute;
+        left: 2px;
+        top: 8px;
+        width: 14px;
+        height: 14px;
+        border-radius: 50%;
+        background: var(--ok);
+      }
+      .parts.moving::before {
+        background: var(--sev-moderate);
+      }
+      /* A piece of the sentence breaks only when it is longer than a line ("quinta-feira" stays whole). */
+      .parts .piece {
+        white-space: nowrap;
+      }
+      .parts .piece:nth-child(2) {
+        white-space: normal;
+      }
+      .side {
+        display: flex;
+        flex-direction: column;
+        align-items: flex-end;
+        gap: 6px;
+        max-width: 220px;
+      }
+      .earliest {
+        font-size: 20px;
+        line-height: 1.25;
+        color: var(--muted);
+        text-align: right;
+      }
       .dealer .km {
-        font-size: 34px;
+        font-size: 32px;
         font-weight: 800;
         color: var(--vw-blue);
         white-space: nowrap;
@@ -120,25 +200,100 @@ export class DealerView extends LitElement {
         flex: 1;
         min-height: 0;
       }
-      .map .note {
-        text-align: center;
+      .progress .hint {
+        font-size: 28px;
       }
       .slots-layout {
         flex: 1;
         min-height: 0;
         display: grid;
-        grid-template-columns: 560px minmax(0, 1fr);
+        grid-template-columns: 540px minmax(0, 1fr) 500px;
         grid-template-rows: 100%;
-        gap: 32px;
+        gap: 28px;
       }
       .chosen {
         display: flex;
         flex-direction: column;
-        gap: 20px;
-        font-size: 26px;
+        gap: 12px;
+        font-size: 23px;
+        padding: 26px 30px;
+        min-height: 0;
+        overflow: hidden;
       }
       .chosen h2 {
-        font-size: 40px;
+        font-size: 34px;
+        line-height: 1.15;
+      }
+      .chosen .contact {
+        color: var(--muted);
+        font-size: 21px;
+      }
+      .chosen hr {
+        width: 100%;
+        border: 0;
+        border-top: 2px solid var(--line);
+        margin: 4px 0;
+      }
+      .price {
+        font-size: 44px;
+        font-weight: 800;
+        color: var(--vw-dark);
+        font-variant-numeric: tabular-nums;
+      }
+      .price-note {
+        font-size: 20px;
+        color: var(--muted);
+      }
+      .plan {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+      }
+      .plan li {
+        font-size: 22px;
+        font-weight: 600;
+        padding-left: 26px;
+        position: relative;
+      }
+      .plan li::before {
+        content: '';
+        position: absolute;
+        left: 2px;
+        top: 8px;
+        width: 14px;
+        height: 14px;
+        border-radius: 50%;
+        background: var(--ok);
+      }
+      .plan li.dealer-route::before {
+        background: #e06c00;
+      }
+      .plan li.centre-route::before {
+        background: #6a3fb5;
+      }
+      .plan li small {
+        display: block;
+        font-size: 19px;
+        font-weight: 400;
+        color: var(--muted);
+      }
+      .plan .ready {
+        font-weight: 800;
+        color: var(--vw-dark);
+      }
+      .plan .ready::before {
+        display: none;
+      }
+      .route-map {
+        display: flex;
+        padding: 16px;
+        min-height: 0;
+      }
+      .route-map dealer-map {
+        flex: 1;
       }
       .chosen .label {
         font-size: 20px;
@@ -174,7 +329,7 @@ export class DealerView extends LitElement {
         min-height: 0;
         overflow-y: auto;
         display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(330px, 1fr));
+        grid-template-columns: repeat(auto-fill, minmax(300px, 1fr));
         gap: 20px;
         align-content: start;
       }
@@ -238,7 +393,8 @@ export class DealerView extends LitElement {
       return html`<div class="progress" role="status">
         <div class="spinner"></div>
         <h1>${t(locale, booking ? 'dealer.booking' : 'dealer.checking')}</h1>
-        ${s.dealer ? html`<p>${s.dealer.name} · ${s.dealer.city}</p>` : nothing}
+        ${s.dealer ? html`<p>${s.dealer.name} · ${s.dealer.district}, ${s.dealer.city}</p>` : nothing}
+        ${booking ? nothing : html`<p class="hint">${t(locale, 'dealer.checkingHint')}</p>`}
       </div>`;
     }
     if (s.state === 'DealerChosen' && s.dealer) return this._renderSlots(s.dealer);
@@ -273,33 +429,62 @@ export class DealerView extends LitElement {
       </header>
       <div class="choose">
         <ol class="list">
-          ${s.dealers.map(
-            (dealer, index) =>
-              html`<li>
-                <button
-                  class="dealer"
-                  data-testid="dealer"
-                  data-dealer=${dealer.dealer_id}
-                  ?disabled=${this.offline || !enabled}
-                  @click=${() => this._onDealer(dealer.dealer_id)}
-                >
-                  <span class="n">${index + 1}</span>
-                  <span>
-                    <div class="name">${dealer.name}</div>
-                    <div class="where">${dealer.street} · ${dealer.city}/${dealer.state}</div>
-                    <div class="hours">${formatOpeningHours(dealer.hours, locale)}</div>
-                  </span>
-                  <span class="km">${formatDistance(dealer.distance_km, locale)}</span>
-                </button>
-              </li>`,
-          )}
+          ${s.dealers.map((dealer, index) => this._renderCard(dealer, index, enabled))}
         </ol>
         <section class="panel map">
-          <dealer-map .dealers=${s.dealers} .locale=${locale}></dealer-map>
-          <p class="note">${t(locale, 'dealer.map')}</p>
+          <dealer-map .dealers=${s.dealers} .venue=${s.venue} .locale=${locale}></dealer-map>
         </section>
       </div>
     `;
+  }
+
+  /** One dealer of the list: where it is, and what its parts plan means in words. */
+  private _renderCard(dealer: DealerHit, index: number, enabled: boolean) {
+    const locale = this.session.locale;
+    const now = new Date();
+    const availability = dealer.availability;
+    const moving = availability !== null && availability.missing.length > 0;
+    return html`<li>
+      <button
+        class="dealer"
+        data-testid="dealer"
+        data-dealer=${dealer.dealer_id}
+        ?disabled=${this.offline || !enabled}
+        @click=${() => this._onDealer(dealer.dealer_id)}
+      >
+        <span class="n">${index + 1}</span>
+        <span class="body">
+          <span class="name">${dealer.name}</span>
+          <span class="where">
+            <span>${dealer.district} · ${dealer.city}/${dealer.state}</span>
+            ${
+              dealer.courtesy_car
+                ? html`<span class="courtesy">${t(locale, 'dealer.courtesyCar')}</span>`
+                : nothing
+            }
+          </span>
+          ${
+            availability
+              ? html`<span class="parts ${moving ? 'moving' : ''}" data-testid="parts-words"
+                  >${availabilityWords(availability, locale, now).map(
+                    (words, i) => html`${i > 0 ? ' · ' : ''}<span class="piece">${words}</span>`,
+                  )}</span
+                >`
+              : nothing
+          }
+        </span>
+        <span class="side">
+          <span class="km">${formatDistance(dealer.distance_km, locale)}</span>
+          ${
+            availability
+              ? html`<span class="earliest"
+                  >${earliestWords(availability.earliest_start, locale, now)}</span
+                >`
+              : nothing
+          }
+        </span>
+      </button>
+    </li>`;
   }
 
   private _renderSlots(dealer: DealerHit) {
@@ -311,25 +496,28 @@ export class DealerView extends LitElement {
     return html`
       <header>
         <h1>${t(locale, 'dealer.chooseSlot')}</h1>
+        <button
+          class="secondary"
+          ?disabled=${this.offline || !canSend(s, 'CHANGE_DEALER')}
+          @click=${() => this._send('CHANGE_DEALER')}
+        >
+          ${t(locale, 'action.changeDealer')}
+        </button>
       </header>
       <div class="slots-layout">
         <section class="panel chosen">
           <span class="label">${t(locale, 'dealer.chosen')}</span>
           <h2>${dealer.name}</h2>
-          <div>${dealer.street}<br />${dealer.city}/${dealer.state} · ${dealer.cep}</div>
-          <div>${formatDistance(dealer.distance_km, locale)} · ${dealer.phone}</div>
-          <div class="note" style="font-size:22px">${formatOpeningHours(dealer.hours, locale)}</div>
-          <div class="services">
-            ${dealer.services.map((service) => html`<span>${this._service(service)}</span>`)}
+          <div>${dealer.street}<br />${dealer.district} · ${dealer.city}/${dealer.state}</div>
+          <div class="contact">
+            ${formatDistance(dealer.distance_km, locale)} ·
+            ${dealer.phone}${
+              dealer.courtesy_car ? html` · ${t(locale, 'dealer.courtesyCar')}` : nothing
+            }
           </div>
-          <span class="spacer"></span>
-          <button
-            class="secondary"
-            ?disabled=${this.offline || !canSend(s, 'CHANGE_DEALER')}
-            @click=${() => this._send('CHANGE_DEALER')}
-          >
-            ${t(locale, 'action.changeDealer')}
-          </button>
+          <div class="contact">${formatOpeningHours(dealer.hours, locale)}</div>
+          ${this._renderPrice(s.dealer_estimate, s.estimate, dealer)}
+          ${s.parts_plan ? this._renderPlan(s.parts_plan) : nothing}
         </section>
         <section class="slots">
           ${conflict ? html`<div class="conflict" role="alert">⚠ ${t(locale, 'dealer.conflict')}</div>` : nothing}
@@ -359,8 +547,84 @@ export class DealerView extends LitElement {
                 </div>`
           }
         </section>
+        <section class="panel route-map">
+          <dealer-map
+            frame-plan
+            .dealers=${s.dealers.length ? s.dealers : [dealer]}
+            .selectedId=${dealer.dealer_id}
+            .venue=${s.venue}
+            .plan=${s.parts_plan}
+            .locale=${locale}
+          ></dealer-map>
+        </section>
       </div>
     `;
+  }
+
+  /** The price this dealer charges; when it is not the first estimate's, why, briefly. */
+  private _renderPrice(
+    dealerEstimate: RepairEstimate | null,
+    estimate: RepairEstimate | null,
+    dealer: DealerHit,
+  ) {
+    const locale = this.session.locale;
+    const priced = dealerEstimate ?? estimate;
+    if (!priced) return nothing;
+    const differs =
+      dealerEstimate !== null &&
+      estimate !== null &&
+      dealerEstimate.grand_total !== estimate.grand_total;
+    return html`<hr />
+      <span class="label">${t(locale, 'dealer.price')}</span>
+      <span class="price" data-testid="dealer-price"
+        >${formatMoney(priced.grand_total, priced.currency, locale)}</span
+      >
+      ${
+        differs
+          ? html`<span class="price-note"
+              >${t(locale, 'dealer.priceDiffers', { state: dealer.state })} ·
+              ${t(locale, 'dealer.priceFirst', {
+                amount: formatMoney(estimate.grand_total, estimate.currency, locale),
+              })}</span
+            >`
+          : nothing
+      }`;
+  }
+
+  /** The parts plan in words: on the shelf, each shipment and when it arrives, ready when. */
+  private _renderPlan(plan: PartsPlan) {
+    const locale = this.session.locale;
+    const now = new Date();
+    const total = planParts(plan);
+    return html`<hr />
+      <span class="label">${t(locale, 'dealer.parts')}</span>
+      <ul class="plan" data-testid="parts-plan">
+        ${total > 0 ? html`<li>${heldWords(ownParts(plan), total, locale)}</li>` : nothing}
+        ${plan.shipments.map(
+          (shipment) =>
+            html`<li
+              class=${shipment.source.kind === 'parts_centre' ? 'centre-route' : 'dealer-route'}
+            >
+              ${shipmentWords(shipment, locale)}
+              <small
+                >${t(locale, 'parts.arrives', { when: relativeDayTime(shipment.eta, locale, now) })}
+                · ${shipment.from_name}</small
+              >
+            </li>`,
+        )}
+        <li class="ready">
+          ${readyWords(plan.ready_date, locale, now)}
+          ${
+            Number(plan.transfer_cost) > 0
+              ? html`<small
+                  >${t(locale, 'dealer.transferCost', {
+                    amount: formatMoney(plan.transfer_cost, plan.currency, locale),
+                  })}</small
+                >`
+              : nothing
+          }
+        </li>
+      </ul>`;
   }
 
   private _renderError() {

@@ -93,6 +93,16 @@ export function formatDay(iso: string, locale: Locale): string {
   }).format(new Date(iso));
 }
 
+/** A short day in São Paulo, e.g. "seg., 15 de dez." / "Mon 15 Dec". */
+export function formatShortDay(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    timeZone: EVENT_TIME_ZONE,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+  }).format(new Date(iso));
+}
+
 /** A short date in São Paulo, e.g. "01/12/2025". */
 export function formatShortDate(iso: string, locale: Locale): string {
   return new Intl.DateTimeFormat(intlLocale(locale), {

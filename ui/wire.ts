@@ -73,6 +73,9 @@ export const SessionView = z.object({
   estimate: z.nullable(serverObject<NonNullable<Session['estimate']>>()),
   dealers: z.array(serverObject<Session['dealers'][number]>()),
   dealer: z.nullable(serverObject<NonNullable<Session['dealer']>>()),
+  dealer_estimate: z.nullable(serverObject<NonNullable<Session['dealer_estimate']>>()),
+  parts_plan: z.nullable(serverObject<NonNullable<Session['parts_plan']>>()),
+  venue: z.object({ lat: z.number(), lon: z.number() }),
   slots: z.array(serverObject<Session['slots'][number]>()),
   appointment: z.nullable(serverObject<NonNullable<Session['appointment']>>()),
   invoice: z.nullable(serverObject<NonNullable<Session['invoice']>>()),
@@ -89,6 +92,26 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewer'), staff: z.boolean() }),
   z.object({ type: z.literal('heartbeat'), at: z.string(), every_ms: z.number() }),
 ]) satisfies z.ZodMiniType<server.ServerMessage>;
+
+/**
+ * `GET /api/map?lat=&lon=`: the base map around the venue (server: MapRegion in
+ * actors/dealers/map-region.ts). Checked to the point lists the map draws, since a bad point
+ * would only show as a shape across the screen.
+ */
+export const MapRegion = z.object({
+  id: z.string(),
+  name: z.string(),
+  approximate: z.literal(true),
+  bounds: z.object({ south: z.number(), west: z.number(), north: z.number(), east: z.number() }),
+  features: z.array(
+    z.object({
+      kind: z.enum(['sea', 'water', 'land', 'river', 'highway', 'place']),
+      name: z.string(),
+      points: z.array(z.tuple([z.number(), z.number()])),
+    }),
+  ),
+});
+export type MapRegion = z.infer<typeof MapRegion>;
 
 /** What the station picker needs from `GET /api/stations`; other fields are ignored. */
 export const StationList = z.object({

@@ -1,7 +1,8 @@
 /**
  * The kiosk in headless Chromium against the REAL server (port 0, two stations, each linked to
  * a simulated rig): the picker's overview, the five views of one session at /station/1 (the
- * rig badge connected, simulate → the rig crashes → "crash detected" → Repair My Car → …), a
+ * rig badge connected, simulate → the rig crashes → "crash detected" → Repair My Car → …; the
+ * dealer cards' parts sentences, the base map from /api/map, the dealer's price and parts plan), a
  * second screen on the same station showing the same view, station 2 staying put while
  * station 1 moves, then staff's manual damage entry on station 2. Any console error,
  * page error or failed request fails the run. Screenshots go to /tmp/shots/real-*.png.
@@ -201,11 +202,25 @@ describe('kiosk on the real server', () => {
     await waitForStep(kiosk, 'Estimated.choosingDealer.ready');
     const dealers = kiosk.locator('dealer-view [data-testid="dealer"]');
     await expect.poll(() => dealers.count()).toBeGreaterThan(0);
+    // Each card says what its parts plan means; the map draws the region around the venue.
+    await expect
+      .poll(() => dealers.first().locator('[data-testid="parts-words"]').innerText())
+      .toMatch(/peças? aqui|peça está aqui|Sem peças/);
+    const map = kiosk.locator('dealer-view dealer-map svg');
+    await expect.poll(() => map.getAttribute('data-map')).toBe('ready');
+    expect(await map.getAttribute('data-region')).toBe('greater-sao-paulo');
     await shot(kiosk, '04-dealers');
     await dealers.first().click();
     await waitForStep(kiosk, 'DealerChosen.choosingSlot');
     const slots = kiosk.locator('dealer-view [data-testid="slot"]');
     await expect.poll(() => slots.count()).toBeGreaterThan(0);
+    // The chosen dealer's own price and its parts plan in words.
+    await expect
+      .poll(() => kiosk.locator('dealer-view [data-testid="dealer-price"]').innerText())
+      .toMatch(/R\$\s?[\d.]+,\d{2}/);
+    await expect
+      .poll(() => kiosk.locator('dealer-view [data-testid="parts-plan"]').innerText())
+      .toMatch(/pronto/);
     await shot(kiosk, '05-slots');
 
     // 5. Appointment confirmation with the appointment and invoice numbers.
@@ -215,6 +230,9 @@ describe('kiosk on the real server', () => {
     const invoiceNumber = kiosk.locator('confirmation-view [data-testid="invoice-number"]');
     await expect.poll(() => appointmentId.innerText()).not.toMatch(/^\s*(—)?\s*$/);
     await expect.poll(() => invoiceNumber.count()).toBe(1);
+    await expect
+      .poll(() => kiosk.locator('confirmation-view [data-testid="parts-plan"]').innerText())
+      .toMatch(/Todas as peças na concessionária/);
     expect((await invoiceNumber.innerText()).trim()).not.toBe('');
     await expect
       .poll(() => kiosk.locator('confirmation-view h1').innerText())
