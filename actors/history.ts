@@ -75,7 +75,9 @@ export function summarize(args: {
     const spent = Math.max(0, until - Date.parse(entry.at));
     time_in_state_ms[state.data] = (time_in_state_ms[state.data] ?? 0) + spent;
   }
-  const { damage, estimate, appointment, invoice } = context;
+  const { damage, appointment, invoice } = context;
+  // The price the chosen dealer charges once there is one (what is invoiced), else the venue's.
+  const estimate = context.dealer_estimate ?? context.estimate;
   return {
     session_id: context.session_id,
     station_id: context.station_id,

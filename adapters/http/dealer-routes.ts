@@ -7,7 +7,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { Floor } from '../../actors/floor.js';
 import { regionFor, MapRegion } from '../../actors/dealers/map-region.js';
-import { DEFAULT_RADIUS_KM } from '../../actors/services.js';
+import { DEFAULT_RADIUS_KM } from '../../actors/dealers/network.js';
 import {
   Appointment,
   Contact,

@@ -62,6 +62,8 @@ export function toStationSummary(
   now: Date,
 ): StationSummary {
   const stuck = view.step !== NEVER_STUCK && now.getTime() - Date.parse(since) > stuck_after_ms;
+  // The chosen dealer's price once there is one, else the venue's.
+  const priced = view.dealer_estimate ?? view.estimate;
   return {
     station_id: view.station_id,
     station_name: view.station_name,
@@ -75,9 +77,7 @@ export function toStationSummary(
     vehicle_name: view.vehicle_name,
     rig: view.rig,
     severity: view.damage?.severity_score ?? null,
-    estimate_total: view.estimate
-      ? { amount: view.estimate.grand_total, currency: view.estimate.currency }
-      : null,
+    estimate_total: priced ? { amount: priced.grand_total, currency: priced.currency } : null,
     dealer_name: view.dealer?.name ?? null,
     error: view.error,
     stuck,

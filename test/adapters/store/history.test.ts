@@ -68,9 +68,10 @@ it('summarises each finished session and lists them newest first, filtered, page
     last_step: 'Booked.closed',
     severity: booked.damage!.severity_score,
     components: booked.damage!.components.map((c) => c.component_name),
+    // The price the chosen dealer charges: what was invoiced.
     estimate: {
-      estimate_id: booked.estimate!.estimate_id,
-      grand_total: booked.estimate!.grand_total,
+      estimate_id: booked.dealer_estimate!.estimate_id,
+      grand_total: booked.dealer_estimate!.grand_total,
       currency: 'BRL',
     },
     dealer: { dealer_id: booked.dealer!.dealer_id, name: booked.dealer!.name },
@@ -151,7 +152,7 @@ it('summarises each finished session and lists them newest first, filtered, page
       session_id: booked.session_id,
       outcome: 'completed',
       rehearsal: 'false',
-      grand_total: booked.estimate!.grand_total,
+      grand_total: booked.dealer_estimate!.grand_total,
       ms_in_Booked: '5000',
     });
   }
