@@ -158,6 +158,9 @@ export interface BookAppointmentInput {
   slot_start: string;
   /** Booked by a rehearsal (a replay): holds no slot. Absent: a real booking. */
   rehearsal?: boolean;
+  /** When the parts plan the attendee was shown was made: the booking plans at that clock (the
+   *  stock as it is now), so a courier's arrival does not drift past the slot while they chose. */
+  planned_at?: string;
 }
 export interface IssueInvoiceInput {
   appointment: Appointment;
@@ -550,6 +553,7 @@ export const sessionMachine = setup({
               slot_start: context.slot_start!,
               // A snapshot stored before the field existed has none: a real booking.
               rehearsal: context.rehearsal === true,
+              ...(context.parts_plan ? { planned_at: context.parts_plan.planned_at } : {}),
             }),
             onDone: {
               target: '#session.Booked',

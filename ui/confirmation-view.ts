@@ -3,10 +3,29 @@ import { customElement, property } from 'lit/decorators.js';
 import type { SessionView } from '../actors/protocol.js';
 import type { Invoice, PartsPlan } from '../machines/schemas.js';
 import { canSend, commandEvent } from './commands.js';
-import { formatDay, formatMoney, formatPartNumber, formatShortDay, formatTime } from './format.js';
+import {
+  appointmentReference,
+  formatDay,
+  formatMoney,
+  formatPartNumber,
+  formatShortDay,
+  formatTime,
+} from './format.js';
 import { t, tCount } from './i18n.js';
-import { lineSourceWords, relativeDayTime } from './parts-words.js';
+import { lineSourceWords, relativeDayTime, shipmentWords } from './parts-words.js';
 import { theme } from './theme.js';
+
+/** Parts coming in listed one per row up to this many; more are named per shipment in a line. */
+const MAX_PART_ROWS = 8;
+
+type PlanSource = PartsPlan['lines'][number]['source'];
+
+/** Whether a plan line comes from the shipment's sender. */
+function sameSource(line: PlanSource, shipment: PlanSource): boolean {
+  if (line.kind === 'dealer' && shipment.kind === 'dealer')
+    return line.dealer_id === shipment.dealer_id;
+  return line.kind === shipment.kind;
+}
 
 /**
  * The booked appointment: dealer, address and phone, date and time, when the car is ready,
@@ -52,7 +71,7 @@ export class ConfirmationView extends LitElement {
         flex: 1;
         min-height: 0;
         display: grid;
-        grid-template-columns: minmax(0, 1.3fr) minmax(0, 1fr) minmax(0, 0.8fr);
+        grid-template-columns: minmax(0, 1.25fr) minmax(0, 1.05fr) minmax(0, 0.8fr);
         gap: 28px;
       }
       .cards > .panel {
@@ -96,6 +115,9 @@ export class ConfirmationView extends LitElement {
         font-weight: 800;
         color: var(--vw-dark);
       }
+      .nowrap {
+        white-space: nowrap;
+      }
       .id {
         font-family: ui-monospace, 'DejaVu Sans Mono', monospace;
         font-size: 28px;
@@ -117,7 +139,7 @@ export class ConfirmationView extends LitElement {
       .parts {
         display: flex;
         flex-direction: column;
-        gap: 16px;
+        gap: 14px;
       }
       .parts ul {
         list-style: none;
@@ -126,11 +148,12 @@ export class ConfirmationView extends LitElement {
         display: flex;
         flex-direction: column;
         gap: 14px;
+        min-height: 0;
       }
       .parts li {
         display: grid;
         grid-template-columns: 16px 1fr;
-        gap: 2px 14px;
+        gap: 4px 14px;
         align-items: baseline;
       }
       .parts li::before {
@@ -139,7 +162,9 @@ export class ConfirmationView extends LitElement {
         height: 14px;
         border-radius: 50%;
         background: var(--ok);
-        grid-row: span 2;
+      }
+      .parts li > :not(.head) {
+        grid-column: 2;
       }
       .parts li.dealer::before {
         background: #e06c00;
@@ -147,16 +172,29 @@ export class ConfirmationView extends LitElement {
       .parts li.parts_centre::before {
         background: #6a3fb5;
       }
-      .parts .part {
+      .parts .head {
         font-size: 24px;
         font-weight: 700;
+        line-height: 1.25;
       }
-      .parts .from {
+      .parts .part {
         font-size: 21px;
+        line-height: 1.25;
+      }
+      .parts .pn {
+        font-size: 20px;
+        color: var(--muted);
+        white-space: nowrap;
+        margin-left: 6px;
+      }
+      .parts .names {
+        font-size: 21px;
+        line-height: 1.3;
         color: var(--muted);
       }
       .parts .ready {
-        margin-top: 8px;
+        margin-top: auto;
+        padding-top: 8px;
         font-size: 24px;
         font-weight: 800;
         color: var(--vw-dark);
@@ -187,6 +225,7 @@ export class ConfirmationView extends LitElement {
         ? formatMoney(s.invoice.grand_total, s.invoice.currency, locale)
         : '—';
     const plan = appointment?.parts_plan ?? s.parts_plan;
+    const appointmentId = appointment?.appointment_id ?? s.appointment_id;
     return html`
       <header>
         <div class="check" aria-hidden="true">✓</div>
@@ -213,7 +252,8 @@ export class ConfirmationView extends LitElement {
               ${
                 dealer
                   ? html`${dealer.street}<br /><span class="sub"
-                        >${dealer.district} · ${dealer.city}/${dealer.state} · ${dealer.cep}</span
+                        >${dealer.district} · ${dealer.city}/${dealer.state} ·
+                        <span class="nowrap">${dealer.cep}</span></span
                       ><br /><span class="sub">${dealer.phone}</span>`
                   : '—'
               }
@@ -236,8 +276,8 @@ export class ConfirmationView extends LitElement {
                 : nothing
             }
             <dt>${t(locale, 'confirm.id')}</dt>
-            <dd class="id" data-testid="appointment-id">
-              ${appointment?.appointment_id ?? s.appointment_id ?? '—'}
+            <dd class="id" data-testid="appointment-id" data-appointment-id=${appointmentId ?? ''}>
+              ${appointmentId ? appointmentReference(appointmentId) : '—'}
             </dd>
             <dt>${t(locale, 'confirm.price')}</dt>
             <dd class="total" data-testid="dealer-price">${price}</dd>
@@ -249,25 +289,73 @@ export class ConfirmationView extends LitElement {
     `;
   }
 
-  /** Each part booked: where it comes from and when it is at the dealer; then all of them. */
+  /**
+   * The parts booked with the appointment, short enough for a dozen parts: the ones already
+   * on the dealer's shelf as one line, then each shipment (by courier from a dealer, from the
+   * parts centre) with when it arrives and the parts it brings; then when all are there.
+   */
   private _renderPlan(plan: PartsPlan) {
     const locale = this.session.locale;
     const now = new Date();
+    const own = plan.lines.filter((l) => l.source.kind === 'own');
+    const shipments = plan.shipments.map((shipment) => ({
+      shipment,
+      lines: plan.lines.filter(
+        (l) => l.source.kind !== 'own' && sameSource(l.source, shipment.source),
+      ),
+    }));
+    // Lines no shipment claims (a plan the server sent half-built) still show, on their own.
+    const claimed = new Set(shipments.flatMap((s) => s.lines));
+    const loose = plan.lines.filter((l) => l.source.kind !== 'own' && !claimed.has(l));
+    const moving = plan.lines.length - own.length;
+    // One row per part while they fit; past that each shipment names its parts in one line.
+    const detailed = moving <= MAX_PART_ROWS;
     return html`<section class="panel parts" data-testid="parts-plan">
       <h2>${t(locale, 'confirm.parts')}</h2>
       <ul>
-        ${plan.lines.map(
+        ${
+          own.length > 0
+            ? html`<li class="own" data-testid="own-parts">
+                <span class="head"
+                  >${tCount(
+                    locale,
+                    own.length === plan.lines.length ? 'confirm.allOwnParts' : 'confirm.ownParts',
+                    own.length,
+                  )}</span
+                >
+              </li>`
+            : nothing
+        }
+        ${shipments.map(({ shipment, lines }) =>
+          lines.length === 0
+            ? nothing
+            : html`<li class=${shipment.source.kind} data-testid="shipment">
+                <span class="head"
+                  >${shipmentWords(shipment, locale)} ·
+                  ${t(locale, 'parts.arrives', {
+                    when: relativeDayTime(shipment.eta, locale, now),
+                  })}</span
+                >
+                ${
+                  detailed
+                    ? lines.map(
+                        (line) =>
+                          html`<span class="part"
+                            >${line.part_name}
+                            <span class="pn">${formatPartNumber(line.part_number)}</span></span
+                          >`,
+                      )
+                    : html`<span class="names">${lines.map((l) => l.part_name).join(', ')}</span>`
+                }
+              </li>`,
+        )}
+        ${loose.map(
           (line) =>
             html`<li class=${line.source.kind}>
-              <span class="part">${line.part_name}</span>
-              <span class="from"
-                >${formatPartNumber(line.part_number)} ·
-                ${lineSourceWords(line, plan, locale)}${
-                  line.source.kind === 'own'
-                    ? nothing
-                    : html` ·
-                      ${t(locale, 'parts.arrives', { when: relativeDayTime(line.eta, locale, now) })}`
-                }</span
+              <span class="head">${line.part_name}</span>
+              <span class="names"
+                >${lineSourceWords(line, plan, locale)} ·
+                ${t(locale, 'parts.arrives', { when: relativeDayTime(line.eta, locale, now) })}</span
               >
             </li>`,
         )}

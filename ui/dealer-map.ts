@@ -4,6 +4,7 @@ import {
   html,
   nothing,
   svg,
+  unsafeCSS,
   type PropertyValues,
   type SVGTemplateResult,
 } from 'lit';
@@ -20,6 +21,8 @@ import {
   overlaps,
   pathOf,
   scaleKm,
+  spreadApart,
+  areaLabelPoint,
   type Frame,
   type LatLon,
   type Rect,
@@ -31,13 +34,25 @@ import type { MapRegion } from './wire.js';
 
 /** The band under the map for the legend and the scale bar, so they never sit on a pin. */
 const LEGEND = 56;
+/**
+ * The least the map shows across (km): enough of the city around the venue to know where one
+ * is (the reservoirs, the rivers, the highways, the next towns), even when every dealer is a
+ * few km away. Dealers farther out widen it.
+ */
+const MIN_SPAN_KM = 26;
+/** The same on the slot screen, where the map is narrower and the parts' routes must read. */
+const MIN_SPAN_KM_PLAN = 14;
+/** A pin's round head, for keeping pins apart: its centre above the tip, and its radius. */
+const PIN_HEAD = { above: 36, r: 25, rSelected: 32 };
 /** Room around the framed points: pins stand 60 px above their point. */
 const PAD = { top: 76, side: 48, bottom: 28 };
 const PLACE_FONT = 21;
+const WATER_FONT = 19;
 const ROAD_FONT = 16;
 const COLOURS = {
   land: '#f3f5f8',
   water: '#b9d5f3',
+  waterText: '#2a5f9e',
   river: '#8dbbea',
   road: '#a9b3c4',
   pin: '#001e50',
@@ -106,6 +121,22 @@ export class DealerMap extends LitElement {
         font-weight: 700;
         fill: #5b6678;
       }
+      .water {
+        font-size: ${WATER_FONT}px;
+        font-weight: 600;
+        font-style: italic;
+        fill: ${unsafeCSS(COLOURS.waterText)};
+        paint-order: stroke;
+        stroke: ${unsafeCSS(COLOURS.water)};
+        stroke-width: 4px;
+        stroke-linejoin: round;
+      }
+      .river {
+        font-size: ${ROAD_FONT}px;
+        font-weight: 600;
+        font-style: italic;
+        fill: ${unsafeCSS(COLOURS.waterText)};
+      }
       .road {
         font-size: ${ROAD_FONT}px;
         font-weight: 600;
@@ -166,7 +197,11 @@ export class DealerMap extends LitElement {
     const frame = frameFor(
       this._framed(),
       { left: PAD.side, top: PAD.top, right: width - PAD.side, bottom: mapHeight - PAD.bottom },
-      { minSpanKm: 8, grow: 1.2 },
+      {
+        minSpanKm: this.framePlan ? MIN_SPAN_KM_PLAN : MIN_SPAN_KM,
+        grow: 1.15,
+        ...(this.venue ? { prefer: this.venue } : {}),
+      },
     );
     const region = this._region.region;
     const selected = this._selected();
@@ -176,10 +211,21 @@ export class DealerMap extends LitElement {
     );
     // The "approximate map" pill in the top-left corner is kept clear of labels.
     const taken: Rect[] = [{ left: 0, top: 0, right: 230, bottom: 60 }];
-    const pins = this._pins(frame, view, senders, taken);
-    const venue = this.venue ? this._venue(frame.project(this.venue), view, taken) : nothing;
+    const venueAt = this.venue ? frame.project(this.venue) : null;
+    const pins = this._pins(frame, view, senders, taken, venueAt);
+    const venue = venueAt ? this._venue(venueAt, view, taken) : nothing;
+    // Routes run between the pins as drawn (a nudged pin's route starts where its pin stands).
     const routes = selected
-      ? shipments.map((s) => this._route(s, frame, view, frame.project(selected), taken))
+      ? shipments.map((s) =>
+          this._route(
+            s,
+            frame,
+            view,
+            pins.tips.get(selected.dealer_id) ?? frame.project(selected),
+            taken,
+            s.source.kind === 'dealer' ? pins.tips.get(s.source.dealer_id) : undefined,
+          ),
+        )
       : [];
     const km = scaleKm(frame.pxPerKm, Math.min(200, width / 3.2));
     const kmPx = km * frame.pxPerKm;
@@ -223,7 +269,7 @@ export class DealerMap extends LitElement {
       <g clip-path="url(#frame)">
         <rect width=${width} height=${mapHeight} fill=${COLOURS.land} />
         ${region ? this._base(region, frame, view, taken) : svg`<rect width=${width} height=${mapHeight} fill="url(#grid)" />`}
-        ${routes.map((r) => r.line)} ${pins} ${venue} ${routes.map((r) => r.tag)}
+        ${routes.map((r) => r.line)} ${pins.drawn} ${venue} ${routes.map((r) => r.tag)}
       </g>
       ${region ? this._approximate(view) : nothing}
       <g transform="translate(0 ${mapHeight + 14})">
@@ -277,7 +323,9 @@ export class DealerMap extends LitElement {
     const labels: SVGTemplateResult[] = [];
     const order = { sea: 0, water: 1, land: 2, river: 3, highway: 4, place: 5 } as const;
     const features = [...region.features].sort((a, b) => order[a.kind] - order[b.kind]);
-    const roadLabels: { text: string; at: XY; angle: number; length: number }[] = [];
+    const roadLabels: { text: string; river: boolean; at: XY; angle: number; length: number }[] =
+      [];
+    const waterAreas: { name: string; area: XY[] }[] = [];
     for (const feature of features) {
       const points = feature.points.map((p) => frame.projectLonLat(p));
       if (feature.kind === 'sea' || feature.kind === 'water' || feature.kind === 'land') {
@@ -287,6 +335,7 @@ export class DealerMap extends LitElement {
         areas.push(
           svg`<path d=${pathOf(area, true)} fill=${fill}><title>${feature.name}</title></path>`,
         );
+        if (feature.kind !== 'land') waterAreas.push({ name: feature.name, area });
       } else if (feature.kind === 'river' || feature.kind === 'highway') {
         const road = feature.kind === 'highway';
         for (const piece of clipPolyline(points, pad)) {
@@ -297,21 +346,49 @@ export class DealerMap extends LitElement {
                   <path d=${d} fill="none" stroke=${COLOURS.road} stroke-width="3.5" stroke-linejoin="round" stroke-linecap="round" />`
               : svg`<path d=${d} fill="none" stroke=${COLOURS.river} stroke-width="3" stroke-linejoin="round" stroke-linecap="round" />`,
           );
-          if (road) roadLabels.push({ text: feature.name, ...labelAnchor(piece) });
+          roadLabels.push({ text: feature.name, river: !road, ...labelAnchor(piece) });
         }
       } else {
-        const at = points[0]!;
-        if (!insideRect(at, view)) continue;
-        const box = labelBox(at, feature.name, PLACE_FONT);
-        if (box.left < 4 || box.right > view.right - 4 || taken.some((r) => overlaps(r, box)))
-          continue;
-        taken.push(box);
+        const place = points[0]!;
+        if (!insideRect(place, view)) continue;
+        // On the town's point, else just below or above it (a dealer's pin often stands there).
+        const spot = [0, 30, -30, 56]
+          .map((dy) => ({ x: place.x, y: place.y + dy }))
+          .map((at) => ({ at, box: labelBox(at, feature.name, PLACE_FONT) }))
+          .find(
+            ({ box }) =>
+              box.left >= 4 &&
+              box.right <= view.right - 4 &&
+              box.top >= 4 &&
+              box.bottom <= view.bottom - 4 &&
+              !taken.some((r) => overlaps(r, box)),
+          );
+        if (!spot) continue;
+        taken.push(spot.box);
         labels.push(
-          svg`<text class="place halo" x=${at.x} y=${at.y} text-anchor="middle">${feature.name}</text>`,
+          svg`<text class="place halo" x=${spot.at.x} y=${spot.at.y} text-anchor="middle">${feature.name}</text>`,
         );
       }
     }
-    // Highway names last, on their longest stretch, only where they do not cover anything.
+    // The reservoirs', bays' and sea's names where there is water enough around them: with
+    // the town names they are what makes the place recognisable at a glance.
+    const inner: Rect = {
+      left: view.left + 6,
+      top: view.top + 6,
+      right: view.right - 6,
+      bottom: view.bottom - 6,
+    };
+    for (const { name, area } of waterAreas) {
+      const spot = areaLabelPoint(area, inner);
+      if (!spot || spot.room < 14) continue;
+      const at = { x: spot.at.x, y: spot.at.y + WATER_FONT * 0.35 };
+      const box = labelBox(at, name, WATER_FONT);
+      if (box.left < 4 || box.right > view.right - 4 || taken.some((r) => overlaps(r, box)))
+        continue;
+      taken.push(box);
+      labels.push(svg`<text class="water" x=${at.x} y=${at.y} text-anchor="middle">${name}</text>`);
+    }
+    // River and highway names last, on their longest stretch, only where they cover nothing.
     roadLabels.sort((a, b) => b.length - a.length);
     const named = new Set<string>();
     for (const road of roadLabels) {
@@ -329,15 +406,25 @@ export class DealerMap extends LitElement {
       taken.push(box);
       named.add(road.text);
       labels.push(
-        svg`<text class="road halo" x=${road.at.x} y=${road.at.y - 6} text-anchor="middle"
+        svg`<text class=${road.river ? 'river halo' : 'road halo'} x=${road.at.x} y=${road.at.y - 6} text-anchor="middle"
           transform="rotate(${road.angle.toFixed(1)} ${road.at.x} ${road.at.y})">${road.text}</text>`,
       );
     }
     return svg`${areas}${lines}${labels}`;
   }
 
-  /** The dealers as numbered pins; when framing the plan the ones not involved are faded. */
-  private _pins(frame: Frame, view: Rect, senders: ReadonlySet<string>, taken: Rect[]) {
+  /**
+   * The dealers as numbered pins; when framing the plan the ones not involved are faded. Pins
+   * that would cover each other or the venue are nudged apart, each with a thin line back to
+   * the dealer's real place, so every number stays readable.
+   */
+  private _pins(
+    frame: Frame,
+    view: Rect,
+    senders: ReadonlySet<string>,
+    taken: Rect[],
+    venue: XY | null,
+  ) {
     const entries = this.dealers.map((dealer, index) => ({
       dealer,
       index,
@@ -347,16 +434,49 @@ export class DealerMap extends LitElement {
     // The chosen pin last, so it is drawn over its neighbours.
     entries.sort((a, b) => Number(a.selected) - Number(b.selected));
     const visible = entries.filter(({ at }) => insideRect(at, view));
-    for (const { at, selected } of visible) {
+    const heads = spreadApart(
+      visible.map(({ at, selected }) => ({
+        x: at.x,
+        y: at.y - PIN_HEAD.above,
+        r: selected ? PIN_HEAD.rSelected : PIN_HEAD.r,
+      })),
+      {
+        // The venue's dot, and the "approximate map" pill in the top-left corner.
+        fixed: [
+          ...(venue && insideRect(venue, view) ? [{ ...venue, r: 20 }] : []),
+          { x: 40, y: 31, r: 20 },
+          { x: 110, y: 31, r: 20 },
+          { x: 180, y: 31, r: 20 },
+        ],
+        bounds: {
+          left: view.left + 4,
+          top: view.top + 34,
+          right: view.right - 4,
+          bottom: view.bottom - 40,
+        },
+      },
+    );
+    const placed = visible.map((entry, i) => ({
+      ...entry,
+      tip: { x: heads[i]!.x, y: heads[i]!.y + PIN_HEAD.above },
+    }));
+    for (const { tip, selected } of placed) {
       const r = selected ? 28 : 23;
-      taken.push({ left: at.x - r, right: at.x + r, top: at.y - 2.6 * r, bottom: at.y + 4 });
+      taken.push({ left: tip.x - r, right: tip.x + r, top: tip.y - 2.6 * r, bottom: tip.y + 4 });
     }
-    return visible.map(({ dealer, index, at, selected }) => {
+    const leaders = placed.map(({ at, tip }) =>
+      Math.hypot(tip.x - at.x, tip.y - at.y) > 3
+        ? svg`<g data-leader><path d="M${at.x.toFixed(1)} ${at.y.toFixed(1)} L${tip.x.toFixed(1)} ${tip.y.toFixed(1)}"
+            stroke=${COLOURS.pin} stroke-width="2" opacity="0.7" />
+            <circle cx=${at.x} cy=${at.y} r="4.5" fill=${COLOURS.pin} stroke="#fff" stroke-width="2" /></g>`
+        : nothing,
+    );
+    const pins = placed.map(({ dealer, index, tip, selected }) => {
       const faded =
         this.framePlan && !selected && !senders.has(dealer.dealer_id) ? 'opacity:0.45' : '';
       const scale = selected ? 1.25 : 1;
       return svg`<g data-pin=${dealer.dealer_id} style=${faded}
-          transform="translate(${at.x.toFixed(1)} ${at.y.toFixed(1)}) scale(${scale})">
+          transform="translate(${tip.x.toFixed(1)} ${tip.y.toFixed(1)}) scale(${scale})">
         <title>${dealer.name}</title>
         ${selected ? svg`<circle cx="0" cy="-42" r="30" fill=${COLOURS.selected} opacity="0.18" />` : nothing}
         <path d="M 0 0 l -18 -30 a 22 22 0 1 1 36 0 z" fill=${selected ? COLOURS.selected : COLOURS.pin}
@@ -364,6 +484,8 @@ export class DealerMap extends LitElement {
         <text class="pin-label" x="0" y="-42" text-anchor="middle" dominant-baseline="central">${index + 1}</text>
       </g>`;
     });
+    const tips = new Map(placed.map(({ dealer, tip }) => [dealer.dealer_id, tip]));
+    return { drawn: svg`${leaders}${pins}`, tips };
   }
 
   /** "You are here": a ringed dot with its words in a dark tag beside it. */
@@ -371,24 +493,51 @@ export class DealerMap extends LitElement {
     if (!insideRect(at, view)) return nothing;
     const text = t(this.locale, 'map.you');
     const tagWidth = text.length * 19 * 0.58 + 28;
-    const right = at.x + 22 + tagWidth < view.right - 8;
-    const x = right ? at.x + 22 : at.x - 22 - tagWidth;
+    // Beside the dot, on the first side that covers no pin and stays on screen.
+    const sides: XY[] = [
+      { x: at.x + 22, y: at.y },
+      { x: at.x - 22 - tagWidth, y: at.y },
+      { x: at.x - tagWidth / 2, y: at.y + 40 },
+      { x: at.x - tagWidth / 2, y: at.y - 40 },
+    ];
+    const boxOf = (c: XY): Rect => ({
+      left: c.x,
+      right: c.x + tagWidth,
+      top: c.y - 18,
+      bottom: c.y + 18,
+    });
+    const onScreen = (r: Rect) =>
+      r.left >= view.left + 8 &&
+      r.right <= view.right - 8 &&
+      r.top >= view.top + 4 &&
+      r.bottom <= view.bottom - 4;
+    const spot =
+      sides.find((c) => onScreen(boxOf(c)) && !taken.some((r) => overlaps(r, boxOf(c)))) ??
+      sides.find((c) => onScreen(boxOf(c))) ??
+      sides[0]!;
     taken.push(
       { left: at.x - 18, right: at.x + 18, top: at.y - 18, bottom: at.y + 18 },
-      { left: x, right: x + tagWidth, top: at.y - 18, bottom: at.y + 18 },
+      boxOf(spot),
     );
     return svg`<g data-venue>
       <circle cx=${at.x} cy=${at.y} r="26" fill=${COLOURS.venue} opacity="0.18" />
       <circle cx=${at.x} cy=${at.y} r="12" fill=${COLOURS.venue} stroke="#fff" stroke-width="4" />
-      <rect x=${x} y=${at.y - 17} width=${tagWidth} height="34" rx="17" fill=${COLOURS.venue} />
-      <text class="tag" x=${x + tagWidth / 2} y=${at.y + 1} text-anchor="middle" dominant-baseline="central" fill="#fff">${text}</text>
+      <rect x=${spot.x} y=${spot.y - 17} width=${tagWidth} height="34" rx="17" fill=${COLOURS.venue} />
+      <text class="tag" x=${spot.x + tagWidth / 2} y=${spot.y + 1} text-anchor="middle" dominant-baseline="central" fill="#fff">${text}</text>
     </g>`;
   }
 
   /** One shipment's route to the chosen dealer, and a tag naming where it starts. */
-  private _route(shipment: PlanShipment, frame: Frame, view: Rect, to: XY, taken: Rect[]) {
+  private _route(
+    shipment: PlanShipment,
+    frame: Frame,
+    view: Rect,
+    to: XY,
+    taken: Rect[],
+    fromPin?: XY,
+  ) {
     const centre = shipment.source.kind === 'parts_centre';
-    const from = frame.project(shipment.from_position);
+    const from = fromPin ?? frame.project(shipment.from_position);
     const colour = centre ? COLOURS.centre : COLOURS.courier;
     // The line stops short of the chosen pin's tip, so the arrowhead shows beside it.
     const path = arc(from, to, centre ? 0.08 : 0.18).filter(

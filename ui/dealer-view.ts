@@ -42,9 +42,9 @@ export class DealerView extends LitElement {
       :host {
         display: flex;
         flex-direction: column;
-        gap: 24px;
+        gap: 20px;
         height: 100%;
-        padding: 36px 56px 32px;
+        padding: 28px 56px 28px;
       }
       header {
         display: flex;
@@ -64,32 +64,38 @@ export class DealerView extends LitElement {
         flex: 1;
         min-height: 0;
         display: grid;
-        grid-template-columns: minmax(0, 1fr) 700px;
+        grid-template-columns: minmax(0, 1fr) 640px;
         grid-template-rows: 100%;
-        gap: 32px;
+        gap: 28px;
       }
+      /* Six cards fit at 1920×1080 without scrolling; more scroll. */
       .list {
         display: flex;
         flex-direction: column;
-        gap: 12px;
+        gap: 8px;
         overflow-y: auto;
         min-height: 0;
         padding: 4px 8px 4px 4px;
         margin: 0;
         list-style: none;
       }
+      /* Name and distance; where and the first slot; the parts sentence across, on one line. */
       .dealer {
         display: grid;
-        grid-template-columns: 56px minmax(0, 1fr) auto;
-        align-items: start;
-        gap: 6px 20px;
+        grid-template-columns: 52px minmax(0, 1fr) auto;
+        grid-template-areas:
+          'n name km'
+          'n where earliest'
+          'n parts parts';
+        align-items: baseline;
+        gap: 3px 18px;
         width: 100%;
         min-height: 0;
         text-align: left;
         font-weight: 400;
         border-radius: var(--radius);
         border: 3px solid transparent;
-        padding: 14px 22px;
+        padding: 9px 22px 10px 18px;
         background: var(--vw-white);
         color: var(--ink);
         box-shadow: 0 2px 12px rgba(0, 30, 80, 0.1);
@@ -105,6 +111,8 @@ export class DealerView extends LitElement {
         cursor: default;
       }
       .dealer .n {
+        grid-area: n;
+        align-self: center;
         display: grid;
         place-items: center;
         width: 52px;
@@ -115,27 +123,29 @@ export class DealerView extends LitElement {
         font-size: 26px;
         font-weight: 800;
       }
-      .dealer .body {
-        display: flex;
-        flex-direction: column;
-        gap: 3px;
-        min-width: 0;
-      }
       .dealer .name {
+        grid-area: name;
         font-size: 28px;
         font-weight: 800;
         color: var(--vw-dark);
-        line-height: 1.15;
+        line-height: 1.12;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
       }
       .dealer .where {
+        grid-area: where;
         display: flex;
         align-items: center;
-        gap: 14px;
-        font-size: 22px;
+        gap: 12px;
+        font-size: 21px;
+        line-height: 1.2;
         color: var(--muted);
+        white-space: nowrap;
+        min-width: 0;
       }
       .courtesy {
-        padding: 2px 12px;
+        padding: 1px 12px;
         border-radius: 999px;
         background: var(--vw-light);
         color: var(--vw-dark);
@@ -144,20 +154,21 @@ export class DealerView extends LitElement {
         white-space: nowrap;
       }
       .parts {
-        font-size: 23px;
+        grid-area: parts;
+        font-size: 21px;
         font-weight: 600;
-        line-height: 1.3;
+        line-height: 1.25;
         color: var(--ink);
-        padding-left: 26px;
+        padding-left: 24px;
         position: relative;
       }
       .parts::before {
         content: '';
         position: absolute;
         left: 2px;
-        top: 8px;
-        width: 14px;
-        height: 14px;
+        top: 7px;
+        width: 13px;
+        height: 13px;
         border-radius: 50%;
         background: var(--ok);
       }
@@ -171,24 +182,22 @@ export class DealerView extends LitElement {
       .parts .piece:nth-child(2) {
         white-space: normal;
       }
-      .side {
-        display: flex;
-        flex-direction: column;
-        align-items: flex-end;
-        gap: 6px;
-        max-width: 220px;
-      }
       .earliest {
+        grid-area: earliest;
         font-size: 20px;
-        line-height: 1.25;
+        line-height: 1.2;
         color: var(--muted);
         text-align: right;
+        white-space: nowrap;
       }
       .dealer .km {
-        font-size: 32px;
+        grid-area: km;
+        font-size: 30px;
+        line-height: 1.12;
         font-weight: 800;
         color: var(--vw-blue);
         white-space: nowrap;
+        text-align: right;
       }
       .map {
         display: flex;
@@ -214,15 +223,15 @@ export class DealerView extends LitElement {
       .chosen {
         display: flex;
         flex-direction: column;
-        gap: 12px;
-        font-size: 23px;
-        padding: 26px 30px;
+        gap: 8px;
+        font-size: 22px;
+        padding: 22px 28px;
         min-height: 0;
         overflow: hidden;
       }
       .chosen h2 {
-        font-size: 34px;
-        line-height: 1.15;
+        font-size: 32px;
+        line-height: 1.12;
       }
       .chosen .contact {
         color: var(--muted);
@@ -235,7 +244,7 @@ export class DealerView extends LitElement {
         margin: 4px 0;
       }
       .price {
-        font-size: 44px;
+        font-size: 40px;
         font-weight: 800;
         color: var(--vw-dark);
         font-variant-numeric: tabular-nums;
@@ -268,6 +277,9 @@ export class DealerView extends LitElement {
         border-radius: 50%;
         background: var(--ok);
       }
+      .plan li.none-here::before {
+        background: #9aa5b8;
+      }
       .plan li.dealer-route::before {
         background: #e06c00;
       }
@@ -286,6 +298,12 @@ export class DealerView extends LitElement {
       }
       .plan .ready::before {
         display: none;
+      }
+      .plan .ready .when {
+        display: block;
+      }
+      .plan .ready .when::first-letter {
+        text-transform: uppercase;
       }
       .route-map {
         display: flex;
@@ -453,36 +471,28 @@ export class DealerView extends LitElement {
         @click=${() => this._onDealer(dealer.dealer_id)}
       >
         <span class="n">${index + 1}</span>
-        <span class="body">
-          <span class="name">${dealer.name}</span>
-          <span class="where">
-            <span>${dealer.district} · ${dealer.city}/${dealer.state}</span>
-            ${
-              dealer.courtesy_car
-                ? html`<span class="courtesy">${t(locale, 'dealer.courtesyCar')}</span>`
-                : nothing
-            }
-          </span>
+        <span class="name">${dealer.name}</span>
+        <span class="km">${formatDistance(dealer.distance_km, locale)}</span>
+        <span class="where">
+          <span>${dealer.district} · ${dealer.city}/${dealer.state}</span>
           ${
-            availability
-              ? html`<span class="parts ${moving ? 'moving' : ''}" data-testid="parts-words"
+            dealer.courtesy_car
+              ? html`<span class="courtesy">${t(locale, 'dealer.courtesyCar')}</span>`
+              : nothing
+          }
+        </span>
+        ${
+          availability
+            ? html`<span class="earliest"
+                  >${earliestWords(availability.earliest_start, locale, now)}</span
+                >
+                <span class="parts ${moving ? 'moving' : ''}" data-testid="parts-words"
                   >${availabilityWords(availability, locale, now).map(
                     (words, i) => html`${i > 0 ? ' · ' : ''}<span class="piece">${words}</span>`,
                   )}</span
                 >`
-              : nothing
-          }
-        </span>
-        <span class="side">
-          <span class="km">${formatDistance(dealer.distance_km, locale)}</span>
-          ${
-            availability
-              ? html`<span class="earliest"
-                  >${earliestWords(availability.earliest_start, locale, now)}</span
-                >`
-              : nothing
-          }
-        </span>
+            : nothing
+        }
       </button>
     </li>`;
   }
@@ -599,7 +609,13 @@ export class DealerView extends LitElement {
     return html`<hr />
       <span class="label">${t(locale, 'dealer.parts')}</span>
       <ul class="plan" data-testid="parts-plan">
-        ${total > 0 ? html`<li>${heldWords(ownParts(plan), total, locale)}</li>` : nothing}
+        ${
+          total > 0
+            ? html`<li class=${ownParts(plan) === 0 ? 'none-here' : ''}>
+                ${heldWords(ownParts(plan), total, locale)}
+              </li>`
+            : nothing
+        }
         ${plan.shipments.map(
           (shipment) =>
             html`<li
@@ -613,7 +629,7 @@ export class DealerView extends LitElement {
             </li>`,
         )}
         <li class="ready">
-          ${readyWords(plan.ready_date, locale, now)}
+          <span class="when">${readyWords(plan.ready_date, locale, now)}</span>
           ${
             Number(plan.transfer_cost) > 0
               ? html`<small

@@ -48,6 +48,16 @@ export function formatRate(rate: string, locale: Locale): string {
 }
 
 /**
+ * An appointment's reference as people read it out: the first 8 letters and digits of its id
+ * after "apt-", upper-case ("apt-e6514702-b1e2-…" → "E6514702"). Display only: the id itself
+ * is what the data and the staff tools use.
+ */
+export function appointmentReference(appointmentId: string): string {
+  const letters = appointmentId.replace(/^apt-/i, '').replace(/[^A-Za-z0-9]/g, '');
+  return (letters || appointmentId).slice(0, 8).toUpperCase();
+}
+
+/**
  * VW part numbers as VW do Brasil prints them: "5H0 807 221 GRU" → "5H0-807-221-GRU".
  * Numbers without separators are split as TTT HUU NNN + suffixes; anything that does not
  * look like a VW number (e.g. a sublet code) is returned trimmed but otherwise unchanged.

@@ -207,7 +207,7 @@ export const ptBR = {
   'parts.and': ' e ',
   'parts.centre': '{n} do centro de peças VW',
   'parts.none': 'Sem peças a trocar',
-  'parts.ready': 'pronto {day}',
+  'parts.ready': 'todas aqui {day}',
   'parts.earliest': 'primeiro horário {when}',
   'parts.noEarliest': 'sem horário nos próximos 30 dias',
   'parts.arrives': 'chega {when}',
@@ -233,6 +233,10 @@ export const ptBR = {
   'confirm.price': 'Preço da concessionária',
   'confirm.parts': 'Peças',
   'confirm.partsReady': 'Todas as peças na concessionária {when}',
+  'confirm.ownParts.one': '1 peça já na concessionária',
+  'confirm.ownParts.other': '{n} peças já na concessionária',
+  'confirm.allOwnParts.one': 'A peça já está na concessionária',
+  'confirm.allOwnParts.other': 'Todas as {n} peças já na concessionária',
   'confirm.workUntil': 'Carro pronto',
   'invoice.title': 'Nota fiscal (ilustrativa)',
   'invoice.number': 'Número',
@@ -602,7 +606,7 @@ export const en: Record<MessageKey, string> = {
   'parts.and': ' and ',
   'parts.centre': '{n} from the VW parts centre',
   'parts.none': 'No parts to replace',
-  'parts.ready': 'ready {day}',
+  'parts.ready': 'all here {day}',
   'parts.earliest': 'first slot {when}',
   'parts.noEarliest': 'no slot in the next 30 days',
   'parts.arrives': 'arrives {when}',
@@ -628,6 +632,10 @@ export const en: Record<MessageKey, string> = {
   'confirm.price': 'Dealer’s price',
   'confirm.parts': 'Parts',
   'confirm.partsReady': 'All parts at the dealer {when}',
+  'confirm.ownParts.one': '1 part already at the dealer',
+  'confirm.ownParts.other': '{n} parts already at the dealer',
+  'confirm.allOwnParts.one': 'The part is already at the dealer',
+  'confirm.allOwnParts.other': 'All {n} parts already at the dealer',
   'confirm.workUntil': 'Car ready',
   'invoice.title': 'Invoice (illustrative)',
   'invoice.number': 'Number',
@@ -807,6 +815,8 @@ export function t(
 export function tCount(
   locale: Locale,
   base:
+    | 'confirm.allOwnParts'
+    | 'confirm.ownParts'
     | 'damage.unmapped'
     | 'duration.day'
     | 'invoice.lines'

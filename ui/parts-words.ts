@@ -1,6 +1,6 @@
 /**
  * What a dealer's parts plan means, in words: "3 de 5 peças aqui · 2 por courier de Vila
- * Mariana · pronto quinta-feira". Pure: the counts, senders and dates are the server's
+ * Mariana · todas aqui quinta-feira". Pure: the counts, senders and dates are the server's
  * (DealerAvailability, PartsPlan); this only says them, days relative to `now` in São Paulo.
  */
 import type { DealerAvailability, Locale, PartsPlan, PlanShipment } from '../machines/schemas.js';
@@ -38,7 +38,10 @@ export function relativeDayTime(iso: string, locale: Locale, now: Date): string 
   return `${relativeDay(iso, locale, now)} ${formatTime(iso, locale)}`;
 }
 
-/** "pronto quinta-feira" / "ready Thursday". */
+/**
+ * "todas aqui quinta-feira" / "all here Thursday": when the last part reaches the dealer (not
+ * when the car is ready: the repair takes its own time after that).
+ */
 export function readyWords(readyDate: string, locale: Locale, now: Date): string {
   return t(locale, 'parts.ready', { day: relativeDay(readyDate, locale, now) });
 }
@@ -82,7 +85,9 @@ export function availabilityWords(
   if (courier) words.push(courier);
   if (availability.from_parts_centre > 0)
     words.push(t(locale, 'parts.centre', { n: availability.from_parts_centre }));
-  words.push(readyWords(availability.ready_date, locale, now));
+  // "All 5 parts here" already says when: now.
+  if (availability.held.length < availability.parts_count)
+    words.push(readyWords(availability.ready_date, locale, now));
   return words;
 }
 

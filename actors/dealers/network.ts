@@ -54,6 +54,8 @@ export interface DealerSearch {
 
 /** The radius a dealer search covers when none is given (km). */
 export const DEFAULT_RADIUS_KM = 50;
+/** How long a parts plan shown on a screen holds for booking. */
+const PLAN_HOLDS_MS = 30 * 60_000;
 /** How many slots a 409 offers instead. */
 const NEXT_SLOTS = 5;
 
@@ -207,6 +209,13 @@ export function createDealerNetwork(deps: DealerNetworkDeps) {
     return { ...availabilityOf(plan, dealerById), earliest_start: first?.start ?? null };
   }
 
+  /** The clock a booking plans at: the plan shown to the attendee, if made within the last
+   *  half hour (the stock is read as it is now), else now. */
+  function planClock(planned_at: string | undefined, now: Date): Date {
+    const at = planned_at ? Date.parse(planned_at) : NaN;
+    return at <= now.getTime() && now.getTime() - at <= PLAN_HOLDS_MS ? new Date(at) : now;
+  }
+
   /** A 409 for a slot that cannot be had, with the next free ones. */
   function slotRefusal(
     found: Dealer,
@@ -265,7 +274,7 @@ export function createDealerNetwork(deps: DealerNetworkDeps) {
     const start = Date.parse(offered.start);
     const now = deps.now();
     const available = availableNow();
-    const plan = planFor(found, estimate, available, now);
+    const plan = planFor(found, estimate, available, planClock(req.planned_at, now));
     const rehearsal = req.rehearsal === true;
     if (!rehearsal && start < Date.parse(plan.ready_date)) {
       throw slotRefusal(found, offered.start, 'before_ready', slotsFor(found, estimate, plan));

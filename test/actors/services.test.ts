@@ -251,6 +251,50 @@ describe('checkDealer: the dealer prices the estimate and plans its parts', () =
   });
 });
 
+describe('a booking plans at the clock of the plan the attendee was shown', () => {
+  it('keeps a courier arriving just before the slot when the booking comes minutes later', () => {
+    // Parts only at vw-sp-002 (Vila Mariana's courier to vw-sp-001): sent at 10:00 they are
+    // there before 12:00; the attendee takes 25 minutes to choose.
+    let now = MONDAY_10H;
+    const s = services({
+      inventory: { onHand: (dealer_id) => (dealer_id === 'vw-sp-002' ? 1 : 0) },
+      now: () => now,
+    });
+    const estimate = s.estimate(
+      s.analyze({
+        request_id: 'r-late',
+        session_id: null,
+        telemetry: sample('tcross-front').telemetry,
+        vehicle_model: 'tcross',
+      }),
+    );
+    const { plan, slots } = s.checkDealer('vw-sp-001', estimate);
+    expect(plan.lines.every((l) => l.source.kind === 'dealer')).toBe(true);
+    const first = slots[0]!;
+    expect(Date.parse(first.start)).toBeGreaterThanOrEqual(Date.parse(plan.ready_date));
+    now = new Date(MONDAY_10H.getTime() + 25 * 60_000);
+    const booking = {
+      session_id: null,
+      estimate_id: estimate.estimate_id,
+      dealer_id: 'vw-sp-001',
+      slot_start: first.start,
+    };
+    const booked = s.book({ ...booking, request_id: 'b-late', planned_at: plan.planned_at });
+    expect(booked.parts_plan.ready_date).toBe(plan.ready_date);
+    expect(booked.created_at).toBe(now.toISOString());
+    // A plan older than half an hour is made again at the booking's own clock.
+    now = new Date(MONDAY_10H.getTime() + 45 * 60_000);
+    s.cancel(booked.appointment_id);
+    const later = s.book({
+      ...booking,
+      request_id: 'b-later',
+      planned_at: plan.planned_at,
+      slot_start: slots[1]!.start,
+    });
+    expect(later.parts_plan.planned_at).not.toBe(plan.planned_at);
+  });
+});
+
 describe('reservations: a booking takes its parts off the shelves, a cancel puts them back', () => {
   /** One unit of every part, at vw-sp-001 only. */
   const oneEachAtSp001: Inventory = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  appointmentReference,
   dayKey,
   formatDateTime,
   formatDuration,
@@ -113,5 +114,16 @@ describe('formatRate', () => {
   it('keeps small percentages small (0.65 is 0.65%, not 65%)', () => {
     expect(plain(formatRate('0.65', 'pt-BR'))).toBe('0,65%');
     expect(plain(formatRate('1.00', 'en'))).toBe('1%');
+  });
+});
+
+describe('appointmentReference', () => {
+  it('reads the first 8 letters and digits after "apt-", upper-case', () => {
+    expect(appointmentReference('apt-e6514702-b1e2-44e3-a268-6c4a79d0cf55')).toBe('E6514702');
+    expect(appointmentReference('apt-slot-pt-BR')).toBe('SLOTPTBR');
+  });
+  it('keeps a short id whole', () => {
+    expect(appointmentReference('APT-42')).toBe('42');
+    expect(appointmentReference('apt-')).toBe('APT-');
   });
 });

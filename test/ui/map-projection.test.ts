@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  areaLabelPoint,
   clipPolygon,
   clipPolyline,
   frameFor,
   labelAnchor,
   scaleKm,
+  spreadApart,
   type Rect,
 } from '../../ui/map-projection.js';
 
@@ -54,6 +56,104 @@ describe('frameFor', () => {
       frameFor([venue, guarulhos], plot).pxPerKm / 1.2,
       6,
     );
+  });
+});
+
+describe('frameFor around the venue', () => {
+  const venue = { lat: -23.6467, lon: -46.6238 };
+  const near = [
+    { lat: -23.62, lon: -46.63 },
+    { lat: -23.6, lon: -46.61 },
+  ];
+  it('centres on the preferred point when every point still shows', () => {
+    const frame = frameFor([venue, ...near], plot, { minSpanKm: 26, prefer: venue });
+    const at = frame.project(venue);
+    expect(at.x).toBeCloseTo(400, 6);
+    expect(at.y).toBeCloseTo(300, 6);
+    // 26 km across the plot's shorter side.
+    expect(frame.pxPerKm).toBeCloseTo(600 / 26, 6);
+  });
+  it('moves off it only as far as a far point needs', () => {
+    const far = { lat: -23.4628, lon: -46.5333 };
+    const frame = frameFor([venue, far], plot, { minSpanKm: 8, grow: 1.2, prefer: venue });
+    for (const point of [venue, far]) {
+      const { x, y } = frame.project(point);
+      expect(x).toBeGreaterThan(0);
+      expect(x).toBeLessThan(800);
+      expect(y).toBeGreaterThan(0);
+      expect(y).toBeLessThan(600);
+    }
+  });
+});
+
+describe('spreadApart', () => {
+  it('leaves discs that do not touch where they are', () => {
+    const discs = [
+      { x: 100, y: 100, r: 20 },
+      { x: 200, y: 100, r: 20 },
+    ];
+    expect(spreadApart(discs)).toEqual([
+      { x: 100, y: 100 },
+      { x: 200, y: 100 },
+    ]);
+  });
+  it('pushes overlapping discs apart, keeping their order, and clear of a fixed one', () => {
+    const discs = [
+      { x: 100, y: 100, r: 20 },
+      { x: 100, y: 100, r: 20 },
+      { x: 110, y: 100, r: 20 },
+    ];
+    const venue = { x: 100, y: 140, r: 20 };
+    const at = spreadApart(discs, { fixed: [venue], gap: 4 });
+    for (let i = 0; i < at.length; i++) {
+      for (let j = i + 1; j < at.length; j++)
+        expect(Math.hypot(at[i]!.x - at[j]!.x, at[i]!.y - at[j]!.y)).toBeGreaterThan(43.5);
+      expect(Math.hypot(at[i]!.x - venue.x, at[i]!.y - venue.y)).toBeGreaterThan(43.5);
+    }
+    // Each stays near its own place: a nudge, not a reshuffle.
+    at.forEach((p, i) => expect(Math.hypot(p.x - discs[i]!.x, p.y - discs[i]!.y)).toBeLessThan(80));
+  });
+  it('keeps discs inside the bounds', () => {
+    const at = spreadApart(
+      [
+        { x: 5, y: 5, r: 20 },
+        { x: 6, y: 5, r: 20 },
+      ],
+      { bounds: { left: 0, top: 0, right: 300, bottom: 300 } },
+    );
+    for (const p of at) {
+      expect(p.x).toBeGreaterThanOrEqual(20);
+      expect(p.y).toBeGreaterThanOrEqual(20);
+    }
+  });
+});
+
+describe('areaLabelPoint', () => {
+  it('finds the roomiest point of an L-shaped lake, inside it', () => {
+    const lake = [
+      { x: 0, y: 0 },
+      { x: 100, y: 0 },
+      { x: 100, y: 20 },
+      { x: 20, y: 20 },
+      { x: 20, y: 200 },
+      { x: 0, y: 200 },
+    ];
+    const spot = areaLabelPoint(lake)!;
+    expect(spot.at.x).toBeLessThan(20);
+    expect(spot.room).toBeGreaterThan(5);
+    expect(spot.room).toBeLessThanOrEqual(10);
+  });
+  it('does not count the frame edge a sea was cut at as shore', () => {
+    const frame: Rect = { left: 0, top: 0, right: 400, bottom: 300 };
+    const sea = [
+      { x: 0, y: 200 },
+      { x: 400, y: 200 },
+      { x: 400, y: 300 },
+      { x: 0, y: 300 },
+    ];
+    const spot = areaLabelPoint(sea, frame)!;
+    expect(spot.at.y).toBeGreaterThan(200);
+    expect(spot.room).toBeGreaterThan(20);
   });
 });
 

@@ -40,8 +40,8 @@ describe('relativeDay (São Paulo days)', () => {
 });
 
 describe('availabilityWords', () => {
-  it('all parts on the shelf', () => {
-    expect(availabilityWords(base, 'pt-BR', NOW)).toEqual(['Todas as 5 peças aqui', 'pronto hoje']);
+  it('all parts on the shelf: nothing to wait for, so no day', () => {
+    expect(availabilityWords(base, 'pt-BR', NOW)).toEqual(['Todas as 5 peças aqui']);
   });
   it('some by courier from named districts, ready on a weekday', () => {
     const words = availabilityWords(
@@ -56,7 +56,7 @@ describe('availabilityWords', () => {
       NOW,
     );
     expect(words.join(' · ')).toBe(
-      '3 de 5 peças aqui · 2 por courier de Vila Mariana · pronto quinta-feira',
+      '3 de 5 peças aqui · 2 por courier de Vila Mariana · todas aqui quinta-feira',
     );
   });
   it('names every sending dealer and the parts centre, in English', () => {
@@ -76,7 +76,7 @@ describe('availabilityWords', () => {
       NOW,
     );
     expect(words.join(' · ')).toBe(
-      '2 of 5 parts here · 1 by courier from Vila Mariana and 1 from Santo Amaro · 1 from the VW parts centre · ready tomorrow',
+      '2 of 5 parts here · 1 by courier from Vila Mariana and 1 from Santo Amaro · 1 from the VW parts centre · all here tomorrow',
     );
   });
   it('none on the shelf, and an estimate without parts', () => {

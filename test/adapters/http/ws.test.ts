@@ -392,9 +392,14 @@ describe('station WebSocket', () => {
 });
 
 describe('POST /api/appointments/book with a live session', () => {
-  /** The dealer's free slots, as the API lists them. */
-  async function slotsOf(dealer_id: string): Promise<{ slots: { start: string }[] }> {
-    const res = await fetch(`${server!.url}/api/dealers/${dealer_id}/slots`);
+  /** The dealer's free slots for the estimate (from its parts plan), as the API lists them. */
+  async function slotsOf(
+    dealer_id: string,
+    estimate_id: string | null,
+  ): Promise<{ slots: { start: string }[] }> {
+    const res = await fetch(
+      `${server!.url}/api/dealers/${dealer_id}/slots?estimate_id=${encodeURIComponent(estimate_id!)}`,
+    );
     return (await res.json()) as { slots: { start: string }[] };
   }
 
@@ -424,7 +429,7 @@ describe('POST /api/appointments/book with a live session', () => {
     await start();
     const { second, post, session } = await toDealerList('1');
     const dealer = session.dealers[0]!;
-    const slots = await slotsOf(dealer.dealer_id);
+    const slots = await slotsOf(dealer.dealer_id, session.estimate_id);
     const slot_start = slots.slots[0]!.start;
     const body = {
       estimate_id: session.estimate_id,
@@ -459,7 +464,7 @@ describe('POST /api/appointments/book with a live session', () => {
     await start();
     const { kiosk, post, session } = await toDealerList('1');
     const dealer = session.dealers[0]!;
-    const slots = await slotsOf(dealer.dealer_id);
+    const slots = await slotsOf(dealer.dealer_id, session.estimate_id);
     const slot_start = slots.slots[0]!.start;
     // Someone else books the slot first, statelessly.
     const other = await post('/api/appointments/book', {
@@ -484,7 +489,7 @@ describe('POST /api/appointments/book with a live session', () => {
     await start();
     const { post, session } = await toDealerList('1');
     const dealer = session.dealers[0]!;
-    const slots = await slotsOf(dealer.dealer_id);
+    const slots = await slotsOf(dealer.dealer_id, session.estimate_id);
     const base = {
       estimate_id: session.estimate_id,
       dealer_id: dealer.dealer_id,

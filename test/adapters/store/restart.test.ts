@@ -21,7 +21,9 @@ it('keeps an acknowledged booking and its invoice across a restart', async () =>
     estimate_id: string;
   };
   const dealer_id = 'vw-sp-001';
-  const { slots } = (await (await first.app.request(`/api/dealers/${dealer_id}/slots`)).json()) as {
+  const { slots } = (await (
+    await first.app.request(`/api/dealers/${dealer_id}/slots?estimate_id=${estimate.estimate_id}`)
+  ).json()) as {
     slots: { start: string }[];
   };
   const booking = { estimate_id: estimate.estimate_id, dealer_id, slot_start: slots[0]!.start };
