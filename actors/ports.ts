@@ -146,8 +146,13 @@ export interface RecordStore {
    * from slot_start to work_until, and its parts (`hold`); a rehearsal's holds nothing. The
    * same appointment id again returns the first booking. Throws SlotTakenError when another
    * booking holds the slot or every bay, StockChangedError when a shelf has too few units.
+   * With `invoice`, its documents are issued and numbered in the same transaction.
    */
-  book(appointment: Appointment, hold: BookingHold): Appointment;
+  book(
+    appointment: Appointment,
+    hold: BookingHold,
+    invoice?: (next: (series: string) => number) => Invoice,
+  ): Appointment;
   getAppointment(appointment_id: string): Appointment | undefined;
   /** Moves a confirmed appointment to another slot, keeping its parts; the same checks as a
    *  booking, against every booking but itself. */
@@ -166,11 +171,15 @@ export interface RecordStore {
   /** Units confirmed bookings hold, by shelf (`shelfKey`). */
   reservedUnits(): ReadonlyMap<string, number>;
   /**
-   * The invoice of an appointment, issued once: on the first call it takes the next number of
-   * the issuer's gap-free sequence and stores `make(number)` in the same transaction (a crash
-   * between the two would burn a number); a repeat returns the stored invoice.
+   * The invoice of an appointment, issued once: on the first call `make` draws the next numbers
+   * of the issuer's gap-free series (`next(series)`, one counter per dealer and series) and the
+   * invoice is stored, all in one transaction (a failure burns no number); a repeat returns the
+   * stored invoice.
    */
-  issueInvoice(appointment_id: string, issuer: string, make: (seq: number) => Invoice): Invoice;
+  issueInvoice(
+    appointment_id: string,
+    make: (next: (series: string) => number) => Invoice,
+  ): Invoice;
   getInvoiceForAppointment(appointment_id: string): Invoice | undefined;
   /** Appends the journal entry and keeps what goes with it, all in one transaction. */
   recordTransition(record: TransitionRecord): void;

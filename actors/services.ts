@@ -14,7 +14,7 @@ import type { AuditEntry, AuditQuery } from './audit.js';
 import type { HistoryQuery } from './history.js';
 import { DomainError } from './errors.js';
 import { estimateRepair } from './estimate/estimate.js';
-import { buildInvoice } from './invoice.js';
+import { invoiceOfBooking } from './invoice.js';
 import type { Inventory, RecordStore } from './ports.js';
 import type {
   Appointment,
@@ -23,7 +23,7 @@ import type {
   Invoice,
   RepairEstimate,
 } from '../machines/schemas.js';
-import { damageIdOf, estimateIdOf, invoiceIdOf, invoiceNumberOf } from '../machines/ids.js';
+import { damageIdOf, estimateIdOf } from '../machines/ids.js';
 import type { AnalyzeDamageInput } from '../machines/session.js';
 
 export interface ServiceDeps {
@@ -51,9 +51,6 @@ export interface ModelChoice {
   /** The station's configured model. */
   station?: string | null;
 }
-
-/** The invoice sequence of a dealer's rehearsal bookings, apart from its real one. */
-export const rehearsalIssuerOf = (dealer_id: string) => `${dealer_id}-rehearsal`;
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -201,6 +198,8 @@ export function createServices(deps: ServiceDeps) {
 
     ...dealerNetwork,
 
+    /** The invoice of an appointment: issued with its booking; one booked before invoices
+     *  were issued at booking gets its documents now, numbered in the same series. */
     invoice(appointment: Appointment): Invoice {
       const known = store.getInvoiceForAppointment(appointment.appointment_id);
       if (known) return known;
@@ -208,20 +207,14 @@ export function createServices(deps: ServiceDeps) {
       if (!estimate)
         throw new DomainError('estimate_not_found', `No estimate "${appointment.estimate_id}"`);
       const issuer = dealer(appointment.dealer_id);
-      const year = deps.now().getUTCFullYear();
-      // A rehearsal's invoice takes its number from a sequence of its own, so the dealer's real
-      // numbering stays gap-free.
-      const rehearsal = appointment.status === 'rehearsal';
-      const sequence = rehearsal ? rehearsalIssuerOf(issuer.dealer_id) : issuer.dealer_id;
-      return store.issueInvoice(appointment.appointment_id, sequence, (seq) =>
-        buildInvoice({
-          invoice_id: invoiceIdOf(appointment.appointment_id),
-          invoice_number: invoiceNumberOf(sequence, year, seq),
-          issued_at: deps.now(),
+      return store.issueInvoice(appointment.appointment_id, (next) =>
+        invoiceOfBooking({
           appointment,
           estimate,
           dealer: issuer,
-          rehearsal,
+          market: catalog.markets.get(estimate.market),
+          issued_at: deps.now(),
+          next,
         }),
       );
     },

@@ -15,6 +15,10 @@ const Env = z.object({
   /** The venue: where the kiosk's dealer search starts (default São Paulo Expo). */
   EVENT_LAT: z.coerce.number().min(-90).max(90).default(-23.6467),
   EVENT_LON: z.coerce.number().min(-180).max(180).default(-46.6238),
+  /** How phones on the event network reach this server: the invoice QR code opens
+   *  PUBLIC_BASE_URL/api/invoice/{appointment}. Unset: http://HOST:PORT (fine on the server
+   *  itself; set the server's LAN address for phones, e.g. http://192.168.0.10:8080). */
+  PUBLIC_BASE_URL: z.url().optional(),
   /** Seeds every dealer's simulated stock: the same seed, the same shelves (rehearsals see
    *  what the show will see). */
   INVENTORY_SEED: z.string().min(1).default('vw-brand-day-2026'),

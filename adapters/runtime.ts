@@ -2,7 +2,9 @@
  * Assembles the running system: data files (validated; a broken one stops start-up naming the
  * file and field), the store and inventory adapters, the domain services and the floor.
  */
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Outbox } from './invoicing/outbox.js';
 import { z } from 'zod';
 import { loadCatalog } from '../actors/catalog/load.js';
 import { readDataFile } from '../actors/catalog/read-data-file.js';
@@ -29,6 +31,9 @@ import type { RecordStore } from '../actors/ports.js';
 
 const DealersFile = z.object({ $comment: z.string().optional(), dealers: z.array(Dealer).min(1) });
 
+/** The outbox folder under STATE_DIR. */
+export const OUTBOX_DIR = 'outbox';
+
 /** The database file under STATE_DIR. */
 export const DATABASE_FILE = 'crash-to-repair.sqlite';
 
@@ -46,6 +51,9 @@ export interface Runtime {
   venue: { lat: number; lon: number };
   /** The offline maps of the regions (data/map/). */
   maps: MapRegion[];
+  /** Where "send by e-mail" writes its .eml files: STATE_DIR/outbox (a temporary folder when
+   *  the state is in memory). */
+  outbox: Outbox;
   store: RecordStore;
   /** The replays: the shipped scripts (data/replays/), the running ones, the export. */
   replays: Replays;
@@ -206,6 +214,11 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
     samples,
     venue,
     maps,
+    outbox: new Outbox(
+      config.STATE_DIR === IN_MEMORY
+        ? join(tmpdir(), `crash-to-repair-outbox-${process.pid}`)
+        : join(config.STATE_DIR, OUTBOX_DIR),
+    ),
     store,
     replays,
     close() {

@@ -17,8 +17,9 @@ import { stationMachine, type StationInput } from './station.js';
  *
  * 2: the dealer network (dealers with bays and rates, the dealer's pricing and parts plan in a
  *    session, appointments holding bays and stock).
+ * 3: invoices as fiscal documents (NF-e and NFS-e, or a Rechnung).
  */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 
 export interface FloorInput {
   stations: StationInput[];

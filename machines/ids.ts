@@ -36,7 +36,3 @@ export const appointmentIdOf = (request_id: string) => `apt-${request_id}`;
 
 /** The invoice of an appointment. */
 export const invoiceIdOf = (appointment_id: string) => `inv-${appointment_id.replace(/^apt-/, '')}`;
-
-/** The printed invoice number: issuer, year and the issuer's gap-free sequence. */
-export const invoiceNumberOf = (dealer_id: string, year: number, seq: number) =>
-  `${dealer_id.toUpperCase()}-${year}-${String(seq).padStart(6, '0')}`;

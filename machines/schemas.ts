@@ -170,6 +170,12 @@ export const RepairEstimate = z.object({
   tax_lines: z.array(TaxLine),
   approximate_taxes: ApproximateTaxes.nullable(),
   grand_total: Money,
+  /** The orçamento's payment terms (consumer code art. 40), as the market words them. */
+  payment_terms: z.string().default(''),
+  /** When the repair can start and be finished: known once a dealer prices it (its parts plan
+   *  and calendar); null at the venue's pricing. */
+  start_date: IsoDateTime.nullable().default(null),
+  finish_date: IsoDateTime.nullable().default(null),
   /** ISO-8601 duration, e.g. "P2DT4H": workshop time plus parts lead time. */
   estimated_duration: z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/),
   total_loss: TotalLoss,
@@ -355,32 +361,87 @@ export const Appointment = z.object({
 });
 export type Appointment = z.infer<typeof Appointment>;
 
-export const InvoiceLine = z.object({
+/** A party of a fiscal document: the issuing dealer, or the attendee. */
+export const InvoiceParty = z.object({
+  name: z.string().min(1),
+  /** CNPJ (Brazil) or USt-IdNr. (Germany); null for a consumer without one. */
+  tax_id: z.string().nullable(),
+  tax_id_label: z.string(),
+  /** Street and number, then postcode and city, as printed. */
+  address_lines: z.array(z.string()),
+});
+export type InvoiceParty = z.infer<typeof InvoiceParty>;
+
+export const DocumentLine = z.object({
   line_no: z.number().int().positive(),
+  /** The part number, the service code or null. */
+  code: z.string().nullable(),
   description: z.string(),
-  part_number: z.string().nullable(),
+  /** Units, or hours to the hundredth (ZE). */
   quantity: z.number().nonnegative(),
+  unit: z.enum(['UN', 'H', 'SV']),
   unit_price: Money,
   amount: Money,
-  kind: z.enum(['part', 'labor', 'other']),
+  kind: z.enum(['part', 'labor', 'material', 'sublet']),
+  /** The tax rate on this line, percent ("19.00"); null where the document states it once. */
+  tax_rate: z.string().nullable(),
 });
+export type DocumentLine = z.infer<typeof DocumentLine>;
 
+/**
+ * One fiscal document as printed: an NF-e for the parts (printed as a DANFE), an NFS-e for the
+ * services (Brazil), or a Rechnung (Germany). A simulation without fiscal value, and says so.
+ */
+export const FiscalDocument = z.object({
+  kind: z.enum(['nfe', 'nfse', 'rechnung']),
+  title: z.string(),
+  /** The issuer's series: "1" (NF-e), "NFS" (NFS-e), "RE" (Rechnung); "…-ENSAIO" for a rehearsal. */
+  series: z.string(),
+  /** Gap-free per issuing dealer and series. */
+  number: z.number().int().positive(),
+  display_number: z.string(),
+  issued_at: IsoDateTime,
+  /** The date of supply (Leistungsdatum): the drop-off day. */
+  supplied_on: z.iso.date(),
+  seller: InvoiceParty,
+  buyer: InvoiceParty,
+  lines: z.array(DocumentLine),
+  currency: z.enum(['BRL', 'EUR']),
+  prices_include_tax: z.boolean(),
+  /** Without tax; with it (Brazil: the tax contained); the document's total. */
+  net_total: Money,
+  tax_total: Money,
+  grand_total: Money,
+  /** Per tax and rate: ICMS (and FECP) on an NF-e, ISS on an NFS-e, VAT per rate on a Rechnung. */
+  tax_lines: z.array(TaxLine),
+  /** Lei 12.741/2012 on a Brazilian consumer document. */
+  approximate_taxes: ApproximateTaxes.nullable(),
+  /** LC 116/2003 item and national code of the services ("14.01 / 140101"), NFS-e only. */
+  service_code: z.string().nullable(),
+  /** The NF-e's 44-digit access key (simulated, with its check digit); null elsewhere. */
+  access_key: z.string().nullable(),
+  /** "Simulação — documento sem valor fiscal" and the like, printed plainly. */
+  notices: z.array(z.string()).min(1),
+});
+export type FiscalDocument = z.infer<typeof FiscalDocument>;
+
+/** What a booked repair is invoiced with: its fiscal documents, issued once at booking. */
 export const Invoice = z.object({
   invoice_id: Id,
+  /** The first document's number, for the screens ("NF-e 1/000.000.042"). */
   invoice_number: z.string(),
   appointment_id: Id,
   estimate_id: Id,
+  dealer_id: Id,
+  market: Id,
   issued_at: IsoDateTime,
   currency: z.enum(['BRL', 'EUR']),
-  seller: z.object({ name: z.string(), tax_id: z.string(), address: z.string() }),
-  buyer: z.object({ name: z.string() }),
-  lines: z.array(InvoiceLine),
-  prices_include_tax: z.boolean(),
-  net_total: Money,
-  tax: Money,
-  tax_lines: z.array(TaxLine),
-  approximate_taxes: ApproximateTaxes.nullable(),
+  rehearsal: z.boolean(),
+  documents: z.array(FiscalDocument).min(1),
+  /** Σ of the documents' totals: the estimate's grand total to the cent. */
   grand_total: Money,
+  /** Lei 12.741 over all documents (Brazil). */
+  approximate_taxes: ApproximateTaxes.nullable(),
   illustrative: z.literal(true),
 });
 export type Invoice = z.infer<typeof Invoice>;

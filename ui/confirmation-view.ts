@@ -6,12 +6,24 @@ import { canSend, commandEvent } from './commands.js';
 import {
   appointmentReference,
   formatDay,
+  formatItemCount,
   formatMoney,
   formatPartNumber,
+  formatRate,
   formatShortDay,
   formatTime,
 } from './format.js';
 import { t, tCount } from './i18n.js';
+import './invoice-email-form.js';
+import { invoiceQrPath } from './invoice-email.js';
+import {
+  approximateTaxesLine,
+  documentLabel,
+  invoiceLines,
+  isNetPriced,
+  netTotal,
+  vatLines,
+} from './invoice-summary.js';
 import { lineSourceWords, relativeDayTime, shipmentWords } from './parts-words.js';
 import { theme } from './theme.js';
 
@@ -31,7 +43,8 @@ function sameSource(line: PlanSource, shipment: PlanSource): boolean {
  * The booked appointment: dealer, address and phone, date and time, when the car is ready,
  * appointment number, the dealer's price (its own estimate, or the invoice's total); the
  * parts plan booked with it (each part: where it comes from, when it is there) and, when
- * issued, the (illustrative) invoice summary; then "Next driver" hands the station on.
+ * issued, the (simulated) invoice: its documents, the QR code that opens it on a phone and
+ * "send by e-mail"; then "Next driver" hands the station on.
  */
 @customElement('confirmation-view')
 export class ConfirmationView extends LitElement {
@@ -71,7 +84,7 @@ export class ConfirmationView extends LitElement {
         flex: 1;
         min-height: 0;
         display: grid;
-        grid-template-columns: minmax(0, 1.25fr) minmax(0, 1.05fr) minmax(0, 0.8fr);
+        grid-template-columns: minmax(0, 1fr) minmax(0, 0.9fr) minmax(0, 1.15fr);
         gap: 28px;
       }
       .cards > .panel {
@@ -125,16 +138,90 @@ export class ConfirmationView extends LitElement {
       .invoice {
         display: flex;
         flex-direction: column;
-        gap: 20px;
+        gap: 16px;
       }
-      .invoice dl {
-        grid-template-columns: 150px 1fr;
+      .invoice-head {
+        display: flex;
+        gap: 24px;
+        align-items: flex-start;
       }
-      .invoice dd {
-        font-size: 25px;
+      .documents {
+        flex: 1;
+        min-width: 0;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: flex;
+        flex-direction: column;
+        gap: 12px;
       }
-      .invoice .id {
-        font-size: 23px;
+      .documents li {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: space-between;
+        align-items: baseline;
+        gap: 2px 12px;
+        font-size: 22px;
+        line-height: 1.25;
+      }
+      .documents .doc {
+        font-weight: 700;
+      }
+      .documents .num {
+        margin-left: auto;
+        font-size: 24px;
+        font-weight: 600;
+      }
+      .documents .sum {
+        color: var(--muted);
+      }
+      .documents .grand {
+        padding-top: 12px;
+        border-top: 2px solid var(--line);
+        font-size: 24px;
+        font-weight: 700;
+      }
+      .documents .grand .num {
+        font-size: 34px;
+        font-weight: 800;
+        color: var(--vw-dark);
+      }
+      .qr {
+        flex: none;
+        margin: 0;
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        gap: 8px;
+        width: 220px;
+      }
+      .qr img {
+        display: block;
+        width: 220px;
+        height: 220px;
+        background: #fff;
+      }
+      .qr figcaption {
+        font-size: 20px;
+        font-weight: 700;
+        text-align: center;
+        line-height: 1.2;
+        color: var(--vw-dark);
+      }
+      .documents .facts {
+        font-size: 21px;
+        color: var(--muted);
+      }
+      .simulation {
+        color: #9a5b00;
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+        font-size: 19px;
+      }
+      .approx {
+        font-size: 19px;
+        line-height: 1.35;
+        color: var(--muted);
       }
       .parts {
         display: flex;
@@ -366,24 +453,79 @@ export class ConfirmationView extends LitElement {
     </section>`;
   }
 
+  /**
+   * The invoice as the attendee's documents say it: each document with its number and total,
+   * the grand total (the dealer's price), in Brazil the Lei 12.741 line, in Germany the net, VAT
+   * per rate and gross; plainly a simulation. The QR code opens it on a phone; "Send by e-mail"
+   * writes it to the server's outbox.
+   */
   private _renderInvoice(invoice: Invoice) {
     const locale = this.session.locale;
     const money = (amount: string) => formatMoney(amount, invoice.currency, locale);
-    return html`<section class="panel invoice">
+    const approximate = approximateTaxesLine(invoice, locale);
+    const net = isNetPriced(invoice);
+    return html`<section class="panel invoice" data-testid="invoice">
       <h2>${t(locale, 'invoice.title')}</h2>
-      <dl>
-        <dt>${t(locale, 'invoice.number')}</dt>
-        <dd class="id" data-testid="invoice-number">${invoice.invoice_number}</dd>
-        <dt>${t(locale, 'invoice.linesLabel')}</dt>
-        <dd>${tCount(locale, 'invoice.lines', invoice.lines.length)}</dd>
-        <dt>${t(locale, 'invoice.net')}</dt>
-        <dd class="num" style="text-align:left">${money(invoice.net_total)}</dd>
-        <dt>${t(locale, 'invoice.tax')}</dt>
-        <dd class="num" style="text-align:left">${money(invoice.tax)}</dd>
-        <dt>${t(locale, 'invoice.total')}</dt>
-        <dd class="total">${money(invoice.grand_total)}</dd>
-      </dl>
-      <span class="note">${invoice.seller.name} · ${invoice.seller.tax_id}</span>
+      <div class="invoice-head">
+        <ul class="documents">
+          ${invoice.documents.map(
+            (doc, i) =>
+              html`<li data-testid="invoice-document" data-kind=${doc.kind}>
+                <span
+                  class="doc"
+                  data-testid=${i === 0 ? 'invoice-number' : nothing}
+                  data-invoice-number=${i === 0 ? invoice.invoice_number : nothing}
+                  >${documentLabel(doc, locale)}</span
+                >
+                ${net ? nothing : html`<span class="num">${money(doc.grand_total)}</span>`}
+              </li>`,
+          )}
+          ${
+            net
+              ? html`<li class="sum">
+                    <span>${t(locale, 'invoice.net')}</span
+                    ><span class="num" data-testid="invoice-net">${money(netTotal(invoice))}</span>
+                  </li>
+                  ${vatLines(invoice).map(
+                    (vat) =>
+                      html`<li class="sum" data-testid="invoice-vat">
+                        <span
+                          >${t(locale, 'invoice.vat', { rate: formatRate(vat.rate, locale) })}</span
+                        ><span class="num">${money(vat.amount)}</span>
+                      </li>`,
+                  )}`
+              : nothing
+          }
+          <li class="grand">
+            <span>${t(locale, net ? 'invoice.gross' : 'invoice.total')}</span
+            ><span class="num" data-testid="invoice-total">${money(invoice.grand_total)}</span>
+          </li>
+          <li class="facts">
+            <span data-testid="invoice-items"
+              >${formatItemCount(invoiceLines(invoice), locale)}</span
+            >
+            <strong class="simulation" data-testid="invoice-simulation"
+              >${t(locale, 'invoice.simulation')}</strong
+            >
+          </li>
+        </ul>
+        <figure class="qr">
+          <img
+            data-testid="invoice-qr"
+            src=${invoiceQrPath(invoice.appointment_id)}
+            width="220"
+            height="220"
+            alt=${t(locale, 'invoice.qrCaption')}
+          />
+          <figcaption>${t(locale, 'invoice.qrCaption')}</figcaption>
+        </figure>
+      </div>
+      ${approximate ? html`<p class="approx" data-testid="invoice-approx">${approximate}</p>` : nothing}
+      <invoice-email-form
+        .appointmentId=${invoice.appointment_id}
+        .locale=${locale}
+        ?offline=${this.offline}
+      ></invoice-email-form>
     </section>`;
   }
 

@@ -3,9 +3,14 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { SessionView } from '../actors/protocol.js';
 import type { EstimateLine, RepairEstimate } from '../machines/schemas.js';
 import { canSend, commandEvent } from './commands.js';
+import { TEXT } from '../actors/estimate/text.js';
 import { componentName } from './component-names.js';
 import {
+  HOUR_DECIMALS,
+  formatDateTime,
   formatDuration,
+  formatHours,
+  formatItemCount,
   formatMoney,
   formatNumber,
   formatPartNumber,
@@ -13,7 +18,7 @@ import {
   formatRate,
   formatShortDate,
 } from './format.js';
-import { hasKey, t, tCount } from './i18n.js';
+import { hasKey, t } from './i18n.js';
 import { theme } from './theme.js';
 
 /** More lines than this and the table switches to condensed rows (a bad crash gives 25+). */
@@ -24,19 +29,31 @@ export function marketLanguage(market: string): string {
   return market.toUpperCase().startsWith('BR') ? 'pt-BR' : market.toLowerCase().split('-')[0]!;
 }
 
+/** The operation words the estimator starts its descriptions with, in every language. */
+const OPERATION_WORDS = new Set(
+  Object.values(TEXT).flatMap((text) =>
+    [text.replace, text.repair, text.refinish, text.blend, text.remove_install, text.sublet].map(
+      (word) => word.toLowerCase(),
+    ),
+  ),
+);
+
 /**
  * A line's description without the leading operation word the estimator writes
- * ("Troca: Farol esquerdo" → "Farol esquerdo"): the operation is already shown as a pill.
+ * ("Troca: Farol esquerdo" → "Farol esquerdo"): the operation is already shown as a pill. Any
+ * other lead-in says what the work is and stays ("Verificação e medição (sem troca): …",
+ * "Verniz (ciclo de pintura): …", "Montagem e balanceamento do pneu: …").
  */
 export function stripOperation(description: string): string {
-  const match = /^([^:\d]{2,30}):\s+(.+)$/.exec(description.trim());
-  return match ? match[2]! : description.trim();
+  const match = /^([^:\d]{2,40}):\s+(.+)$/.exec(description.trim());
+  return match && OPERATION_WORDS.has(match[1]!.toLowerCase()) ? match[2]! : description.trim();
 }
 
 /**
  * The repair estimate (orçamento): numbered lines with operation, VW part number, quantity,
- * unit price and labour hours; totals by category, tax, the Lei 12.741 approximate-taxes
- * line when present, grand total, duration and the total-loss warning.
+ * unit price and labour hours (to the hundredth: VW's ZE); totals by category, tax, the Lei
+ * 12.741 approximate-taxes line when present, grand total, duration, the orçamento's terms
+ * (validity, start and finish dates, payment terms) and the total-loss warning.
  */
 @customElement('estimate-view')
 export class EstimateView extends LitElement {
@@ -279,6 +296,34 @@ export class EstimateView extends LitElement {
         font-size: 26px;
         color: var(--vw-dark);
       }
+      .terms {
+        display: flex;
+        flex-direction: column;
+        gap: 2px;
+        margin: 0;
+        padding: 8px 20px 10px;
+        border-top: 2px solid var(--line);
+        font-size: 18px;
+        line-height: 1.3;
+      }
+      .terms > div {
+        display: flex;
+        gap: 12px;
+        align-items: baseline;
+      }
+      .terms dt {
+        flex: none;
+        font-size: 15px;
+        font-weight: 700;
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+        color: var(--muted);
+      }
+      .terms dd {
+        margin: 0;
+        font-weight: 600;
+        color: var(--vw-dark);
+      }
       footer {
         display: flex;
         align-items: flex-end;
@@ -380,9 +425,10 @@ export class EstimateView extends LitElement {
             </table>
           </div>
           <div class="more">
-            <span>${tCount(locale, 'invoice.lines', estimate.lines.length)}</span>
+            <span>${formatItemCount(estimate.lines, locale)}</span>
             ${this._overflowing ? html`<span>${t(locale, this._atEnd ? 'estimate.scrollUp' : 'estimate.scrollMore')}</span>` : nothing}
           </div>
+          ${this._renderTerms(estimate)}
         </section>
         <section class="panel totals" data-testid="estimate-totals">
           ${this._renderTotals(estimate, money)}
@@ -440,7 +486,9 @@ export class EstimateView extends LitElement {
       </td>
       <td class="num">${line.quantity || '—'}</td>
       <td class="num">${line.unit_price ? money(line.unit_price) : '—'}</td>
-      <td class="num">${line.labor_hours ? formatNumber(line.labor_hours, locale, 1) : '—'}</td>
+      <td class="num">
+        ${line.labor_hours ? formatNumber(line.labor_hours, locale, HOUR_DECIMALS) : '—'}
+      </td>
       <td class="num"><strong>${money(line.amount)}</strong></td>
     </tr>`;
   }
@@ -499,7 +547,7 @@ export class EstimateView extends LitElement {
             html`<div class="row sub">
               <span
                 >${t(locale, `labor.${labor.category}`)} ·
-                ${t(locale, 'estimate.laborDetail', { hours: formatNumber(labor.hours, locale, 1), rate: money(labor.rate) })}</span
+                ${t(locale, 'estimate.laborHoursRate', { hours: formatHours(labor.hours, locale), rate: money(labor.rate) })}</span
               >
               <span class="num">${money(labor.amount)}</span>
             </div>`,
@@ -536,6 +584,38 @@ export class EstimateView extends LitElement {
         ><strong>${formatDuration(estimate.estimated_duration, locale)}</strong>
       </div>
     `;
+  }
+
+  /** The orçamento's terms (consumer code art. 40) under the lines: start and finish when a
+   *  dealer has scheduled them, and the payment terms in the market's words (the validity is
+   *  in the header). */
+  private _renderTerms(estimate: RepairEstimate) {
+    const locale = this.session.locale;
+    const { start_date, finish_date, payment_terms } = estimate;
+    if (!payment_terms && !(start_date && finish_date)) return nothing;
+    return html`<dl class="terms" data-testid="estimate-terms">
+      ${
+        start_date && finish_date
+          ? html`<div>
+              <dt>${t(locale, 'estimate.schedule')}</dt>
+              <dd>
+                ${t(locale, 'estimate.scheduleDates', {
+                  start: formatDateTime(start_date, locale),
+                  finish: formatDateTime(finish_date, locale),
+                })}
+              </dd>
+            </div>`
+          : nothing
+      }
+      ${
+        payment_terms
+          ? html`<div>
+              <dt>${t(locale, 'estimate.paymentTerms')}</dt>
+              <dd>${payment_terms}</dd>
+            </div>`
+          : nothing
+      }
+    </dl>`;
   }
 
   private _send(type: 'CONTINUE' | 'BACK') {

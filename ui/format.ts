@@ -28,6 +28,20 @@ export function formatNumber(value: number, locale: Locale, decimals = 1): strin
   }).format(value);
 }
 
+/** Decimals of labour hours on screen: VW bills in ZE, 1/100 h. */
+export const HOUR_DECIMALS = 2;
+
+/** Labour hours to the hundredth (ZE) with the unit: "5,17 h" / "5.17 h". */
+export function formatHours(hours: number, locale: Locale): string {
+  return `${formatNumber(hours, locale, HOUR_DECIMALS)} h`;
+}
+
+/** How many items an estimate or document lists: lines with an amount ("3 itens"); a
+ *  zero-amount line (e.g. a refinish the overlap took to 0 h) is not an item. */
+export function formatItemCount(lines: readonly { amount: string }[], locale: Locale): string {
+  return tCount(locale, 'invoice.lines', lines.filter((l) => Number(l.amount) !== 0).length);
+}
+
 /** Formats a 0..1 ratio as "31,5%". */
 export function formatPercent(ratio: number, locale: Locale): string {
   return new Intl.NumberFormat(intlLocale(locale), {

@@ -1,6 +1,8 @@
 /**
- * Every string the screens show, Brazilian Portuguese first, English second. The session's
+ * Every string the kiosk screens show, Brazilian Portuguese first, English second. The session's
  * `locale` picks the language so every screen of a station agrees. Placeholders are `{name}`.
+ * Strings only the staff console shows live in ui/i18n-staff.ts, so the kiosk never downloads
+ * them; a string both show stays here.
  */
 import type { Locale } from '../machines/schemas.js';
 
@@ -134,6 +136,12 @@ export const ptBR = {
   'estimate.approxTaxes':
     'Valor aproximado dos tributos: {total} ({percent}) – Federal {federal} | Estadual {state} | Municipal {municipal} – Fonte: {source}',
   'estimate.illustrative': 'Peças e preços ilustrativos',
+  'estimate.paymentTerms': 'Condições de pagamento',
+  'estimate.validity': 'Validade',
+  'estimate.schedule': 'Início e término',
+  'estimate.scheduleDates': '{start} → {finish}',
+  'estimate.laborHoursRate': '{hours} × {rate}',
+  'other.ac_refrigerant': 'Gás refrigerante R-1234yf',
 
   'op.replace': 'troca',
   'op.repair': 'recuperação',
@@ -246,6 +254,21 @@ export const ptBR = {
   'invoice.net': 'Valor líquido',
   'invoice.tax': 'Impostos',
   'invoice.total': 'Total',
+  'invoice.doc.nfe': 'peças',
+  'invoice.doc.nfse': 'serviços',
+  'invoice.simulation': 'Simulação sem valor fiscal',
+  'invoice.approxTaxes':
+    'Valor aproximado dos tributos {total} ({percent}) – Federal {federal} | Estadual {state} | Municipal {municipal} – Fonte: {source}',
+  'invoice.vat': 'IVA {rate}',
+  'invoice.gross': 'Total com IVA',
+  'invoice.qrCaption': 'Abra a nota no celular',
+  'invoice.email': 'Enviar por e-mail',
+  'invoice.emailLabel': 'Seu e-mail',
+  'invoice.emailSend': 'Enviar',
+  'invoice.emailCancel': 'Cancelar',
+  'invoice.emailSending': 'Enviando…',
+  'invoice.emailSent': 'Enviado para {to} (simulação: gravado na caixa de saída)',
+  'invoice.emailFailed': 'Não enviado: {message}',
 
   'picker.title': 'Escolha a estação',
   'picker.subtitle': 'Cada simulador tem sua tela.',
@@ -261,142 +284,6 @@ export const ptBR = {
 
   'error.refused': 'Comando recusado',
   'error.badMessage': 'Mensagem inválida do servidor',
-
-  // ── Staff floor view (ui/staff-floor.ts, ui/staff-station-card.ts, ui/staff-audit-panel.ts) ──
-  'staff.title': 'Piso — equipe',
-  'staff.subtitle': 'todas as estações ao vivo',
-  'staff.live': 'Ao vivo',
-  'staff.staleHint': 'Atrás deste aviso, o último estado recebido; as ações voltam com a conexão.',
-  'staff.operator': 'Operador',
-  'staff.operatorPlaceholder': 'seu nome',
-  'staff.operatorHint':
-    'Vai para o registro de auditoria com cada ação (letras, números, espaços).',
-  'staff.count.calm': 'Tudo em ordem',
-  'staff.count.stuck': 'Paradas: {n}',
-  'staff.count.dropped': 'Simulador caiu: {n}',
-  'staff.count.failed': 'Com falha: {n}',
-  'staff.inspect': 'Inspecionar',
-  'staff.inStep': 'Tempo nesta etapa',
-  'staff.rehearsal': 'ensaio',
-  'staff.stuck': 'Parada',
-  'staff.stuckFor': 'Parada há {time}',
-  'staff.stuckLimit': 'mais que o limite de {limit} na mesma etapa',
-  'staff.rigDropped': 'Simulador caiu',
-  'staff.modMissing': 'sem o mod (botão no jogo)',
-  'staff.modFault': 'falha no mod',
-  'staff.rigAttempt': 'tentativa {n}',
-  'staff.noRig': 'Sem simulador (telemetria só pela API)',
-  'staff.severity': 'Gravidade',
-  'staff.estimate': 'Orçamento',
-  'staff.dealer': 'Concessionária',
-  'staff.reset': 'Reiniciar',
-  'staff.confirmReset': 'Reiniciar a sessão?',
-  'staff.resetYes': 'Sim, reiniciar',
-  'staff.retry': 'Tentar de novo',
-  'staff.nextDriver': 'Próximo motorista',
-  'staff.manual': 'Danos à mão',
-  'staff.replay': 'Replay',
-  'staff.replayScript': 'Roteiro de replay',
-  'staff.replayStart': 'Iniciar',
-  'staff.replay.tcross-front-crash': 'T-Cross: batida frontal',
-  'staff.replay.golf-side-swipe': 'Golf: raspão lateral',
-  'staff.replay.rush-all-stations': 'Pico: todas as estações',
-  'staff.replayStop': 'Parar replay',
-  'staff.sending': 'Enviando…',
-  'staff.dismiss': 'Fechar',
-  'staff.done.reset': 'Sessão reiniciada',
-  'staff.done.retry': 'Nova tentativa enviada',
-  'staff.done.next': 'Próximo motorista',
-  'staff.done.simulate': 'Batida simulada enviada',
-  'staff.done.replay': 'Replay iniciado',
-  'staff.done.replayStop': 'Replay parado',
-  'staff.error.network': 'Sem resposta do servidor',
-  'staff.error.unauthorized':
-    'Sem acesso de equipe: abra de novo o link de equipe que o servidor mostrou ao iniciar',
-  'staff.error.refused': 'Recusado',
-  'staff.error.noReplays': 'Replays não estão disponíveis neste servidor (HTTP {status})',
-  'staff.audit.title': 'Auditoria',
-  'staff.audit.hint': 'ações da equipe, mais recentes primeiro',
-  'staff.audit.empty': 'Nenhuma ação da equipe ainda',
-  'staff.audit.unavailable': 'O registro de auditoria não está disponível (HTTP {status})',
-  'staff.audit.station': 'estação {id}',
-  'staff.audit.action.reset': 'Reinício',
-  'staff.audit.action.retry': 'Nova tentativa',
-  'staff.audit.action.manual_damage': 'Danos à mão',
-  'staff.audit.action.next_driver': 'Próximo motorista',
-  'staff.audit.action.simulate_crash': 'Batida simulada',
-  'staff.audit.action.command': 'Comando',
-  'staff.audit.action.replay_start': 'Replay iniciado',
-  'staff.audit.action.replay_stop': 'Replay parado',
-  'staff.step.Waiting.driving': 'dirigindo no simulador',
-  'staff.step.Waiting.crashDetected': 'batida detectada — aguardando “Reparar”',
-  'staff.step.Crashed.analysing': 'analisando os danos',
-  'staff.step.Crashed.estimating': 'calculando o orçamento',
-  'staff.step.Crashed.failed': 'análise falhou — tentar de novo ou danos à mão',
-  'staff.step.Estimated.reviewingDamage': 'vendo os danos',
-  'staff.step.Estimated.reviewingEstimate': 'vendo o orçamento',
-  'staff.step.Estimated.choosingDealer.loading': 'buscando concessionárias',
-  'staff.step.Estimated.choosingDealer.ready': 'escolhendo a concessionária',
-  'staff.step.Estimated.choosingDealer.failed': 'busca de concessionárias falhou',
-  'staff.step.DealerChosen.checkingDealer': 'consultando a concessionária',
-  'staff.step.DealerChosen.dealerUnavailable': 'concessionária indisponível',
-  'staff.step.DealerChosen.choosingSlot': 'escolhendo o horário',
-  'staff.step.DealerChosen.booking': 'agendando',
-  'staff.step.DealerChosen.bookingConflict': 'horário tomado — escolhendo outro',
-  'staff.step.DealerChosen.bookingFailed': 'agendamento falhou',
-  'staff.step.Booked.issuingInvoice': 'emitindo a nota',
-  'staff.step.Booked.confirmationShown': 'confirmação na tela',
-  'staff.step.Booked.closed': 'encerrada',
-
-  // ── Staff session inspector (ui/staff-inspector.ts) ──
-  'inspector.title': 'Inspetor de sessão',
-  'inspector.noSession': 'Nenhuma sessão indicada',
-  'inspector.loading': 'Carregando a sessão…',
-  'inspector.loadError': 'Não foi possível carregar: {message}',
-  'inspector.notFound': 'Sessão {id} não encontrada',
-  'inspector.session': 'Sessão',
-  'inspector.station': 'Estação',
-  'inspector.kiosk': 'abrir a tela',
-  'inspector.live': 'Ao vivo',
-  'inspector.ended': 'Encerrada',
-  'inspector.reset': 'Reiniciar estação',
-  'inspector.confirmReset': 'Clique de novo para reiniciar',
-  'inspector.retry': 'Tentar novamente',
-  'inspector.nextDriver': 'Próximo motorista',
-  'inspector.manual': 'Danos manuais',
-  'inspector.sent': '{command} enviado',
-  'inspector.refused': 'Recusado: {message}',
-  'inspector.movedOn': '{station} já passou para outra sessão: {id}',
-  'inspector.openNew': 'Abrir a sessão atual',
-  'inspector.chart': 'Diagrama de estados',
-  'inspector.chartHint': 'lido da própria máquina, layout ELK',
-  'inspector.legendActive': 'estado atual',
-  'inspector.legendRecent': 'transições recentes',
-  'inspector.legendTimer': 'temporizador',
-  'inspector.fit': 'Largura',
-  'inspector.overview': 'Tudo',
-  'inspector.children': 'Em andamento',
-  'inspector.actors': 'Atores invocados',
-  'inspector.actorsNone': 'Nenhum agora',
-  'inspector.timers': 'Temporizadores',
-  'inspector.timersNone': 'Nenhum pendente',
-  'inspector.timerIn': 'em {s}',
-  'inspector.link': 'Simulador',
-  'inspector.linkNone': 'Estação sem simulador',
-  'inspector.journal': 'Diário',
-  'inspector.journalCount': '{n} registros, mais recente primeiro',
-  'inspector.journalEmpty': 'Nada registrado ainda',
-  'inspector.colTime': 'Hora',
-  'inspector.colSource': 'Origem',
-  'inspector.colType': 'Evento',
-  'inspector.colPayload': 'Dados',
-  'inspector.colCorrelation': 'Correlação',
-  'inspector.context': 'Contexto',
-  'inspector.contextEnded':
-    'Sessão encerrada: não há mais contexto ao vivo. O diário guarda o que ela fez.',
-  'inspector.items': '{n} itens',
-  'inspector.fields': '{n} campos',
-  // ── end of the staff session inspector ──
 } as const satisfies Record<string, string>;
 
 /** A key of the dictionary; English must have the same keys (checked by the compiler and a test). */
@@ -533,6 +420,12 @@ export const en: Record<MessageKey, string> = {
   'estimate.approxTaxes':
     'Approximate taxes: {total} ({percent}) – Federal {federal} | State {state} | Municipal {municipal} – Source: {source}',
   'estimate.illustrative': 'Illustrative parts and prices',
+  'estimate.paymentTerms': 'Payment terms',
+  'estimate.validity': 'Valid until',
+  'estimate.schedule': 'Start and finish',
+  'estimate.scheduleDates': '{start} → {finish}',
+  'estimate.laborHoursRate': '{hours} × {rate}',
+  'other.ac_refrigerant': 'R-1234yf refrigerant',
 
   'op.replace': 'replace',
   'op.repair': 'repair',
@@ -645,6 +538,21 @@ export const en: Record<MessageKey, string> = {
   'invoice.net': 'Net amount',
   'invoice.tax': 'Tax',
   'invoice.total': 'Total',
+  'invoice.doc.nfe': 'parts',
+  'invoice.doc.nfse': 'services',
+  'invoice.simulation': 'Simulation with no fiscal value',
+  'invoice.approxTaxes':
+    'Approximate taxes {total} ({percent}) – Federal {federal} | State {state} | Municipal {municipal} – Source: {source}',
+  'invoice.vat': 'VAT {rate}',
+  'invoice.gross': 'Gross total',
+  'invoice.qrCaption': 'Open the invoice on your phone',
+  'invoice.email': 'Send by e-mail',
+  'invoice.emailLabel': 'Your e-mail',
+  'invoice.emailSend': 'Send',
+  'invoice.emailCancel': 'Cancel',
+  'invoice.emailSending': 'Sending…',
+  'invoice.emailSent': 'Sent to {to} (simulation: written to the outbox)',
+  'invoice.emailFailed': 'Not sent: {message}',
 
   'picker.title': 'Choose a station',
   'picker.subtitle': 'Each simulator has its own screen.',
@@ -660,175 +568,45 @@ export const en: Record<MessageKey, string> = {
 
   'error.refused': 'Command refused',
   'error.badMessage': 'Invalid message from the server',
-
-  'staff.title': 'Floor — staff',
-  'staff.subtitle': 'every station live',
-  'staff.live': 'Live',
-  'staff.staleHint':
-    'Behind this notice, the last state received; actions come back with the connection.',
-  'staff.operator': 'Operator',
-  'staff.operatorPlaceholder': 'your name',
-  'staff.operatorHint': 'Goes into the audit log with every action (letters, digits, spaces).',
-  'staff.count.calm': 'All in order',
-  'staff.count.stuck': 'Stuck: {n}',
-  'staff.count.dropped': 'Simulator down: {n}',
-  'staff.count.failed': 'Failed: {n}',
-  'staff.inspect': 'Inspect',
-  'staff.inStep': 'Time in this step',
-  'staff.rehearsal': 'rehearsal',
-  'staff.stuck': 'Stuck',
-  'staff.stuckFor': 'Stuck for {time}',
-  'staff.stuckLimit': 'longer than the {limit} limit in one step',
-  'staff.rigDropped': 'Simulator dropped',
-  'staff.modMissing': 'no mod (in-game button)',
-  'staff.modFault': 'mod fault',
-  'staff.rigAttempt': 'attempt {n}',
-  'staff.noRig': 'No simulator (telemetry by API only)',
-  'staff.severity': 'Severity',
-  'staff.estimate': 'Estimate',
-  'staff.dealer': 'Dealer',
-  'staff.reset': 'Reset',
-  'staff.confirmReset': 'Reset the session?',
-  'staff.resetYes': 'Yes, reset',
-  'staff.retry': 'Retry',
-  'staff.nextDriver': 'Next driver',
-  'staff.manual': 'Manual damage',
-  'staff.replay': 'Replay',
-  'staff.replayScript': 'Replay script',
-  'staff.replayStart': 'Start',
-  'staff.replay.tcross-front-crash': 'T-Cross: front crash',
-  'staff.replay.golf-side-swipe': 'Golf: side swipe',
-  'staff.replay.rush-all-stations': 'Rush: all stations',
-  'staff.replayStop': 'Stop replay',
-  'staff.sending': 'Sending…',
-  'staff.dismiss': 'Dismiss',
-  'staff.done.reset': 'Session reset',
-  'staff.done.retry': 'Retry sent',
-  'staff.done.next': 'Next driver',
-  'staff.done.simulate': 'Simulated crash sent',
-  'staff.done.replay': 'Replay started',
-  'staff.done.replayStop': 'Replay stopped',
-  'staff.error.network': 'No answer from the server',
-  'staff.error.unauthorized':
-    'No staff access: open the staff link the server printed at start again',
-  'staff.error.refused': 'Refused',
-  'staff.error.noReplays': 'Replays are not available on this server (HTTP {status})',
-  'staff.audit.title': 'Audit log',
-  'staff.audit.hint': 'staff actions, newest first',
-  'staff.audit.empty': 'No staff actions yet',
-  'staff.audit.unavailable': 'The audit log is not available (HTTP {status})',
-  'staff.audit.station': 'station {id}',
-  'staff.audit.action.reset': 'Reset',
-  'staff.audit.action.retry': 'Retry',
-  'staff.audit.action.manual_damage': 'Manual damage',
-  'staff.audit.action.next_driver': 'Next driver',
-  'staff.audit.action.simulate_crash': 'Simulated crash',
-  'staff.audit.action.command': 'Command',
-  'staff.audit.action.replay_start': 'Replay started',
-  'staff.audit.action.replay_stop': 'Replay stopped',
-  'staff.step.Waiting.driving': 'driving in the simulator',
-  'staff.step.Waiting.crashDetected': 'crash detected — waiting for “Repair”',
-  'staff.step.Crashed.analysing': 'analysing the damage',
-  'staff.step.Crashed.estimating': 'working out the estimate',
-  'staff.step.Crashed.failed': 'analysis failed — retry or enter damage by hand',
-  'staff.step.Estimated.reviewingDamage': 'looking at the damage',
-  'staff.step.Estimated.reviewingEstimate': 'looking at the estimate',
-  'staff.step.Estimated.choosingDealer.loading': 'finding dealers',
-  'staff.step.Estimated.choosingDealer.ready': 'choosing a dealer',
-  'staff.step.Estimated.choosingDealer.failed': 'dealer search failed',
-  'staff.step.DealerChosen.checkingDealer': 'checking the dealer',
-  'staff.step.DealerChosen.dealerUnavailable': 'dealer unavailable',
-  'staff.step.DealerChosen.choosingSlot': 'choosing a time',
-  'staff.step.DealerChosen.booking': 'booking',
-  'staff.step.DealerChosen.bookingConflict': 'slot taken — choosing another',
-  'staff.step.DealerChosen.bookingFailed': 'booking failed',
-  'staff.step.Booked.issuingInvoice': 'issuing the invoice',
-  'staff.step.Booked.confirmationShown': 'confirmation on screen',
-  'staff.step.Booked.closed': 'closed',
-
-  // ── Staff session inspector (ui/staff-inspector.ts) ──
-  'inspector.title': 'Session inspector',
-  'inspector.noSession': 'No session given',
-  'inspector.loading': 'Loading the session…',
-  'inspector.loadError': 'Could not load: {message}',
-  'inspector.notFound': 'No session {id}',
-  'inspector.session': 'Session',
-  'inspector.station': 'Station',
-  'inspector.kiosk': 'open its screen',
-  'inspector.live': 'Live',
-  'inspector.ended': 'Ended',
-  'inspector.reset': 'Reset station',
-  'inspector.confirmReset': 'Click again to reset',
-  'inspector.retry': 'Retry',
-  'inspector.nextDriver': 'Next driver',
-  'inspector.manual': 'Manual damage',
-  'inspector.sent': '{command} sent',
-  'inspector.refused': 'Refused: {message}',
-  'inspector.movedOn': '{station} has moved on to another session: {id}',
-  'inspector.openNew': 'Open the current session',
-  'inspector.chart': 'Statechart',
-  'inspector.chartHint': 'read from the machine itself, ELK layout',
-  'inspector.legendActive': 'current state',
-  'inspector.legendRecent': 'recent transitions',
-  'inspector.legendTimer': 'timer',
-  'inspector.fit': 'Width',
-  'inspector.overview': 'All',
-  'inspector.children': 'In flight',
-  'inspector.actors': 'Invoked actors',
-  'inspector.actorsNone': 'None right now',
-  'inspector.timers': 'Timers',
-  'inspector.timersNone': 'None pending',
-  'inspector.timerIn': 'in {s}',
-  'inspector.link': 'Simulator',
-  'inspector.linkNone': 'No simulator on this station',
-  'inspector.journal': 'Journal',
-  'inspector.journalCount': '{n} entries, newest first',
-  'inspector.journalEmpty': 'Nothing journalled yet',
-  'inspector.colTime': 'Time',
-  'inspector.colSource': 'Source',
-  'inspector.colType': 'Event',
-  'inspector.colPayload': 'Payload',
-  'inspector.colCorrelation': 'Correlation id',
-  'inspector.context': 'Context',
-  'inspector.contextEnded':
-    'Session ended: there is no live context any more. The journal keeps what it did.',
-  'inspector.items': '{n} items',
-  'inspector.fields': '{n} fields',
-  // ── end of the staff session inspector ──
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { 'pt-BR': ptBR, en };
 
-/** The string for `key` in `locale`, with `{name}` placeholders filled from `params`. */
-export function t(
-  locale: Locale,
-  key: MessageKey,
-  params: Record<string, string | number> = {},
-): string {
-  const template = dictionaries[locale][key] ?? ptBR[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+/** The bases `b` of a dictionary's counted messages, the keys that come as `b.one` and `b.other`. */
+export type CountBase<K extends string> = CountBaseOf<K, K>;
+type CountBaseOf<Each extends string, All extends string> = Each extends `${infer B}.one`
+  ? `${B}.other` extends All
+    ? B
+    : never
+  : never;
+
+/** `t`, `tCount` and `hasKey` over one pair of dictionaries (ui/i18n-staff.ts makes its own). */
+export interface Translator<K extends string> {
+  /** The string for `key` in `locale` (Portuguese if missing), `{name}` placeholders filled from `params`. */
+  t(locale: Locale, key: K, params?: Record<string, string | number>): string;
+  /** Picks the `.one` or `.other` form of a counted message, with `{n}` filled. */
+  tCount(locale: Locale, base: CountBase<K>, n: number): string;
+  /** Whether `key` is in the dictionaries (for keys built from data, such as other_totals names). */
+  hasKey(key: string): key is K;
 }
 
-/** Picks the `.one` or `.other` form of a counted message. */
-export function tCount(
-  locale: Locale,
-  base:
-    | 'confirm.allOwnParts'
-    | 'confirm.ownParts'
-    | 'damage.unmapped'
-    | 'duration.day'
-    | 'invoice.lines'
-    | 'manual.selected'
-    | 'parts.allHere'
-    | 'parts.noneHere',
-  n: number,
-): string {
-  return t(locale, n === 1 ? `${base}.one` : `${base}.other`, { n });
+/** The lookup every screen uses, over `dictionaries` (Portuguese is the fallback and the key list). */
+export function translator<K extends string>(
+  dictionaries: Record<Locale, Record<K, string>>,
+): Translator<K> {
+  const fallback = dictionaries['pt-BR'];
+  const t = (locale: Locale, key: K, params: Record<string, string | number> = {}): string => {
+    const template = dictionaries[locale][key] ?? fallback[key];
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+      name in params ? String(params[name]) : whole,
+    );
+  };
+  return {
+    t,
+    tCount: (locale, base, n) => t(locale, `${base}.${n === 1 ? 'one' : 'other'}` as K, { n }),
+    hasKey: (key): key is K => Object.prototype.hasOwnProperty.call(fallback, key),
+  };
 }
 
-/** Whether `key` is in the dictionary (for keys built from data, such as other_totals names). */
-export function hasKey(key: string): key is MessageKey {
-  return Object.prototype.hasOwnProperty.call(ptBR, key);
-}
+/** The kiosk's strings; the staff console's own are in ui/i18n-staff.ts. */
+export const { t, tCount, hasKey } = translator(dictionaries);

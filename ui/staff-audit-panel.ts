@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Locale, SessionError } from '../machines/schemas.js';
 import { formatClock } from './format.js';
-import { hasKey, t } from './i18n.js';
+import { hasKey, t } from './i18n-staff.js';
 import { theme } from './theme.js';
 import type { AuditEntry } from './wire.js';
 

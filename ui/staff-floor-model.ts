@@ -4,7 +4,7 @@
  * must act on, and the colour of its state. Pure functions, tested in test/ui/staff-floor.test.ts.
  */
 import type { TopLevelState } from '../actors/protocol.js';
-import { hasKey, type MessageKey } from './i18n.js';
+import { hasKey, type MessageKey } from './i18n-staff.js';
 import type { StationSummary } from './wire.js';
 
 /** The one step that may last as long as it likes (the server never marks it stuck either). */

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import type { Locale, SessionError } from '../machines/schemas.js';
 import { FloorController } from './floor-controller.js';
 import { formatClock } from './format.js';
-import { t } from './i18n.js';
+import { t } from './i18n-staff.js';
 import { acceptsManualDamage, CLOSE_MANUAL_DAMAGE_EVENT } from './manual-damage.js';
 import './manual-damage-panel.js';
 import {

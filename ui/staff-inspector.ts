@@ -10,7 +10,7 @@ import type {
 import type { JournalEntry } from '../machines/envelope.js';
 import type { Locale } from '../machines/schemas.js';
 import { EVENT_TIME_ZONE } from './format.js';
-import { t, type MessageKey } from './i18n.js';
+import { t, type MessageKey } from './i18n-staff.js';
 import { activeStateIds, leafStateId, recentMoves, roundedPath } from './inspector-chart.js';
 import './manual-damage-panel.js';
 import { CLOSE_MANUAL_DAMAGE_EVENT, acceptsManualDamage } from './manual-damage.js';

@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { ClientCommand } from '../actors/protocol.js';
 import type { Locale, SessionError } from '../machines/schemas.js';
 import { formatClock, formatMoney, formatPercent } from './format.js';
-import { hasKey, t, type MessageKey } from './i18n.js';
+import { hasKey, t, type MessageKey } from './i18n-staff.js';
 import { acceptsManualDamage } from './manual-damage.js';
 import './rig-badge.js';
 import { severityBand, severityColour } from './severity.js';

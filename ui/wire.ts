@@ -3,10 +3,11 @@
  * carry the full zod (the server's schemas in actors/protocol.ts stay the source of truth).
  * It checks what the screens route on: the message envelope, the session's top-level fields,
  * its rig link and error. The domain objects inside (damage, estimate, dealers, slots,
- * appointment, invoice) are checked to be objects and typed from the server's schemas: the
- * server built them from those schemas and both sides compile against them, so re-checking
- * every field here would only duplicate machines/schemas.ts. test/ui/wire.test.ts parses
- * server-shaped messages with both schemas so the two cannot drift apart unnoticed.
+ * appointment, invoice) are checked to be objects (the invoice: with its list of fiscal
+ * documents) and typed from the server's schemas: the server built them from those schemas
+ * and both sides compile against them, so re-checking every field here would only duplicate
+ * machines/schemas.ts. test/ui/wire.test.ts parses server-shaped messages with both schemas so
+ * the two cannot drift apart unnoticed.
  */
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
@@ -28,6 +29,21 @@ function serverObject<T extends object>() {
     (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
   );
 }
+
+/**
+ * The invoice: a server object whose `documents` are a non-empty list of objects, since the
+ * confirmation lists them one by one (an invoice from before the documents, with its lines at
+ * the top, would otherwise break the screen rather than be refused as a bad message).
+ */
+const InvoiceView = z.custom<NonNullable<Session['invoice']>>((value) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const documents = (value as { documents?: unknown }).documents;
+  return (
+    Array.isArray(documents) &&
+    documents.length > 0 &&
+    documents.every((d) => typeof d === 'object' && d !== null && !Array.isArray(d))
+  );
+});
 
 // Ids and timestamps are plain strings here: their format is the server schema's business; the
 // screens only display them.
@@ -78,7 +94,7 @@ export const SessionView = z.object({
   venue: z.object({ lat: z.number(), lon: z.number() }),
   slots: z.array(serverObject<Session['slots'][number]>()),
   appointment: z.nullable(serverObject<NonNullable<Session['appointment']>>()),
-  invoice: z.nullable(serverObject<NonNullable<Session['invoice']>>()),
+  invoice: z.nullable(InvoiceView),
   error: z.nullable(SessionError),
   rig: z.nullable(RigStatus),
   started_at: z.string(),

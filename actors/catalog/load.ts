@@ -62,7 +62,7 @@ export function loadCatalog(dataDir: string = DEFAULT_DATA_DIR): Catalog {
   const markets = new Map<string, Market>();
   for (const path of jsonFiles(join(dataDir, 'markets'))) {
     const market = readDataFile(path, Market);
-    checkMarket(display(path), market);
+    checkMarket(display(path), market, components);
     if (markets.has(market.id))
       throw new DataFileError(display(path), 'id', `duplicate market id "${market.id}"`);
     markets.set(market.id, market);
@@ -169,7 +169,7 @@ function checkVehicle(file: string, vehicle: Vehicle, components: Map<string, Co
   });
 }
 
-function checkMarket(file: string, market: Market): void {
+function checkMarket(file: string, market: Market, components: Map<string, Component>): void {
   if (market.prices_include_tax !== (market.approximate_taxes !== null)) {
     // Lei 12.741 applies to Brazil's tax-included consumer prices only.
     throw new DataFileError(
@@ -179,12 +179,35 @@ function checkMarket(file: string, market: Market): void {
     );
   }
   const t = market.thresholds;
-  if (t.ignore_below > t.scratch_repair_from || t.ignore_below > t.replace_from) {
+  if (
+    t.ignore_below > t.scratch_repair_from ||
+    t.ignore_below > t.replace_from ||
+    t.ignore_below > t.mechanical_replace_from
+  ) {
     throw new DataFileError(
       file,
       'thresholds.ignore_below',
       'must not exceed the repair and replace thresholds',
     );
+  }
+  // A panel blends only into painted panels that touch it (components.json adjacent_panels).
+  for (const [panel, targets] of Object.entries(market.paint.blend.into)) {
+    const at = `paint.blend.into.${panel}`;
+    const source = components.get(panel);
+    if (!source?.painted)
+      throw new DataFileError(file, at, `"${panel}" is not a painted canonical component`);
+    targets.forEach((target, i) => {
+      const other = components.get(target);
+      const touching =
+        source.adjacent_panels.includes(target) || other?.adjacent_panels.includes(panel);
+      if (!other?.painted || !touching) {
+        throw new DataFileError(
+          file,
+          `${at}.${i}`,
+          `"${target}" is not a painted panel adjacent to "${panel}"`,
+        );
+      }
+    });
   }
 }
 

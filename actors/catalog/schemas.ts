@@ -27,7 +27,9 @@ export const Component = z.object({
   zone: z.enum(['front', 'rear', 'left', 'right', 'top', 'underbody', 'interior']),
   location: Vec3,
   painted: z.boolean(),
-  /** Painted panels a refinish of this one blends into. */
+  /** Painted panels that touch this one: refinished together, they share a masked edge, which
+   *  the overlap rule deducts (market paint.overlap). Which panels a refinish *blends* into is
+   *  the market's paint.blend.into. */
   adjacent_panels: z.array(ComponentName),
 });
 export type Component = z.infer<typeof Component>;
@@ -67,6 +69,10 @@ export const LabourOperation = z.object({
 });
 export type LabourOperation = z.infer<typeof LabourOperation>;
 
+/** Work that follows a replacement: A/C evacuate & recharge (condenser), tyre mount & balance (wheel). */
+export const FollowUpOperation = z.enum(['ac_evacuate_recharge', 'tyre_mount_balance']);
+export type FollowUpOperation = z.infer<typeof FollowUpOperation>;
+
 export const VehicleComponent = z.object({
   /** Canonical id from data/components.json. */
   component: ComponentName,
@@ -87,6 +93,11 @@ export const VehicleComponent = z.object({
   access: z.array(ComponentName).default([]),
   /** Replacing or repairing this component requires a wheel alignment (sublet). */
   alignment: z.boolean().default(false),
+  /** Repairing this component is done off the car (a bumper cover): a repair books its own R&I,
+   *  and with it the calibration of its ADAS sensor. */
+  remove_for_repair: z.boolean().default(false),
+  /** Work a replacement of this component brings with it, priced by the market's follow_up. */
+  on_replace: z.array(FollowUpOperation).default([]),
 });
 export type VehicleComponent = z.infer<typeof VehicleComponent>;
 
@@ -151,20 +162,49 @@ export const Market = z.object({
     wheel_alignment: Money,
   }),
   paint: z.object({
-    /** Blend hours as a share of the adjacent panel's refinish hours. */
-    blend_share: Share,
+    blend: z.object({
+      /** Blend hours as a share of the blended panel's refinish hours. */
+      share: Share,
+      /** Per refinished panel, the painted panels it blends into when they are not refinished
+       *  themselves (at most its neighbours in the same plane); a panel left out blends into none. */
+      into: z.record(ComponentName, z.array(ComponentName)),
+      /** Whether a refinish without repair or replace (a light scratch) blends too. */
+      refinish_only: z.boolean(),
+    }),
     clear_coat_first: Share,
     clear_coat_further: Share,
     clear_coat_cap_hours: z.number().nonnegative(),
-    /** Hours deducted once per pair of adjacent panels both refinished. */
-    overlap_deduction_hours: z.number().nonnegative(),
+    /** Overlap: the largest refinished panel is paid in full; every further one loses
+     *  adjacent_hours when it touches another refinished panel, else non_adjacent_hours. */
+    overlap: z.object({
+      adjacent_hours: z.number().nonnegative().multipleOf(0.01),
+      non_adjacent_hours: z.number().nonnegative().multipleOf(0.01),
+    }),
   }),
+  /** Labour for a non-repairable mechanical part hit below thresholds.mechanical_replace_from. */
+  check_measure: LabourOperation,
+  /** The work a replacement brings with it (VehicleComponent.on_replace). */
+  follow_up: z.object({
+    /** Evacuate and recharge the A/C circuit (R-1234yf): labour, plus the refrigerant charge as
+     *  a material (other_totals.ac_refrigerant). */
+    ac_evacuate_recharge: z.object({ labour: LabourOperation, refrigerant: Money }),
+    /** Mount and balance the tyre on a new rim, per wheel. */
+    tyre_mount_balance: z.object({ labour: LabourOperation }),
+  }),
+  /** The orçamento's payment terms (consumer code art. 40), in both screen languages. */
+  payment_terms: LocalizedText,
   taxes: z.array(MarketTax),
   /** Lei 12.741/2012 approximate-tax shares (percent), Brazil only. */
   approximate_taxes: z
     .object({ source: z.string().min(1), parts: TaxSplit, services: TaxSplit })
     .nullable(),
-  total_loss: z.object({ threshold: z.number().positive(), note: LocalizedText }),
+  total_loss: z.object({
+    threshold: z.number().positive(),
+    /** at_or_above: repair cost ≥ value × threshold (Brazil's 75%); above: > (Germany: repair
+     *  cost above the replacement value). */
+    rule: z.enum(['at_or_above', 'above']),
+    note: LocalizedText,
+  }),
   estimate_validity_days: z.number().int().positive(),
   workshop_hours_per_day: z.number().positive(),
   parts_lead_time_days: z.number().int().nonnegative(),
@@ -177,6 +217,9 @@ export const Market = z.object({
     scratch_repair_from: Share,
     /** Share of the repair hours a scratch repair takes (at the scratch's damage level). */
     scratch_repair_factor: Share,
+    /** Impact on a non-repairable mechanical part (steering rack, suspension, wheel, radiator)
+     *  below this level is checked and measured (check_measure), from it on replaced. */
+    mechanical_replace_from: Share,
   }),
 });
 export type Market = z.infer<typeof Market>;

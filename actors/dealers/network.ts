@@ -6,6 +6,7 @@
 import type { Catalog } from '../catalog/load.js';
 import { DomainError } from '../errors.js';
 import { estimateRepair } from '../estimate/estimate.js';
+import { invoiceOfBooking } from '../invoice.js';
 import { shelfKey, SlotTakenError, type Inventory, type RecordStore } from '../ports.js';
 import type {
   Appointment,
@@ -169,6 +170,11 @@ export function createDealerNetwork(deps: DealerNetworkDeps) {
       );
     }
     const market = marketOf(found);
+    // The orçamento's start and finish: the first free drop-off from the plan's ready date, and
+    // the repair's labour hours worked from there in the dealer's opening hours.
+    const first = slotsFor(found, base, plan, 1)[0];
+    const start = first ? Date.parse(first.start) : null;
+    const finish = start === null ? null : bayHold(found, start, workHours(base)).end;
     const priced = estimateRepair({
       damage,
       vehicle,
@@ -177,6 +183,9 @@ export function createDealerNetwork(deps: DealerNetworkDeps) {
       estimate_id,
       now: deps.now(),
       lead_days: leadDaysOf(plan),
+      ...(start !== null && finish !== null
+        ? { schedule: { start: new Date(start), finish: new Date(finish) } }
+        : {}),
     });
     return store.saveEstimate({ ...priced, version: base.version + 1, dealer_id: found.dealer_id });
   }
@@ -301,11 +310,24 @@ export function createDealerNetwork(deps: DealerNetworkDeps) {
       return [{ dealer_id: from, part_number: line.part_number, quantity: line.quantity }];
     });
     try {
-      return store.book(appointment, {
-        reservations,
-        on_hand: (dealer_id, part_number) => inventory.onHand(dealer_id, part_number),
-        bays: found.bays,
-      });
+      // Its invoice is issued and numbered in the booking's own transaction.
+      return store.book(
+        appointment,
+        {
+          reservations,
+          on_hand: (dealer_id, part_number) => inventory.onHand(dealer_id, part_number),
+          bays: found.bays,
+        },
+        (next) =>
+          invoiceOfBooking({
+            appointment,
+            estimate,
+            dealer: found,
+            market: catalog.markets.get(estimate.market),
+            issued_at: now,
+            next,
+          }),
+      );
     } catch (error) {
       if (error instanceof SlotTakenError) {
         throw slotRefusal(found, offered.start, error.reason, slotsFor(found, estimate, plan));

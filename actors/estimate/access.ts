@@ -1,6 +1,8 @@
 /**
- * Work a repair needs beyond the damaged component itself: R&I of the components in the way,
- * ADAS calibration after a sensor's carrier is replaced or removed, and a wheel alignment.
+ * Work a repair needs beyond the damaged component itself: R&I of the components in the way
+ * (and of a component repaired off the car), ADAS calibration after a sensor's carrier is
+ * replaced or removed, a wheel alignment, and the work a replacement brings with it (A/C
+ * evacuate & recharge, tyre mount & balance).
  */
 import { Decimal } from 'decimal.js';
 import type { LabourOperation, Market, VehicleComponent } from '../catalog/schemas.js';
@@ -28,7 +30,11 @@ export interface Calibration {
 
 const isWorkedOn = (d: Decision): boolean => d.plan === 'replace' || d.plan === 'repair';
 
-/** Components to R&I for replaced or repaired ones: removable and not being replaced themselves. */
+/**
+ * Components to R&I for replaced or repaired ones: removable and not being replaced
+ * themselves; and a repaired component that is repaired off the car (remove_for_repair), for
+ * itself. A removal is what triggers its ADAS calibration (adasCalibrations).
+ */
 export function removalsForAccess(
   decisions: readonly Decision[],
   byId: ReadonlyMap<string, VehicleComponent>,
@@ -39,7 +45,8 @@ export function removalsForAccess(
   const removed = new Map<string, Removal>();
   for (const d of decisions) {
     if (!isWorkedOn(d)) continue;
-    for (const target of d.vc.access) {
+    const offCar = d.plan === 'repair' && d.vc.remove_for_repair ? [d.canonical.id] : [];
+    for (const target of [...offCar, ...d.vc.access]) {
       const labour = byId.get(target)?.labour.remove_install;
       if (replaced.has(target) || !labour) continue;
       const entry = removed.get(target) ?? { labour, confidence: 0, for: [] };
@@ -51,19 +58,24 @@ export function removalsForAccess(
   return removed;
 }
 
-/** One R&I line per removal, naming the components it gives access to. */
+/** One R&I line per removal, naming the components it gives access to (or "for the repair"). */
 export function removeInstallLines(
   removals: ReadonlyMap<string, Removal>,
   rates: Market['labour_rates'],
   text: Text,
   nameOf: NameOf,
 ): LineDraft[] {
+  const reason = (target: string, for_: readonly string[]): string => {
+    const others = for_.filter((id) => id !== target);
+    const why = others.length ? [text.access(others.map(nameOf).join(', '))] : [];
+    return (for_.includes(target) ? [text.forRepair, ...why] : why).join('; ');
+  };
   return [...removals].map(([target, r]) =>
     labourLine(
       {
         operation: 'remove_install',
         component: target,
-        description: `${text.remove_install}: ${nameOf(target)} (${text.access(r.for.map(nameOf).join(', '))})`,
+        description: `${text.remove_install}: ${nameOf(target)} (${reason(target, r.for)})`,
         hours: roundHours(r.labour.hours),
         category: r.labour.category,
         confidence: r.confidence,
@@ -122,4 +134,48 @@ export function subletLines(
     alignmentTotal = roundMoney(price);
   }
   return { lines, adas, alignment: alignmentTotal };
+}
+
+/** The lines a replacement brings with it, and the refrigerant charged as a material. */
+export interface FollowUps {
+  lines: LineDraft[];
+  refrigerant: Decimal;
+}
+
+/**
+ * Per replaced component, the work its on_replace names, at the market's hours: tyre mount &
+ * balance for each new wheel; one A/C evacuate & recharge (R-1234yf) however many components
+ * open the circuit, with one refrigerant charge as a material. Both are booked as "replace"
+ * lines: they complete the replacement (the session schema has no operation of their own).
+ */
+export function followUpLines(
+  decisions: readonly Decision[],
+  market: Market,
+  text: Text,
+  nameOf: NameOf,
+): FollowUps {
+  const lines: LineDraft[] = [];
+  let refrigerant = new Decimal(0);
+  let recharged = false;
+  for (const d of decisions) {
+    if (d.plan !== 'replace') continue;
+    for (const op of d.vc.on_replace) {
+      if (op === 'ac_evacuate_recharge' && recharged) continue;
+      const { labour } = market.follow_up[op];
+      const work = {
+        operation: 'replace' as const,
+        component: d.canonical.id,
+        description: `${text[op]}: ${nameOf(d.canonical.id)}`,
+        hours: roundHours(labour.hours),
+        category: labour.category,
+        confidence: d.damage.confidence,
+      };
+      lines.push(labourLine(work, market.labour_rates));
+      if (op === 'ac_evacuate_recharge') {
+        recharged = true;
+        refrigerant = roundMoney(market.follow_up.ac_evacuate_recharge.refrigerant);
+      }
+    }
+  }
+  return { lines, refrigerant };
 }

@@ -6,30 +6,41 @@
  * Rules (DOMAIN.md "What a serious estimate contains"); the choices DOMAIN.md left open are
  * marked "chosen":
  * - Replace vs repair: destroyed → replace; replace-only components (lamps, glass, airbags,
- *   radiators, chassis parts) → replace; impact ≥ thresholds.replace_from → replace, below it
- *   repair for `repair.hours × level`. Scratch: never replaces a repairable panel; at or above
+ *   radiators, chassis parts) → replace, except that an impact on a non-repairable mechanical
+ *   part (replace category mechanical) below thresholds.mechanical_replace_from gets a
+ *   check-and-measure line (market check_measure, booked as a "repair" line); impact ≥
+ *   thresholds.replace_from → replace, below it repair for `repair.hours × level`. Scratch: never replaces a repairable panel; at or above
  *   thresholds.scratch_repair_from a light repair (`repair.hours × level × scratch_repair_factor`),
  *   below it refinish only. A scratch on a replace-only part is replaced only from replace_from
  *   on, else left as cosmetic with a note. Below thresholds.ignore_below nothing is done.
  * - Refinish every painted component that is replaced, repaired or scratched.
- * - Blend into each adjacent painted panel that is not itself refinished:
- *   paint.blend_share (50%) of that panel's refinish hours, once per panel.
- * - Overlap (chosen): for each pair of adjacent panels both refinished, deduct
- *   paint.overlap_deduction_hours (0.2 h) once, from the pair's panel with fewer refinish hours
- *   (the later one on a tie); shown in that panel's refinish line, never below 0.
+ * - Blend (market paint.blend): a replaced or repaired panel blends into the panels
+ *   paint.blend.into lists for it (at most its neighbours in the same plane; bumpers none)
+ *   that are not refinished themselves, at blend.share (50%) of that panel's refinish hours,
+ *   once per panel; a light-scratch refinish blends into nothing (blend.refinish_only false).
+ * - Overlap (market paint.overlap, the estimating guides' rule): the largest refinished panel
+ *   in full; each further one − adjacent_hours (0.4 h) when it touches another refinished
+ *   panel, else − non_adjacent_hours (0.2 h); shown in its refinish line, never below 0.
  * - Clear coat (chosen: one paint cycle per estimate, blend panels included at their blend
  *   hours): +40% of the largest panel's paint hours, +20% of each further panel's, capped at
  *   2.5 h; one refinish line on the largest panel.
  * - R&I of the components listed in `access` (bumper for grille, lamps, beam, radiator; wheel
- *   for suspension) when a replaced or repaired component needs them and they are not replaced.
+ *   for suspension) when a replaced or repaired component needs them and they are not replaced;
+ *   and of a repaired component with `remove_for_repair` (the front bumper) itself.
+ * - Follow-up work of a replacement (`on_replace`, priced by market follow_up): tyre mount &
+ *   balance per new wheel; one A/C evacuate & recharge (R-1234yf) for a new condenser, its
+ *   refrigerant as other_totals.ac_refrigerant. Booked as "replace" lines.
  * - Sublet: a component with `adas` that is replaced or removed → that sensor's calibration;
- *   a replaced or repaired component with `alignment` → one wheel alignment.
+ *   a replaced or repaired component with `alignment` (chassis parts, wheels) → one alignment.
  * - Paint materials per paint hour (refinish, blend, clear coat); small parts = share of parts.
  * - Tax (chosen): the "parts" base is parts + small parts, the "services" base is labour +
- *   paint materials + sublet. Brazil's ICMS and ISS are "por dentro": the rate applies to the
+ *   paint materials + A/C refrigerant + sublet. Brazil's ICMS and ISS are "por dentro": the rate applies to the
  *   tax-included amount, so tax contained = base × rate, exactly like German VAT on the net
  *   base; the difference is only whether it is added to the grand total.
- * - Total loss (chosen): grand total (gross in both markets) ≥ vehicle value × threshold.
+ * - Total loss: grand total (gross in both markets) against vehicle value × threshold, at or
+ *   above it (Brazil) or above it (Germany), as market total_loss.rule says.
+ * - Orçamento (consumer code art. 40): the market's payment terms, validity, and the start and
+ *   finish dates when a dealer's schedule is given.
  * - Duration: labour hours in workshop days (market hours per day) plus the parts lead time
  *   whenever parts are needed (stock is unknown here), as an ISO-8601 duration whose days are
  *   working days.
@@ -37,7 +48,8 @@
  * sum of what the estimate shows; hours are rounded to 0.01 h (VW's ZE).
  *
  * Modules, in the order estimateRepair uses them: operations.ts (replace/repair/refinish per
- * component, replace and repair lines), access.ts (R&I, ADAS and alignment sublets), paint.ts
+ * component, replace, repair and check lines), access.ts (R&I, follow-ups, ADAS and alignment
+ * sublets), paint.ts
  * (refinish, overlap, blend, clear coat), lines.ts (line building and numbering), totals.ts
  * (labour by category, parts, paint materials, small parts), taxes.ts, total-loss.ts,
  * duration.ts; money.ts (rounding) and text.ts (descriptions and notes per locale).
@@ -47,6 +59,7 @@ import type { Component, Market, Vehicle, VehicleComponent } from '../catalog/sc
 import {
   adasCalibrations,
   alignmentFor,
+  followUpLines,
   removalsForAccess,
   removeInstallLines,
   subletLines,
@@ -76,6 +89,8 @@ export interface EstimateInput {
   /** Working days until the parts are on site (a dealer's parts plan); without it, the
    *  market's lead time whenever parts are needed (stock unknown). */
   lead_days?: number;
+  /** When a dealer can start the repair and finish it (its parts plan and calendar). */
+  schedule?: { start: Date; finish: Date };
 }
 
 /** The vehicle's components keyed by canonical id (a later assembly wins on a repeat). */
@@ -95,6 +110,7 @@ export function estimateRepair({
   estimate_id,
   now,
   lead_days,
+  schedule,
 }: EstimateInput): RepairEstimate {
   const locale = market.locale;
   const text = TEXT[locale];
@@ -124,9 +140,11 @@ export function estimateRepair({
     market.sublet_prices,
     text,
   );
+  const followUps = followUpLines(decisions, market, text, nameOf);
   const { lines, parts } = numberLines([
     ...replaceAndRepairLines(decisions, market, text, nameOf),
     ...removeInstallLines(removals, market.labour_rates, text, nameOf),
+    ...followUps.lines,
     ...paintLines(decisions, byId, market, text, nameOf),
     ...sublet.lines,
   ]);
@@ -134,7 +152,7 @@ export function estimateRepair({
   // ---- totals
   const labour = labourByCategory(lines, market.labour_rates);
   const partsSum = partsTotal(parts);
-  const others = otherTotals(market, partsSum, paintHours(lines), sublet);
+  const others = otherTotals(market, partsSum, paintHours(lines), sublet, followUps.refrigerant);
 
   // ---- tax
   const bases = taxBases({
@@ -142,6 +160,7 @@ export function estimateRepair({
     smallParts: others.small_parts,
     labour: labour.total,
     paintMaterials: others.paint_materials,
+    refrigerant: others.ac_refrigerant,
     adas: others.adas_calibration,
     alignment: others.wheel_alignment,
   });
@@ -159,6 +178,7 @@ export function estimateRepair({
     grand,
     vehicle.vehicle_value[market.currency],
     market.total_loss.threshold,
+    market.total_loss.rule,
   );
   if (loss.summary.is_total_loss) {
     notes.push(text.totalLoss(loss.percent));
@@ -192,6 +212,9 @@ export function estimateRepair({
     tax_lines,
     approximate_taxes: approximate,
     grand_total: money(grand),
+    payment_terms: market.payment_terms[locale],
+    start_date: schedule ? schedule.start.toISOString() : null,
+    finish_date: schedule ? schedule.finish.toISOString() : null,
     estimated_duration: isoDuration(labour.hours, market.workshop_hours_per_day, leadDays),
     total_loss: loss.summary,
     notes,

@@ -1,6 +1,6 @@
 /**
- * Which operation each damaged component needs (replace, repair, refinish only or none), and
- * the replace and repair lines that follow from it.
+ * Which operation each damaged component needs (replace, repair, check and measure, refinish
+ * only or none), and the replace, repair and check lines that follow from it.
  */
 import { Decimal } from 'decimal.js';
 import type { ComponentDamage } from '../../machines/schemas.js';
@@ -9,7 +9,8 @@ import { labourLine, labourRate, lineConfidence, type LineDraft, type PartLine }
 import { money, roundHours, roundMoney } from './money.js';
 import type { NameOf, Text } from './text.js';
 
-export type Plan = 'replace' | 'repair' | 'refinish_only' | 'none';
+/** check: a non-repairable mechanical part hit lightly is checked and measured, not replaced. */
+export type Plan = 'replace' | 'repair' | 'check' | 'refinish_only' | 'none';
 
 /** What the estimate does to one damaged component of the vehicle. */
 export interface Decision {
@@ -60,7 +61,16 @@ export function worstDamagePerComponent(
   return { worst: [...worst.values()], notes };
 }
 
-/** Replace, repair (with its hours, at least 0.01 h), refinish only or nothing, by the thresholds. */
+/** A part that cannot be repaired and is fitted by a mechanic (chassis, wheels, cooling). */
+export function isMechanicalReplaceOnly(vc: VehicleComponent): boolean {
+  return !vc.repairable && vc.labour.replace.category === 'mechanical';
+}
+
+/**
+ * Replace, repair (with its hours, at least 0.01 h), check and measure, refinish only or
+ * nothing, by the thresholds. An impact on a non-repairable mechanical part below
+ * mechanical_replace_from is checked and measured: a 6 % knock does not condemn a steering rack.
+ */
 export function choosePlan(
   damage: ComponentDamage,
   painted: boolean,
@@ -78,7 +88,8 @@ export function choosePlan(
     plan = 'none';
     note = 'ignored';
   } else if (damage.damage_type === 'impact') {
-    if (repairMax === null || level >= t.replace_from) plan = 'replace';
+    if (isMechanicalReplaceOnly(vc) && level < t.mechanical_replace_from) plan = 'check';
+    else if (repairMax === null || level >= t.replace_from) plan = 'replace';
     else {
       plan = 'repair';
       repairHours = roundHours(new Decimal(repairMax).times(level));
@@ -129,7 +140,7 @@ export function chooseOperations(
       vc,
       plan,
       repairHours,
-      refinish: canonical.painted && plan !== 'none',
+      refinish: canonical.painted && plan !== 'none' && plan !== 'check',
     });
   }
   return { decisions, notes };
@@ -172,7 +183,11 @@ export function replaceLines(d: Decision, market: Market, text: Text): PartLine[
   });
 }
 
-/** The replace lines and repair lines of the decisions, in decision order. */
+/**
+ * The replace, repair and check lines of the decisions, in decision order. A check is booked
+ * as a "repair" line (labour on the component, no part) under its own description, as the
+ * session schema's operations have no "check" of their own.
+ */
 export function replaceAndRepairLines(
   decisions: readonly Decision[],
   market: Market,
@@ -190,6 +205,16 @@ export function replaceAndRepairLines(
         description: `${text.repair}: ${nameOf(d.canonical.id)}`,
         hours: d.repairHours,
         category: d.vc.labour.repair.category,
+        confidence: d.damage.confidence,
+      };
+      entries.push(labourLine(work, market.labour_rates));
+    } else if (d.plan === 'check') {
+      const work = {
+        operation: 'repair' as const,
+        component: d.canonical.id,
+        description: `${text.check}: ${nameOf(d.canonical.id)}`,
+        hours: roundHours(market.check_measure.hours),
+        category: market.check_measure.category,
         confidence: d.damage.confidence,
       };
       entries.push(labourLine(work, market.labour_rates));

@@ -1,6 +1,7 @@
 /**
- * Paint: refinish of every painted component worked on (less the overlap between adjacent
- * refinished panels), blend into the painted panels next to them, and one clear-coat cycle.
+ * Paint: refinish of every painted component worked on (the largest in full, every further
+ * one less the market's overlap), blend into the panels the market lets it blend into (none
+ * for a light-scratch refinish), and one clear-coat cycle.
  */
 import { Decimal } from 'decimal.js';
 import type { LaborCategory } from '../../machines/schemas.js';
@@ -47,26 +48,34 @@ function refinished(decisions: readonly Decision[]): Refinish[] {
   return out;
 }
 
-/** Per adjacent pair of refinished panels, `overlapHours` off the one with fewer hours (later on a tie). */
+/**
+ * The overlap rule of the estimating guides: the largest refinished panel (the first met on a
+ * tie) is paid in full; every further one loses `adjacent_hours` when it touches another
+ * refinished panel (either side may list the adjacency), else `non_adjacent_hours`. A panel
+ * with nothing deducted has no entry; `with` names the refinished panels it touches.
+ */
 export function overlapDeductions(
   panels: readonly OverlapPanel[],
-  overlapHours: number,
+  overlap: Market['paint']['overlap'],
 ): Map<string, Deduction> {
   const deductions = new Map<string, Deduction>();
-  const overlap = new Decimal(overlapHours);
-  for (let i = 0; i < panels.length; i++) {
-    for (let j = i + 1; j < panels.length; j++) {
-      const a = panels[i]!;
-      const b = panels[j]!;
-      const adjacent = a.adjacent_panels.includes(b.id) || b.adjacent_panels.includes(a.id);
-      if (!adjacent || overlap.isZero()) continue;
-      const smaller = b.hours <= a.hours ? b : a;
-      const other = smaller === a ? b : a;
-      const entry = deductions.get(smaller.id) ?? { hours: new Decimal(0), with: [] };
-      entry.hours = entry.hours.plus(overlap);
-      entry.with.push(other.id);
-      deductions.set(smaller.id, entry);
-    }
+  const first = panels.reduce<OverlapPanel | undefined>(
+    (best, p) => (!best || p.hours > best.hours ? p : best),
+    undefined,
+  );
+  for (const panel of panels) {
+    if (panel === first) continue;
+    const touching = panels
+      .filter(
+        (other) =>
+          other !== panel &&
+          (panel.adjacent_panels.includes(other.id) || other.adjacent_panels.includes(panel.id)),
+      )
+      .map((other) => other.id);
+    const hours = new Decimal(
+      touching.length ? overlap.adjacent_hours : overlap.non_adjacent_hours,
+    );
+    if (!hours.isZero()) deductions.set(panel.id, { hours, with: touching });
   }
   return deductions;
 }
@@ -76,19 +85,24 @@ export function refinishHours(hours: number, deducted: Decimal.Value = 0): Decim
   return Decimal.max(0, roundHours(hours).minus(deducted));
 }
 
-/** Painted panels next to refinished ones and not refinished themselves, at the best confidence. */
+/**
+ * The panels the refinished ones blend into (the market's blend.into), when painted on this
+ * vehicle and not refinished themselves; once each, at the best confidence of the panels
+ * blending into it.
+ */
 export function blendTargets(
-  panels: readonly { adjacent_panels: readonly string[]; confidence: number }[],
+  panels: readonly { id: string; confidence: number }[],
+  into: Market['paint']['blend']['into'],
   refinishedIds: ReadonlySet<string>,
   byId: ReadonlyMap<string, VehicleComponent>,
 ): Map<string, { labour: LabourOperation; confidence: number }> {
   const blends = new Map<string, { labour: LabourOperation; confidence: number }>();
   for (const panel of panels) {
-    for (const adjacent of panel.adjacent_panels) {
-      const labour = byId.get(adjacent)?.labour.refinish;
-      if (refinishedIds.has(adjacent) || !labour) continue;
-      const confidence = Math.max(blends.get(adjacent)?.confidence ?? 0, panel.confidence);
-      blends.set(adjacent, { labour, confidence });
+    for (const target of into[panel.id] ?? []) {
+      const labour = byId.get(target)?.labour.refinish;
+      if (refinishedIds.has(target) || !labour) continue;
+      const confidence = Math.max(blends.get(target)?.confidence ?? 0, panel.confidence);
+      blends.set(target, { labour, confidence });
     }
   }
   return blends;
@@ -119,6 +133,14 @@ export function clearCoat<P extends { hours: Decimal }>(
   return { hours: roundHours(Decimal.min(raw, paint.clear_coat_cap_hours)), largest };
 }
 
+/** The overlap part of a refinish line's description. */
+function overlapText(deduction: Deduction, text: Text, nameOf: NameOf): string {
+  const hours = text.hours(deduction.hours);
+  return deduction.with.length
+    ? text.overlap(hours, deduction.with.map(nameOf).join(', '))
+    : text.overlapApart(hours);
+}
+
 /** The refinish lines, then the blend lines, then the clear-coat line (when it has hours). */
 export function paintLines(
   decisions: readonly Decision[],
@@ -137,13 +159,14 @@ export function paintLines(
     hours: labour.hours,
     category: labour.category,
     confidence: decision.damage.confidence,
+    plan: decision.plan,
   }));
-  const deductions = overlapDeductions(painted, market.paint.overlap_deduction_hours);
+  const deductions = overlapDeductions(painted, market.paint.overlap);
   for (const p of painted) {
     const deduction = deductions.get(p.id);
     const hours = refinishHours(p.hours, deduction?.hours);
     const detail = deduction
-      ? ` (${text.hours(roundHours(p.hours))} ${text.overlap(text.hours(deduction.hours), deduction.with.map(nameOf).join(', '))})`
+      ? ` (${text.hours(roundHours(p.hours))} ${overlapText(deduction, text, nameOf)})`
       : '';
     const description = `${text.refinish}: ${nameOf(p.id)}${detail}`;
     const panel = { id: p.id, hours, category: p.category, confidence: p.confidence };
@@ -153,9 +176,12 @@ export function paintLines(
     panels.push(panel);
   }
 
-  const blends = blendTargets(painted, new Set(painted.map((p) => p.id)), byId);
+  const { blend } = market.paint;
+  // A light-scratch refinish (no repair, no replace) blends into nothing unless the market says so.
+  const blending = painted.filter((p) => blend.refinish_only || p.plan !== 'refinish_only');
+  const blends = blendTargets(blending, blend.into, new Set(painted.map((p) => p.id)), byId);
   for (const [id, { labour, confidence }] of blends) {
-    const hours = blendHours(labour.hours, market.paint.blend_share);
+    const hours = blendHours(labour.hours, blend.share);
     const description = `${text.blend}: ${nameOf(id)}`;
     const panel = { id, hours, category: labour.category, confidence };
     lines.push(labourLine({ operation: 'blend', component: id, description, ...panel }, rates));
@@ -164,7 +190,9 @@ export function paintLines(
 
   const coat = clearCoat(panels, market.paint);
   if (coat && coat.hours.greaterThan(0)) {
-    const description = `${text.clearCoat}: ${panels.length} ${text.panels}`;
+    // Panels left with no hours (overlap took them all) are not counted.
+    const counted = panels.filter((p) => p.hours.greaterThan(0)).length;
+    const description = `${text.clearCoat}: ${counted} ${text.panels}`;
     const confidence = Math.max(...panels.map((p) => p.confidence));
     const { id, category } = coat.largest;
     const work = { operation: 'refinish' as const, component: id, description, hours: coat.hours };

@@ -11,12 +11,16 @@ export type TaxLine = RepairEstimate['tax_lines'][number];
 export type ApproximateTaxes = NonNullable<RepairEstimate['approximate_taxes']>;
 export type TaxBases = Record<TaxBase, Decimal>;
 
-/** parts = parts + small parts; services = labour + paint materials + ADAS + alignment. */
+/**
+ * parts = parts + small parts; services = labour + paint materials + A/C refrigerant + ADAS +
+ * alignment (chosen: the refrigerant is consumed by the A/C service, like paint materials).
+ */
 export function taxBases(amounts: {
   parts: Decimal;
   smallParts: Decimal;
   labour: Decimal;
   paintMaterials: Decimal;
+  refrigerant?: Decimal;
   adas: Decimal;
   alignment: Decimal;
 }): TaxBases {
@@ -24,6 +28,7 @@ export function taxBases(amounts: {
     parts: amounts.parts.plus(amounts.smallParts),
     services: amounts.labour
       .plus(amounts.paintMaterials)
+      .plus(amounts.refrigerant ?? 0)
       .plus(amounts.adas)
       .plus(amounts.alignment),
   };

@@ -17,6 +17,8 @@ export const LABOR_ORDER: readonly LaborCategory[] = ['body', 'paint', 'mechanic
 export interface OtherTotals {
   paint_materials: Decimal;
   small_parts: Decimal;
+  /** The A/C refrigerant charge (R-1234yf) of an evacuate & recharge; 0 without one. */
+  ac_refrigerant: Decimal;
   adas_calibration: Decimal;
   wheel_alignment: Decimal;
 }
@@ -58,16 +60,21 @@ export function partsTotal(parts: readonly PartsRequirement[]): Decimal {
   );
 }
 
-/** Paint materials per paint hour and small parts as a share of parts, each rounded; plus sublets. */
+/**
+ * Paint materials per paint hour and small parts as a share of parts, each rounded; the A/C
+ * refrigerant (already rounded); plus sublets.
+ */
 export function otherTotals(
   market: Market,
   parts: Decimal,
   paint: Decimal,
   sublet: { adas: Decimal; alignment: Decimal },
+  refrigerant: Decimal = new Decimal(0),
 ): OtherTotals {
   return {
     paint_materials: roundMoney(paint.times(market.paint_materials_per_hour)),
     small_parts: roundMoney(parts.times(market.small_parts_share)),
+    ac_refrigerant: refrigerant,
     adas_calibration: sublet.adas,
     wheel_alignment: sublet.alignment,
   };

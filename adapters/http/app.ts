@@ -12,10 +12,14 @@ import type { Floor } from '../../actors/floor.js';
 import { decodeCursor } from '../../actors/history.js';
 import type { Replays } from '../../actors/replay/registry.js';
 import { ClientCommand, commandInput, SessionView } from '../../actors/protocol.js';
-import { Id, Invoice, RepairEstimate } from '../../machines/schemas.js';
+import { Id, RepairEstimate } from '../../machines/schemas.js';
 import { createLogger, type Logger } from '../log.js';
 import { actionOfCommand, audited, auditReplay } from './audit.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Outbox } from '../invoicing/outbox.js';
 import { dealerRoutes } from './dealer-routes.js';
+import { invoiceRoutes } from './invoice-routes.js';
 import { floorSocket } from './floor-socket.js';
 import { inspectorRoutes } from './inspector-routes.js';
 import { replayRoutes } from './replay-routes.js';
@@ -80,6 +84,10 @@ export interface AppDeps {
   venue: { lat: number; lon: number };
   /** The offline maps of the regions (data/map/); without them /api/map answers 404. */
   maps?: readonly MapRegion[];
+  /** Where "send by e-mail" writes its messages (STATE_DIR/outbox). */
+  outbox?: Outbox;
+  /** How phones on the event network reach this server (the invoice QR code). */
+  public_base_url?: string;
   startedAt?: Date;
   /** Structured log (one line per request, with its correlation id); silent when not given. */
   logger?: Logger;
@@ -501,25 +509,11 @@ export function createApp(deps: AppDeps) {
     maps: deps.maps ?? [],
   });
 
-  const invoice = apiRoutes().openapi(
-    createRoute({
-      method: 'get',
-      path: '/{appointment_id}',
-      operationId: 'getInvoice',
-      tags: ['Appointments'],
-      summary: 'The invoice of an appointment (illustrative)',
-      request: { params: z.object({ appointment_id: pathId('Appointment id') }) },
-      responses: {
-        200: answer(Invoice, 'Issued on the first ask, numbered per dealer; the same after'),
-        404: refusal(['appointment_not_found', 'estimate_not_found', 'dealer_not_found']),
-        ...unexpected,
-      },
-    }),
-    (c) => {
-      const appointment = services.appointment(c.req.param('appointment_id'));
-      return c.json(services.invoice(appointment), 200);
-    },
-  );
+  const invoice = invoiceRoutes({
+    floor,
+    outbox: deps.outbox ?? new Outbox(join(tmpdir(), 'crash-to-repair-outbox')),
+    ...(deps.public_base_url ? { public_base_url: deps.public_base_url } : {}),
+  });
 
   const telemetry = apiRoutes().openapi(
     createRoute({

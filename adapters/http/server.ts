@@ -51,6 +51,8 @@ export async function startServer(
     floor: runtime.floor,
     venue: runtime.venue,
     maps: runtime.maps,
+    outbox: runtime.outbox,
+    ...(config.PUBLIC_BASE_URL ? { public_base_url: config.PUBLIC_BASE_URL } : {}),
     samples: runtime.samples.map(({ id, vehicle_model, title_pt, title_en }) => ({
       id,
       vehicle_model,

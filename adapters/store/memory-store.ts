@@ -81,9 +81,37 @@ export class MemoryStore implements RecordStore {
     return this.estimates.get(estimate_id);
   }
 
-  book(appointment: Appointment, hold: BookingHold): Appointment {
+  book(
+    appointment: Appointment,
+    hold: BookingHold,
+    invoice?: (next: (series: string) => number) => Invoice,
+  ): Appointment {
     const known = this.appointments.get(appointment.appointment_id);
     if (known) return known;
+    // Made first, so a failure to make it leaves no booking behind (as a rolled-back transaction).
+    const issued = invoice ? this.draw(appointment.dealer_id, invoice) : null;
+    this.holdAndKeep(appointment, hold);
+    if (issued) {
+      issued.keep();
+      this.invoices.set(appointment.appointment_id, issued.invoice);
+    }
+    return appointment;
+  }
+
+  /** Makes an invoice with the dealer's next numbers; they are kept only on `keep()`. */
+  private draw(dealer_id: string, make: (next: (series: string) => number) => Invoice) {
+    const drawn = new Map<string, number>();
+    const invoice = make((series) => {
+      const key = `${dealer_id}|${series}`;
+      const n = (drawn.get(key) ?? this.invoiceSeq.get(key) ?? 0) + 1;
+      drawn.set(key, n);
+      return n;
+    });
+    return { invoice, keep: () => drawn.forEach((n, key) => this.invoiceSeq.set(key, n)) };
+  }
+
+  /** Checks and takes what a confirmed booking holds, and keeps the appointment. */
+  private holdAndKeep(appointment: Appointment, hold: BookingHold): void {
     // Only a confirmed booking holds its slot, a bay and its parts; a rehearsal's holds none.
     if (appointment.status === 'confirmed') {
       const key = `${appointment.dealer_id}|${Date.parse(appointment.slot_start)}`;
@@ -101,7 +129,6 @@ export class MemoryStore implements RecordStore {
       this.reservations.set(appointment.appointment_id, [...hold.reservations]);
     }
     this.appointments.set(appointment.appointment_id, appointment);
-    return appointment;
   }
 
   getAppointment(appointment_id: string): Appointment | undefined {
@@ -174,14 +201,21 @@ export class MemoryStore implements RecordStore {
     return units;
   }
 
-  issueInvoice(appointment_id: string, issuer: string, make: (seq: number) => Invoice): Invoice {
+  issueInvoice(
+    appointment_id: string,
+    make: (next: (series: string) => number) => Invoice,
+  ): Invoice {
     const known = this.invoices.get(appointment_id);
     if (known) return known;
-    const seq = (this.invoiceSeq.get(issuer) ?? 0) + 1;
-    const invoice = make(seq);
-    this.invoiceSeq.set(issuer, seq);
-    this.invoices.set(appointment_id, invoice);
-    return invoice;
+    const appointment = this.appointments.get(appointment_id);
+    if (!appointment) {
+      throw new DomainError('appointment_not_found', `No appointment "${appointment_id}"`);
+    }
+    // Numbers drawn are kept only once the invoice is made: a failure burns none.
+    const issued = this.draw(appointment.dealer_id, make);
+    issued.keep();
+    this.invoices.set(appointment_id, issued.invoice);
+    return issued.invoice;
   }
 
   getInvoiceForAppointment(appointment_id: string): Invoice | undefined {

@@ -205,6 +205,11 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (appointment_id, dealer_id, part_number)
    );
    CREATE INDEX reservations_shelf ON reservations (dealer_id, part_number);`,
+  // Invoices became fiscal documents (NF-e and NFS-e, or a Rechnung) numbered per dealer and
+  // series. Invoices of the earlier shape are kept aside, not lost; their appointments get
+  // documents in the new series when next asked for.
+  `CREATE TABLE invoices_before_documents AS SELECT * FROM invoices;
+   DELETE FROM invoices;`,
 ];
 
 /** The schema version this build writes. */
@@ -433,7 +438,11 @@ export class SqliteStore implements RecordStore {
     return this.read(RepairEstimate, this.statements.estimate.get(estimate_id));
   }
 
-  book(appointment: Appointment, hold: BookingHold): Appointment {
+  book(
+    appointment: Appointment,
+    hold: BookingHold,
+    invoice?: (next: (series: string) => number) => Invoice,
+  ): Appointment {
     const slot = Date.parse(appointment.slot_start);
     return this.db
       .transaction(() => {
@@ -473,6 +482,7 @@ export class SqliteStore implements RecordStore {
             );
           }
         }
+        if (invoice) this.issueIn(appointment.appointment_id, invoice);
         this.wrote();
         return appointment;
       })
@@ -560,22 +570,30 @@ export class SqliteStore implements RecordStore {
     );
   }
 
-  issueInvoice(appointment_id: string, issuer: string, make: (seq: number) => Invoice): Invoice {
-    return this.db
-      .transaction(() => {
-        const known = this.getInvoiceForAppointment(appointment_id);
-        if (known) return known;
-        const { last } = this.statements.nextInvoiceNumber.get(issuer)!;
-        const invoice = make(last);
-        this.statements.insertInvoice.run(
-          appointment_id,
-          invoice.invoice_id,
-          JSON.stringify(invoice),
-        );
-        this.wrote();
-        return invoice;
-      })
-      .immediate();
+  issueInvoice(
+    appointment_id: string,
+    make: (next: (series: string) => number) => Invoice,
+  ): Invoice {
+    return this.db.transaction(() => this.issueIn(appointment_id, make)).immediate();
+  }
+
+  /** Issues inside the caller's transaction: counters per dealer and series (`dealer|series`). */
+  private issueIn(
+    appointment_id: string,
+    make: (next: (series: string) => number) => Invoice,
+  ): Invoice {
+    const known = this.getInvoiceForAppointment(appointment_id);
+    if (known) return known;
+    const appointment = this.getAppointment(appointment_id);
+    if (!appointment) {
+      throw new DomainError('appointment_not_found', `No appointment "${appointment_id}"`);
+    }
+    const invoice = make(
+      (series) => this.statements.nextInvoiceNumber.get(`${appointment.dealer_id}|${series}`)!.last,
+    );
+    this.statements.insertInvoice.run(appointment_id, invoice.invoice_id, JSON.stringify(invoice));
+    this.wrote();
+    return invoice;
   }
 
   getInvoiceForAppointment(appointment_id: string): Invoice | undefined {

@@ -132,7 +132,44 @@ describe('loadCatalog on the real data', () => {
     expect(sp.total_loss.threshold).toBe(0.75);
     expect(de.total_loss.threshold).toBe(1);
     expect(de.total_loss.note.en).toContain('130%');
+    // Brazil: at or above 75 %; Germany: repair cost above the replacement value.
+    expect([sp.total_loss.rule, rj.total_loss.rule, de.total_loss.rule]).toEqual([
+      'at_or_above',
+      'at_or_above',
+      'above',
+    ]);
     expect(sp.approximate_taxes!.source).toBe('IBPT');
+    for (const market of [sp, rj, de]) {
+      expect(market.paint.overlap).toEqual({ adjacent_hours: 0.4, non_adjacent_hours: 0.2 });
+      expect(market.thresholds.mechanical_replace_from).toBe(0.25);
+      expect(market.check_measure).toEqual({ hours: 0.5, category: 'mechanical' });
+      expect(market.payment_terms['pt-BR']).toMatch(/^Pagamento na/);
+    }
+    expect(sp.payment_terms['pt-BR']).toBe(
+      'Pagamento na entrega do veículo: à vista (Pix ou débito) ou cartão de crédito em até 6x sem juros.',
+    );
+  });
+
+  it('gives the Golf GTI a multi-link rear axle and the T-Cross a torsion beam', () => {
+    const axle = (id: string) =>
+      vehicleComponents(catalog.vehicles.get(id)!).get('rear_axle')!.parts[0]!.name;
+    expect(axle('golf')).toEqual({
+      'pt-BR': 'Eixo traseiro (multibraço)',
+      en: 'Rear axle (multi-link)',
+    });
+    expect(axle('tcross').en).toBe('Rear axle (torsion beam)');
+    // The canonical name, shared by both models, names no axle type.
+    expect(catalog.components.get('rear_axle')!.name.en).toBe('Rear axle');
+  });
+
+  it('follows a condenser with an A/C recharge and a wheel with tyre mount and an alignment', () => {
+    for (const vehicle of catalog.vehicles.values()) {
+      const byId = vehicleComponents(vehicle);
+      expect(byId.get('condenser')!.on_replace).toEqual(['ac_evacuate_recharge']);
+      expect(byId.get('left_rear_wheel')!.on_replace).toEqual(['tyre_mount_balance']);
+      expect(byId.get('left_rear_wheel')!.alignment).toBe(true);
+      expect(byId.get('front_bumper')!.remove_for_repair).toBe(true);
+    }
   });
 });
 
@@ -228,6 +265,15 @@ describe('loadCatalog on a broken copy', () => {
     const err = loadError(brokenCopy('markets/de.json', (m) => delete m.labour_rates.paint));
     expect(err.file).toMatch(/markets\/de\.json$/);
     expect(err.field).toBe('labour_rates.paint');
+  });
+
+  it('stops when a panel blends into one it does not touch', () => {
+    const err = loadError(
+      brokenCopy('markets/br-sp.json', (m) => (m.paint.blend.into.hood = ['left_rear_door'])),
+    );
+    expect(err.file).toMatch(/markets\/br-sp\.json$/);
+    expect(err.field).toBe('paint.blend.into.hood.0');
+    expect(err.message).toContain('"left_rear_door" is not a painted panel adjacent to "hood"');
   });
 
   it('names a file that is not JSON', () => {

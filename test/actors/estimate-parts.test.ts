@@ -9,7 +9,9 @@ import type { Market, VehicleComponent } from '../../actors/catalog/schemas.js';
 import {
   adasCalibrations,
   alignmentFor,
+  followUpLines,
   removalsForAccess,
+  removeInstallLines,
   subletLines,
 } from '../../actors/estimate/access.js';
 import { isoDuration, partsLeadDays, validUntil } from '../../actors/estimate/duration.js';
@@ -59,13 +61,15 @@ const THRESHOLDS: Market['thresholds'] = {
   replace_from: 0.6,
   scratch_repair_from: 0.3,
   scratch_repair_factor: 0.3,
+  mechanical_replace_from: 0.25,
 };
+const OVERLAP: Market['paint']['overlap'] = { adjacent_hours: 0.4, non_adjacent_hours: 0.2 };
 const PAINT: Market['paint'] = {
-  blend_share: 0.5,
+  blend: { share: 0.5, into: BR_SP.paint.blend.into, refinish_only: false },
   clear_coat_first: 0.4,
   clear_coat_further: 0.2,
   clear_coat_cap_hours: 2.5,
-  overlap_deduction_hours: 0.2,
+  overlap: OVERLAP,
 };
 
 function hit(
@@ -86,7 +90,7 @@ function hit(
 
 /** A vehicle component with only the labour the rule under test looks at. */
 function vehicleComponent(
-  labour: { repair?: number; refinish?: number },
+  labour: { repair?: number; refinish?: number; replaceCategory?: LaborCategory },
   repairable = labour.repair !== undefined,
 ): VehicleComponent {
   const op = (hours: number | undefined, category: LaborCategory = 'body') =>
@@ -95,7 +99,7 @@ function vehicleComponent(
     component: 'hood',
     parts: [],
     labour: {
-      replace: { hours: 1, category: 'body' },
+      replace: { hours: 1, category: labour.replaceCategory ?? 'body' },
       repair: op(labour.repair),
       refinish: op(labour.refinish, 'paint'),
       remove_install: null,
@@ -104,6 +108,8 @@ function vehicleComponent(
     adas: null,
     access: [],
     alignment: false,
+    remove_for_repair: false,
+    on_replace: [],
   };
 }
 
@@ -165,6 +171,18 @@ describe('choosePlan: replace, repair, refinish only or nothing', () => {
     expect(plan(0.59, 'scratch', lamp, true)).toEqual(['refinish_only', '0.00', null]);
   });
 
+  it('checks and measures a non-repairable mechanical part below mechanical_replace_from', () => {
+    // The expert's case: a steering rack at 6 % was a replacement (T-Cross SP: R$ 7.838,00).
+    const rack = vehicleComponent({ replaceCategory: 'mechanical' });
+    expect(plan(0.06, 'impact', rack, false)).toEqual(['check', '0.00', null]);
+    expect(plan(0.249, 'impact', rack, false)).toEqual(['check', '0.00', null]);
+    expect(plan(0.25, 'impact', rack, false)).toEqual(['replace', '0.00', null]);
+    expect(plan(0.04, 'impact', rack, false)).toEqual(['none', '0.00', 'ignored']);
+    expect(plan(0.1, 'destroyed', rack, false)).toEqual(['replace', '0.00', null]);
+    // A lamp (electrical) is not a mechanical part: still replaced at any impact.
+    expect(plan(0.06, 'impact', lamp, false)).toEqual(['replace', '0.00', null]);
+  });
+
   it('never books a repair of less than 0.01 h', () => {
     const tiny = vehicleComponent({ repair: 0.01 });
     expect(plan(0.05, 'impact', tiny, false)).toEqual(['repair', '0.01', null]); // 0.0005 → 0
@@ -214,7 +232,7 @@ describe('worstDamagePerComponent', () => {
   });
 });
 
-describe('overlapDeductions: once per adjacent pair of refinished panels', () => {
+describe('overlapDeductions: the largest panel in full, every further one less the overlap', () => {
   const panel = (id: string, hours: number, adjacent_panels: string[] = []) => ({
     id,
     hours,
@@ -223,25 +241,31 @@ describe('overlapDeductions: once per adjacent pair of refinished panels', () =>
   const summary = (deductions: ReturnType<typeof overlapDeductions>) =>
     Object.fromEntries([...deductions].map(([id, x]) => [id, [x.hours.toFixed(2), x.with]]));
 
-  it('deducts from the panel with fewer refinish hours, whichever side lists the adjacency', () => {
+  it('deducts 0.4 h from a further panel touching another refinished one, whichever side lists it', () => {
     const hood = panel('hood', 3.2);
     const fender = panel('left_fender', 2.2, ['hood']);
-    expect(summary(overlapDeductions([hood, fender], 0.2))).toEqual({
-      left_fender: ['0.20', ['hood']],
+    expect(summary(overlapDeductions([hood, fender], OVERLAP))).toEqual({
+      left_fender: ['0.40', ['hood']],
     });
-    expect(summary(overlapDeductions([fender, hood], 0.2))).toEqual({
-      left_fender: ['0.20', ['hood']],
+    expect(summary(overlapDeductions([fender, hood], OVERLAP))).toEqual({
+      left_fender: ['0.40', ['hood']],
     });
   });
 
-  it('deducts from the later panel on a tie', () => {
+  it('deducts 0.2 h from a further panel that touches none of the others', () => {
+    // Hood 3.2 (first, in full) and rear bumper 2.4 − 0.2 = 2.2.
+    const panels = [panel('hood', 3.2), panel('rear_bumper', 2.4, ['tailgate'])];
+    expect(summary(overlapDeductions(panels, OVERLAP))).toEqual({ rear_bumper: ['0.20', []] });
+  });
+
+  it('pays the first of equally large panels in full', () => {
     const a = panel('a', 2.0, ['b']);
     const b = panel('b', 2.0);
-    expect(summary(overlapDeductions([a, b], 0.2))).toEqual({ b: ['0.20', ['a']] });
-    expect(summary(overlapDeductions([b, a], 0.2))).toEqual({ a: ['0.20', ['b']] });
+    expect(summary(overlapDeductions([a, b], OVERLAP))).toEqual({ b: ['0.40', ['a']] });
+    expect(summary(overlapDeductions([b, a], OVERLAP))).toEqual({ a: ['0.40', ['b']] });
   });
 
-  it('adds up every pair a panel is the smaller of (fender: bumper, hood, door = 0.6 h)', () => {
+  it('deducts once per further panel, however many it touches (a front-left corner)', () => {
     const panels = [
       panel('front_bumper', 2.5, ['left_fender', 'hood']),
       panel('hood', 3.2, ['left_fender']),
@@ -249,15 +273,20 @@ describe('overlapDeductions: once per adjacent pair of refinished panels', () =>
       panel('left_front_door', 3.0, ['left_fender']),
       panel('roof', 1.0), // adjacent to none
     ];
-    expect(summary(overlapDeductions(panels, 0.2))).toEqual({
-      front_bumper: ['0.20', ['hood']],
-      left_fender: ['0.60', ['front_bumper', 'hood', 'left_front_door']],
+    // hood 3.2 in full; bumper 2.5 − 0.4, fender 2.2 − 0.4, door 3.0 − 0.4, roof 1.0 − 0.2.
+    expect(summary(overlapDeductions(panels, OVERLAP))).toEqual({
+      front_bumper: ['0.40', ['hood', 'left_fender']],
+      left_fender: ['0.40', ['front_bumper', 'hood', 'left_front_door']],
+      left_front_door: ['0.40', ['left_fender']],
+      roof: ['0.20', []],
     });
   });
 
-  it('deducts nothing when the market deducts no overlap', () => {
-    const panels = [panel('hood', 3.2), panel('left_fender', 2.2, ['hood'])];
-    expect(overlapDeductions(panels, 0).size).toBe(0);
+  it('deducts nothing for a single panel, nor when the market deducts no overlap', () => {
+    expect(overlapDeductions([panel('hood', 3.2)], OVERLAP).size).toBe(0);
+    const panels = [panel('hood', 3.2), panel('left_fender', 2.2, ['hood']), panel('roof', 3)];
+    const none = { adjacent_hours: 0, non_adjacent_hours: 0 };
+    expect(overlapDeductions(panels, none).size).toBe(0);
   });
 
   it('leaves a panel its refinish hours less the deduction, never below 0', () => {
@@ -268,26 +297,39 @@ describe('overlapDeductions: once per adjacent pair of refinished panels', () =>
 });
 
 describe('blend', () => {
-  it('blends into painted neighbours that are not refinished, once, at the best confidence', () => {
+  it("blends into the market's targets that are not refinished, once, at the best confidence", () => {
     const byId = new Map<string, VehicleComponent>([
       ['front_bumper', vehicleComponent({ refinish: 2.5 })],
       ['left_front_door', vehicleComponent({ refinish: 3.0 })],
       ['left_fender', vehicleComponent({ refinish: 2.2 })],
+      ['right_fender', vehicleComponent({ refinish: 2.2 })],
       ['grille', vehicleComponent({})], // no refinish hours: not a paint panel
     ]);
+    const into = {
+      hood: ['left_fender', 'right_fender', 'grille'],
+      left_front_door: ['left_fender'],
+      left_fender: ['left_front_door', 'mystery'],
+    };
     const refinished = [
-      { id: 'hood', adjacent_panels: ['front_bumper', 'grille', 'left_fender'], confidence: 0.9 },
-      {
-        id: 'left_fender',
-        adjacent_panels: ['hood', 'front_bumper', 'left_front_door', 'mystery'],
-        confidence: 0.6,
-      },
+      { id: 'hood', confidence: 0.6 },
+      { id: 'left_front_door', confidence: 0.9 },
+      { id: 'front_bumper', confidence: 1 }, // blends into nothing: not in `into`
     ];
-    const blends = blendTargets(refinished, new Set(['hood', 'left_fender']), byId);
+    const ids = new Set(['hood', 'left_front_door', 'front_bumper']);
+    const blends = blendTargets(refinished, into, ids, byId);
     expect([...blends].map(([id, b]) => [id, b.labour.hours, b.confidence])).toEqual([
-      ['front_bumper', 2.5, 0.9], // next to both: the hood's 0.9, not the fender's later 0.6
-      ['left_front_door', 3.0, 0.6],
+      ['left_fender', 2.2, 0.9], // from both: the door's 0.9 beats the hood's 0.6
+      ['right_fender', 2.2, 0.6],
     ]);
+  });
+
+  it('blends a bumper into nothing and the hood into the fenders only, by default', () => {
+    for (const market of catalog.markets.values()) {
+      expect(market.paint.blend.into.front_bumper).toEqual([]);
+      expect(market.paint.blend.into.hood).toEqual(['left_fender', 'right_fender']);
+      expect(market.paint.blend.into.left_front_door).toEqual(['left_fender', 'left_rear_door']);
+      expect(market.paint.blend.refinish_only).toBe(false);
+    }
   });
 
   it("takes the market's share of the panel's refinish hours, rounded half-up", () => {
@@ -299,7 +341,7 @@ describe('blend', () => {
 describe('clearCoat: one paint cycle', () => {
   const panels = (...hours: number[]) => hours.map((h, i) => ({ id: `p${i}`, hours: d(h) }));
 
-  it('is 40% of the largest panel plus 20% of every other (door scratch: 1.70 h)', () => {
+  it('is 40% of the largest panel plus 20% of every other (door repair: 1.70 h)', () => {
     // door 3.0 refinished; fender 1.1 and rear door 1.4 blended: 1.2 + (1.1 + 1.4) × 0.2.
     const coat = clearCoat(panels(1.1, 3.0, 1.4), PAINT)!;
     expect(coat.hours.toFixed(2)).toBe('1.70');
@@ -333,18 +375,47 @@ describe('paintLines', () => {
       'en',
     );
     const lines = paintLines(decisions, byId, DE, en, nameOf);
+    // Before: fender −0.2 h and a third blend into the bumper (1.25 h). Now the fender loses
+    // 0.4 h (a further panel touching the hood) and the bumper is not a blend target.
     expect(lines.map((l) => [l.operation, l.component_name, l.labor_hours, l.amount])).toEqual([
       ['refinish', 'hood', 3.2, '592.00'], // 3.2 × 185
-      ['refinish', 'left_fender', 2.0, '370.00'],
-      ['blend', 'right_fender', 1.1, '203.50'],
-      ['blend', 'left_front_door', 1.5, '277.50'],
-      ['blend', 'front_bumper', 1.25, '231.25'],
-      ['refinish', 'hood', 2.45, '453.25'], // 1.28 + (2.0 + 1.1 + 1.5 + 1.25) × 0.2
+      ['refinish', 'left_fender', 1.8, '333.00'], // (2.2 − 0.4) × 185
+      ['blend', 'right_fender', 1.1, '203.50'], // hood → fenders: 2.2 × 0.5
+      ['blend', 'left_front_door', 1.5, '277.50'], // fender → its door: 3.0 × 0.5
+      ['refinish', 'hood', 2.16, '399.60'], // 3.2 × 0.4 + (1.8 + 1.1 + 1.5) × 0.2 = 1.28 + 0.88
     ]);
     expect(lines[1]!.description).toBe(
-      'Refinish: Front fender left (2.20 h −0.20 h overlap with Hood)',
+      'Refinish: Front fender left (2.20 h −0.40 h overlap with Hood)',
     );
-    expect(lines[5]!.description).toBe('Clear coat (paint cycle): 5 panel(s)');
+    expect(lines[4]!.description).toBe('Clear coat (paint cycle): 4 panel(s)');
+  });
+
+  it('blends nothing from a light-scratch refinish unless the market says so', () => {
+    // The expert's case: a light front bumper scratch brought 3.8 h of blends (fenders
+    // 1.1 + 1.1, hood 1.6) under the old rule. Now: refinish 2.5 h + clear coat 1.0 h only.
+    const { decisions, byId, nameOf } = decisionsFor([hit('left_front_door', 0.2, 'scratch')]);
+    const lines = paintLines(decisions, byId, BR_SP, TEXT['pt-BR'], nameOf);
+    expect(lines.map((l) => [l.operation, l.component_name, l.labor_hours])).toEqual([
+      ['refinish', 'left_front_door', 3.0],
+      ['refinish', 'left_front_door', 1.2], // clear coat 3.0 × 0.4
+    ]);
+    const market = structuredClone(BR_SP);
+    market.paint.blend.refinish_only = true;
+    const blending = paintLines(decisions, byId, market, TEXT['pt-BR'], nameOf);
+    expect(blending.filter((l) => l.operation === 'blend').map((l) => l.labor_hours)).toEqual([
+      1.1,
+      1.4, // fender 2.2 × 0.5, rear door 2.8 × 0.5
+    ]);
+  });
+
+  it('does not count a panel the overlap left without hours in the clear-coat line', () => {
+    const { decisions, byId, nameOf } = decisionsFor([hit('hood', 0.5), hit('left_fender', 0.5)]);
+    const market = structuredClone(BR_SP);
+    market.paint.overlap.adjacent_hours = 5; // the fender loses all its 2.2 h
+    const lines = paintLines(decisions, byId, market, TEXT['pt-BR'], nameOf);
+    expect(lines[1]!.labor_hours).toBe(0);
+    // hood 3.2, right fender blend 1.1, front door blend 1.5: 3 panels, not 4.
+    expect(lines.at(-1)!.description).toBe('Verniz (ciclo de pintura): 3 painel(is)');
   });
 
   it('writes no clear-coat line when the cycle has no hours', () => {
@@ -372,10 +443,16 @@ describe('R&I for access and sublets', () => {
       removals([hit('grille', 0.7, 'impact', 0.5), hit('radiator', 0.4, 'impact', 0.8)]),
     ).toEqual([['front_bumper', 0.8, 0.8, ['grille', 'radiator']]]);
     expect(removals([hit('grille', 0.7), hit('front_bumper', 0.9)])).toEqual([]);
-    // A bumper repair does not replace it: it is still removed for the grille.
+    // A bumper repair does not replace it: it is removed once, for the grille and its own repair.
     expect(removals([hit('grille', 0.7), hit('front_bumper', 0.3)])).toEqual([
-      ['front_bumper', 0.8, 1, ['grille']],
+      ['front_bumper', 0.8, 1, ['grille', 'front_bumper']],
     ]);
+    // A repaired front bumper is repaired off the car (remove_for_repair); a refinish-only
+    // scratch is not removed.
+    expect(removals([hit('front_bumper', 0.3, 'impact', 0.7)])).toEqual([
+      ['front_bumper', 0.8, 0.7, ['front_bumper']],
+    ]);
+    expect(removals([hit('front_bumper', 0.2, 'scratch')])).toEqual([]);
     // A light scratch on an unpainted part gets no operation, so needs no access.
     expect(removals([hit('front_panel', 0.1, 'scratch')])).toEqual([]);
   });
@@ -400,6 +477,45 @@ describe('R&I for access and sublets', () => {
     ]);
     expect(sublet.adas.toFixed(2)).toBe('1800.00');
     expect(sublet.alignment.toFixed(2)).toBe('0.00');
+  });
+
+  it('calibrates the front radar when a repaired front bumper is removed for its repair', () => {
+    const { decisions, byId, nameOf } = decisionsFor([hit('front_bumper', 0.3)]);
+    const removals = removalsForAccess(decisions, byId);
+    expect(adasCalibrations(decisions, removals, byId)).toEqual([
+      { component: 'front_bumper', adas: 'front_radar', confidence: 1 },
+    ]);
+    const [ri] = removeInstallLines(removals, BR_SP.labour_rates, TEXT['pt-BR'], nameOf);
+    expect(ri!.description).toBe(
+      'R&I (remoção e instalação): Para-choque dianteiro (para a recuperação)',
+    );
+    expect(ri!.amount).toBe('192.00'); // 0.8 h × R$ 240
+  });
+
+  it('follows a new condenser with one A/C evacuate & recharge, a new wheel with tyre mount & balance', () => {
+    const { decisions, nameOf } = decisionsFor([
+      hit('condenser', 0.5),
+      hit('left_front_wheel', 0.5),
+      hit('right_front_wheel', 0.9),
+      hit('radiator', 0.9), // opens no refrigerant circuit
+    ]);
+    const follow = followUpLines(decisions, BR_SP, TEXT['pt-BR'], nameOf);
+    expect(
+      follow.lines.map((l) => [l.operation, l.component_name, l.labor_hours, l.amount]),
+    ).toEqual([
+      ['replace', 'condenser', 0.8, '232.00'], // 0.8 h × R$ 290
+      ['replace', 'left_front_wheel', 0.3, '87.00'], // 0.3 h × R$ 290
+      ['replace', 'right_front_wheel', 0.3, '87.00'],
+    ]);
+    expect(follow.lines[0]!.description).toBe(
+      'Evacuação e recarga do ar-condicionado (R-1234yf): Condensador do ar-condicionado',
+    );
+    expect(follow.refrigerant.toFixed(2)).toBe('320.00'); // one R-1234yf charge, São Paulo *est*
+    // Nothing follows a wheel that is only checked (impact below 0.25).
+    const checked = decisionsFor([hit('left_front_wheel', 0.1)]);
+    expect(followUpLines(checked.decisions, BR_SP, TEXT['pt-BR'], checked.nameOf).lines).toEqual(
+      [],
+    );
   });
 
   it('calibrates a sensor once even when two replaced components carry it', () => {
@@ -427,6 +543,11 @@ describe('R&I for access and sublets', () => {
     ]);
     expect(sublet.alignment.toFixed(2)).toBe('95.00');
     expect(alignmentFor(decisionsFor([hit('hood', 0.5)]).decisions)).toBeUndefined();
+    // A new wheel is aligned too; a checked steering rack (6 %) is measured, not aligned.
+    expect(alignmentFor(decisionsFor([hit('left_rear_wheel', 0.5)]).decisions)?.canonical.id).toBe(
+      'left_rear_wheel',
+    );
+    expect(alignmentFor(decisionsFor([hit('steering_rack', 0.06)]).decisions)).toBeUndefined();
   });
 });
 
@@ -544,13 +665,17 @@ describe('totals', () => {
       line('repair', 2, 'body'),
     ];
     expect(paintHours(lines).toFixed(2)).toBe('6.02');
-    const others = otherTotals(BR_SP, d('1234.25'), paintHours(lines), {
-      adas: d('850'),
-      alignment: d(0),
-    });
+    const others = otherTotals(
+      BR_SP,
+      d('1234.25'),
+      paintHours(lines),
+      { adas: d('850'), alignment: d(0) },
+      d('320.00'),
+    );
     expect(Object.entries(others).map(([k, v]) => [k, v.toFixed(2)])).toEqual([
       ['paint_materials', '903.00'], // 6.02 × 150
       ['small_parts', '24.69'], // 2% of 1234.25 = 24.685
+      ['ac_refrigerant', '320.00'], // one R-1234yf charge
       ['adas_calibration', '850.00'],
       ['wheel_alignment', '0.00'],
     ]);
@@ -633,6 +758,15 @@ describe('totalLoss', () => {
     // At the threshold itself: 4000 × 0.75 = 3000.
     expect(totalLoss(d('3000.00'), '4000.00', 0.75).summary.is_total_loss).toBe(true);
     expect(totalLoss(d('2999.99'), '4000.00', 0.75).summary.is_total_loss).toBe(false);
+  });
+
+  it('is a total loss only above value × threshold under the "above" rule (Germany)', () => {
+    // Repair cost exactly the replacement value: a total loss in Brazil's reading, not in Germany's.
+    expect(totalLoss(d('52000.00'), '52000.00', 1, 'at_or_above').summary.is_total_loss).toBe(true);
+    expect(totalLoss(d('52000.00'), '52000.00', 1, 'above').summary.is_total_loss).toBe(false);
+    expect(totalLoss(d('52000.01'), '52000.00', 1, 'above').summary.is_total_loss).toBe(true);
+    expect(DE.total_loss.rule).toBe('above');
+    expect(BR_SP.total_loss.rule).toBe('at_or_above');
   });
 
   it('gives the ratio to 4 places and the percentage to 1, half-up', () => {

@@ -55,6 +55,8 @@ function estimate(
   return RepairEstimate.parse(result);
 }
 
+/** A description's operation word, before its colon. */
+const stripName = (description: string): string => description.split(':')[0]!;
 const sum = (values: Decimal.Value[]): Decimal =>
   values.reduce<Decimal>((s, v) => s.plus(v), new Decimal(0));
 const linesOf = (e: RepairEstimate, operation: string, component?: string) =>
@@ -185,21 +187,44 @@ describe('replace or repair by severity', () => {
     expect(e.parts.map((p) => p.part_number)).toEqual(['2GM 821 021']);
   });
 
-  it('replaces replace-only components at any impact', () => {
-    for (const id of ['left_headlight', 'windscreen', 'radiator', 'driver_airbag']) {
-      const e = estimate([[id, 0.1]]);
+  it('replaces replace-only components at any impact, mechanical ones from 0.25', () => {
+    // Changed: the radiator (a mechanical part) is no longer replaced at 0.1, only checked
+    // (see "checks and measures" below); at 0.25 it is replaced.
+    for (const [id, level] of [
+      ['left_headlight', 0.1],
+      ['windscreen', 0.1],
+      ['driver_airbag', 0.1],
+      ['radiator', 0.25],
+    ] as const) {
+      const e = estimate([[id, level]]);
       expect(linesOf(e, 'repair'), id).toEqual([]);
       expect(e.parts.length, id).toBeGreaterThan(0);
     }
   });
 
+  it('checks and measures a steering rack hit at 6 % instead of replacing it', () => {
+    // Before: 6200 rack + 4.0 h × 290 + 0.6 h wheel R&I × 290 + 180 alignment + 124 small
+    // parts = R$ 7.838,00. Now: 0.5 h mechanical × R$ 290 = R$ 145,00, no part.
+    const e = estimate([['steering_rack', 0.06]]);
+    expectInvariants(e);
+    expect(e.lines.map((l) => [l.operation, l.labor_hours, l.labor_category, l.amount])).toEqual([
+      ['repair', 0.5, 'mechanical', '145.00'],
+    ]);
+    expect(e.lines[0]!.description).toBe('Verificação e medição (sem troca): Caixa de direção');
+    expect(e.parts).toEqual([]);
+    expect(e.grand_total).toBe('145.00');
+    // From 0.25 on it is replaced, with its wheels' R&I and an alignment, as before.
+    expect(estimate([['steering_rack', 0.25]]).parts.map((p) => p.part_number)).toEqual([
+      '2GM 423 051',
+    ]);
+  });
+
   it('refinishes a light scratch, adds a light repair to a deeper one and never replaces for a scratch', () => {
     const light = estimate([['left_front_door', 0.2, 'scratch']]);
+    // Changed: a light-scratch refinish no longer blends into the fender and rear door.
     expect(light.lines.map((l) => [l.operation, l.component_name, l.labor_hours])).toEqual([
       ['refinish', 'left_front_door', 3.0],
-      ['blend', 'left_fender', 1.1],
-      ['blend', 'left_rear_door', 1.4],
-      ['refinish', 'left_front_door', 1.7], // clear coat 3.0 × 0.4 + (1.1 + 1.4) × 0.2
+      ['refinish', 'left_front_door', 1.2], // clear coat 3.0 × 0.4
     ]);
     const deep = estimate([['left_front_door', 0.95, 'scratch']]);
     expect(deep.parts).toEqual([]);
@@ -251,6 +276,7 @@ describe('paint: refinish, blend, clear coat and overlap', () => {
     expect(e.other_totals).toEqual({
       paint_materials: '1068.00',
       small_parts: '0.00',
+      ac_refrigerant: '0.00',
       adas_calibration: '0.00',
       wheel_alignment: '0.00',
     });
@@ -287,26 +313,58 @@ describe('paint: refinish, blend, clear coat and overlap', () => {
     expect(rj.tax_lines.find((t) => t.name === 'ISS')!.amount).toBe('178.64'); // 178.636
   });
 
-  it('deducts 0.2 h overlap from the smaller of two adjacent refinished panels', () => {
+  it('pays the largest panel in full and deducts 0.4 h from an adjacent further one', () => {
+    // Changed rule (market paint.overlap): before, 0.2 h came off the smaller of each adjacent
+    // pair and the bumper got a blend; now the fender, a further panel touching the hood,
+    // loses 0.4 h, and the hood blends only into the fenders, the fender only into its door.
     const e = estimate([
       ['hood', 0.5],
       ['left_fender', 0.5],
     ]);
+    expectInvariants(e);
     expect(linesOf(e, 'refinish', 'hood')[0]!.labor_hours).toBe(3.2);
     const fender = linesOf(e, 'refinish', 'left_fender')[0]!;
-    expect(fender.labor_hours).toBe(2.0);
-    expect(fender.description).toContain('−0,20 h sobreposição');
-    // Neither painted panel is blended; the others around them are.
+    expect(fender.labor_hours).toBe(1.8); // 2.2 − 0.4
+    expect(fender.description).toContain('−0,40 h sobreposição com Capô');
     expect(linesOf(e, 'blend').map((l) => [l.component_name, l.labor_hours])).toEqual([
-      ['right_fender', 1.1],
-      ['left_front_door', 1.5],
-      ['front_bumper', 1.25],
+      ['right_fender', 1.1], // hood → fenders: 2.2 × 0.5
+      ['left_front_door', 1.5], // fender → its door: 3.0 × 0.5
     ]);
-    // Clear coat: 3.2 × 0.4 + (2.0 + 1.5 + 1.25 + 1.1) × 0.2 = 1.28 + 1.17.
-    expect(linesOf(e, 'refinish', 'hood')[1]!.labor_hours).toBe(2.45);
+    // Clear coat: 3.2 × 0.4 + (1.8 + 1.1 + 1.5) × 0.2 = 1.28 + 0.88 = 2.16.
+    expect(linesOf(e, 'refinish', 'hood')[1]!.labor_hours).toBe(2.16);
+    // Paint 3.2 + 1.8 + 1.1 + 1.5 + 2.16 = 9.76 h × 260 = 2537.60; body (2.0 + 1.75) × 240 =
+    // 900.00; materials 9.76 × 150 = 1464.00; total 4901.60.
+    expect(e.grand_total).toBe('4901.60');
   });
 
-  it('caps clear coat at 2.5 h per paint cycle and deducts overlap once per adjacent pair', () => {
+  it('deducts 0.2 h from a further panel that touches no other refinished one', () => {
+    const e = estimate([
+      ['hood', 0.5],
+      ['rear_bumper', 0.5],
+    ]);
+    const bumper = linesOf(e, 'refinish', 'rear_bumper')[0]!;
+    expect(bumper.labor_hours).toBe(2.2); // 2.4 − 0.2
+    expect(bumper.description).toContain('−0,20 h sobreposição, painel adicional não adjacente');
+    // The rear bumper blends into nothing; the hood into both fenders (1.1 h each).
+    expect(linesOf(e, 'blend').map((l) => l.component_name)).toEqual([
+      'left_fender',
+      'right_fender',
+    ]);
+  });
+
+  it('gives a light front bumper scratch no blends (it brought 3.8 h of them)', () => {
+    // Before: blends into both fenders (1.1 h each) and the hood (1.6 h) = 3.8 h, R$ 1.862,00
+    // more. Now: refinish 2.5 h + clear coat 2.5 × 0.4 = 1.0 h = 3.5 h × 260 = 910.00;
+    // materials 3.5 × 150 = 525.00; total 1435.00.
+    const e = estimate([['front_bumper', 0.2, 'scratch']]);
+    expect(e.lines.map((l) => [l.operation, l.component_name, l.labor_hours])).toEqual([
+      ['refinish', 'front_bumper', 2.5],
+      ['refinish', 'front_bumper', 1.0],
+    ]);
+    expect(e.grand_total).toBe('1435.00');
+  });
+
+  it('caps clear coat at 2.5 h per paint cycle and deducts overlap once per further panel', () => {
     const side: Hit[] = [
       'front_bumper',
       'hood',
@@ -321,12 +379,14 @@ describe('paint: refinish, blend, clear coat and overlap', () => {
         .slice(0, 6)
         .map((l) => [l.component_name, l.labor_hours]),
     );
+    // Changed: the quarter panel (3.3 h, the largest) is paid in full and every other one,
+    // each touching another refinished panel, loses 0.4 h once (before: 0.2 h per pair).
     expect(refinish).toEqual({
-      front_bumper: 2.3, // 2.5 − 0.2 (pair with hood)
-      hood: 3.2,
-      left_fender: 1.6, // 2.2 − 0.2 × 3 (bumper, hood, front door)
-      left_front_door: 3.0,
-      left_rear_door: 2.4, // 2.8 − 0.2 × 2 (front door, quarter panel)
+      front_bumper: 2.1, // 2.5 − 0.4
+      hood: 2.8, // 3.2 − 0.4
+      left_fender: 1.8, // 2.2 − 0.4
+      left_front_door: 2.6, // 3.0 − 0.4
+      left_rear_door: 2.4, // 2.8 − 0.4
       left_quarter_panel: 3.3,
     });
     const clearCoat = linesOf(e, 'refinish').at(-1)!;
@@ -348,7 +408,7 @@ describe('R&I and sublet', () => {
     expect(e.other_totals.adas_calibration).toBe('850.00');
   });
 
-  it('calibrates the front radar once when the bumper is replaced, but not for a bumper repair', () => {
+  it('calibrates the front radar once when the bumper is replaced', () => {
     const replaced = estimate([
       ['front_bumper', 0.9],
       ['grille', 0.9],
@@ -356,7 +416,56 @@ describe('R&I and sublet', () => {
     ]);
     expect(linesOf(replaced, 'remove_install')).toEqual([]);
     expect(linesOf(replaced, 'sublet').length).toBe(1);
-    expect(linesOf(estimate([['front_bumper', 0.3]]), 'sublet')).toEqual([]);
+  });
+
+  it('removes a repaired front bumper and calibrates the front radar, like a replaced one', () => {
+    // Changed: a bumper repair used to get neither. Repair 3.0 × 0.3 = 0.9 h + R&I 0.8 h =
+    // 1.7 h body × 240 = 408.00; paint 2.5 + 1.0 clear coat = 3.5 h × 260 = 910.00; materials
+    // 3.5 × 150 = 525.00; radar calibration 850.00; total 2693.00.
+    const e = estimate([['front_bumper', 0.3]]);
+    expectInvariants(e);
+    expect(linesOf(e, 'remove_install').map((l) => [l.component_name, l.labor_hours])).toEqual([
+      ['front_bumper', 0.8],
+    ]);
+    expect(linesOf(e, 'sublet').map((l) => [l.component_name, l.amount])).toEqual([
+      ['front_bumper', '850.00'],
+    ]);
+    expect(e.grand_total).toBe('2693.00');
+  });
+
+  it('evacuates and recharges the A/C after a new condenser, refrigerant as a material', () => {
+    // Condenser 1480.00; mechanical 1.4 h replace + 0.8 h A/C = 2.2 h × 290 = 638.00; bumper
+    // R&I 0.8 h × 240 = 192.00; small parts 2% = 29.60; R-1234yf charge 320.00; radar 850.00;
+    // total 1480 + 638 + 192 + 29.60 + 320 + 850 = 3509.60.
+    const e = estimate([['condenser', 0.5]]);
+    expectInvariants(e);
+    const ac = e.lines.find((l) => l.description.startsWith('Evacuação e recarga'))!;
+    expect([ac.operation, ac.labor_hours, ac.labor_category, ac.amount]).toEqual([
+      'replace',
+      0.8,
+      'mechanical',
+      '232.00',
+    ]);
+    expect(e.other_totals.ac_refrigerant).toBe('320.00');
+    expect(e.grand_total).toBe('3509.60');
+    // ISS 5% is contained in the services, the refrigerant included: (638 + 192 + 320 + 850) × 5%.
+    expect(e.tax_lines.find((t) => t.name === 'ISS')!.amount).toBe('100.00');
+  });
+
+  it('mounts and balances the tyre of a new wheel and aligns the wheels', () => {
+    // Rim 1900.00 + tyre 950.00 = 2850.00; mechanical 0.4 h replace + 0.3 h mount & balance
+    // = 0.7 h × 290 = 203.00; small parts 57.00; alignment 180.00; total 3290.00.
+    const e = estimate([['left_front_wheel', 0.5]]);
+    expectInvariants(e);
+    expect(
+      e.lines.map((l) => [l.operation, l.labor_hours, l.amount, stripName(l.description)]),
+    ).toEqual([
+      ['replace', 0.4, '2016.00', 'Troca'], // 1900 + 0.4 × 290
+      ['replace', 0, '950.00', 'Troca'],
+      ['replace', 0.3, '87.00', 'Montagem e balanceamento do pneu'],
+      ['sublet', 0, '180.00', 'Serviço terceirizado'],
+    ]);
+    expect(e.grand_total).toBe('3290.00');
   });
 
   it('replaces a windscreen with its bonding kit and calibrates the front camera', () => {
@@ -424,6 +533,39 @@ describe('money, rounding and duration', () => {
   });
 });
 
+describe('the orçamento: payment terms, validity and dates (consumer code art. 40)', () => {
+  it("writes the market's payment terms in the estimate's language", () => {
+    expect(estimate([['hood', 0.5]]).payment_terms).toBe(
+      'Pagamento na entrega do veículo: à vista (Pix ou débito) ou cartão de crédito em até 6x sem juros.',
+    );
+    expect(estimate([['hood', 0.5]], { market: 'DE' }).payment_terms).toMatch(
+      /^Payment on collection of the vehicle/,
+    );
+  });
+
+  it('writes start and finish dates only when a schedule is given', () => {
+    const e = estimate([['hood', 0.5]]);
+    expect([e.start_date, e.finish_date]).toEqual([null, null]);
+    const scheduled = estimateRepair({
+      damage: report([['hood', 0.5]]),
+      vehicle: catalog.vehicles.get('tcross')!,
+      market: catalog.markets.get('BR-SP')!,
+      components: catalog.components,
+      estimate_id: 'est-1',
+      now: NOW,
+      schedule: {
+        start: new Date('2026-03-04T11:00:00.000Z'),
+        finish: new Date('2026-03-05T20:00:00.000Z'),
+      },
+    });
+    expect([scheduled.start_date, scheduled.finish_date]).toEqual([
+      '2026-03-04T11:00:00.000Z',
+      '2026-03-05T20:00:00.000Z',
+    ]);
+    expect(scheduled.valid_until).toBe('2026-03-12T13:00:00.000Z'); // 10 days
+  });
+});
+
 describe('total loss', () => {
   const wreck: Hit[] = [...catalog.components.keys()].map((id) => [id, 1, 'destroyed']);
 
@@ -439,6 +581,20 @@ describe('total loss', () => {
     expect(de.total_loss.is_total_loss).toBe(true);
     expect(de.total_loss.threshold).toBe(1);
     expect(de.notes.some((n) => n.includes('130%'))).toBe(true);
+  });
+
+  it('in Germany, declares a total loss only above the replacement value', () => {
+    // Hood repair in Germany: 2327.93 gross. At a value of exactly 2327.93 the repair cost is
+    // not *above* it (Brazil's "at or above" would call it one); one cent less, it is.
+    const vehicle = structuredClone(catalog.vehicles.get('tcross')!);
+    vehicle.vehicle_value.EUR = '2327.93';
+    expect(estimate([['hood', 0.5]], { vehicle, market: 'DE' }).total_loss.is_total_loss).toBe(
+      false,
+    );
+    vehicle.vehicle_value.EUR = '2327.92';
+    expect(estimate([['hood', 0.5]], { vehicle, market: 'DE' }).total_loss.is_total_loss).toBe(
+      true,
+    );
   });
 
   it('does not declare a front-end crash a total loss', () => {
@@ -462,7 +618,8 @@ describe('total loss', () => {
     vehicle.vehicle_value.BRL = '4532.26'; // × 0.75 = 3399.195 ≤ 3399.20
     expect(estimate([['hood', 0.5]], { vehicle }).total_loss.is_total_loss).toBe(true);
     const market = structuredClone(catalog.markets.get('BR-SP')!);
-    market.total_loss.threshold = 1;
+    market.total_loss.threshold = 1; // Brazil's rule stays "at or above"
+    expect(market.total_loss.rule).toBe('at_or_above');
     vehicle.vehicle_value.BRL = '3399.20';
     const atValue = estimate([['hood', 0.5]], { vehicle, market });
     expect(atValue.total_loss).toEqual({

@@ -115,11 +115,20 @@ describe('idempotent writes', () => {
       expect.objectContaining({ code: 'slot_taken' }),
     );
 
+    // Issued with the booking: an NF-e (parts) and an NFS-e (services), each first in its series.
     const invoice = s.invoice(first);
-    expect(invoice.invoice_number).toBe('VW-SP-001-2026-000001');
-    expect(s.invoice(first).invoice_number).toBe(invoice.invoice_number);
+    const numbers = (i: typeof invoice) => i.documents.map((d) => [d.kind, d.series, d.number]);
+    expect(numbers(invoice)).toEqual([
+      ['nfe', '1', 1],
+      ['nfse', 'NFS', 1],
+    ]);
+    expect(invoice.invoice_number).toBe('NF-e 1/000.000.001');
+    expect(s.invoice(first)).toEqual(invoice);
     const second = s.book({ ...booking, request_id: 'b-3', slot_start: slotB!.start });
-    expect(s.invoice(second).invoice_number).toBe('VW-SP-001-2026-000002');
+    expect(numbers(s.invoice(second))).toEqual([
+      ['nfe', '1', 2],
+      ['nfse', 'NFS', 2],
+    ]);
   });
 });
 
@@ -241,6 +250,12 @@ describe('checkDealer: the dealer prices the estimate and plans its parts', () =
     const hours = priced.labor.reduce((sum, l) => sum + l.hours, 0);
     expect(priced.estimated_duration).toBe(isoDuration(hours, 8, 0));
     expect(estimate.estimated_duration).toBe(isoDuration(hours, 8, 2));
+    // The orçamento's dates: the first free slot, and the work done from there (hours allowing).
+    expect(Date.parse(priced.start_date!)).toBe(
+      Date.parse(s.checkDealer(rio.dealer_id, estimate).slots[0]!.start),
+    );
+    expect(Date.parse(priced.finish_date!)).toBeGreaterThan(Date.parse(priced.start_date!));
+    expect(priced.payment_terms).toMatch(/Pagamento/);
     // Made once: the same on a second check.
     expect(s.checkDealer(rio.dealer_id, estimate).estimate).toEqual(priced);
   });

@@ -2,10 +2,11 @@
  * The kiosk in headless Chromium against the REAL server (port 0, two stations, each linked to
  * a simulated rig): the picker's overview, the five views of one session at /station/1 (the
  * rig badge connected, simulate → the rig crashes → "crash detected" → Repair My Car → …; the
- * dealer cards' parts sentences, the base map from /api/map, the dealer's price and parts plan), a
- * second screen on the same station showing the same view, station 2 staying put while
- * station 1 moves, then staff's manual damage entry on station 2. Any console error,
- * page error or failed request fails the run. Screenshots go to /tmp/shots/real-*.png.
+ * dealer cards' parts sentences, the base map from /api/map, the dealer's price and parts plan;
+ * the invoice's documents, its QR code and "send by e-mail"), a second screen on the same
+ * station showing the same view, station 2 staying put while station 1 moves, then staff's
+ * manual damage entry on station 2. Any console error, page error or failed request fails the
+ * run. Screenshots go to /tmp/shots/real-*.png.
  * Run with `npm run test:browser` (builds the UI first).
  */
 import { mkdirSync } from 'node:fs';
@@ -266,7 +267,52 @@ describe('kiosk on the real server', () => {
     await expect
       .poll(() => kiosk.locator('confirmation-view h1').innerText())
       .toBe('Agendamento confirmado!');
+    // The invoice: an NF-e (parts) and an NFS-e (services) adding up to the dealer's price,
+    // the Lei 12.741 line, and plainly a simulation.
+    const invoicePanel = kiosk.locator('confirmation-view [data-testid="invoice"]');
+    const documents = invoicePanel.locator('[data-testid="invoice-document"]');
+    expect(await documents.evaluateAll((lis) => lis.map((li) => li.dataset.kind))).toEqual([
+      'nfe',
+      'nfse',
+    ]);
+    expect(await documents.first().innerText()).toMatch(/^NF-e 1\/\d{3}\.\d{3}\.\d{3} – peças/);
+    expect(await documents.nth(1).innerText()).toMatch(/^NFS-e \d{8} – serviços/);
+    expect(await invoicePanel.locator('[data-testid="invoice-total"]').innerText()).toBe(
+      await kiosk.locator('confirmation-view [data-testid="dealer-price"]').innerText(),
+    );
+    expect(await invoicePanel.locator('[data-testid="invoice-approx"]').innerText()).toMatch(
+      /^Valor aproximado dos tributos R\$.*Federal.*Estadual.*Municipal.*Fonte: IBPT$/,
+    );
+    expect(await invoicePanel.innerText()).toMatch(/simulação sem valor fiscal/i);
+    expect(await invoicePanel.innerText()).not.toMatch(/Valor líquido|Impostos/);
+    // The QR code (the link a phone opens) loads as an image, large enough to scan.
+    const qr = invoicePanel.locator('[data-testid="invoice-qr"]');
+    await expect
+      .poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(0);
+    expect((await qr.boundingBox())?.width).toBeGreaterThanOrEqual(200);
     await shot(kiosk, '06-confirmation-pt');
+
+    // Send by e-mail: the form opens, sends, says where it went (the server's outbox).
+    const emailForm = invoicePanel.locator('invoice-email-form');
+    await emailForm.locator('[data-testid="email-open"]').click();
+    await emailForm.locator('[data-testid="email-to"]').fill('ana@example.com');
+    const posted = kiosk.waitForRequest(
+      (req) => req.method() === 'POST' && req.url().endsWith('/email'),
+    );
+    await emailForm.locator('[data-testid="email-send"]').click();
+    const request = await posted;
+    expect(request.headers()['idempotency-key']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(request.postDataJSON()).toEqual({ to: 'ana@example.com' });
+    const emailResult = emailForm.locator('[data-testid="email-result"]');
+    await expect.poll(() => emailResult.getAttribute('data-result')).toBe('sent');
+    expect(await emailResult.innerText()).toContain(
+      'Enviado para ana@example.com (simulação: gravado na caixa de saída)',
+    );
+    expect(await emailForm.locator('[data-testid="email-form"]').count()).toBe(0);
+    await shot(kiosk, '06b-confirmation-email-sent');
 
     // The language switch is the session's: both screens of station 1 turn English.
     await kiosk.locator('step-header [data-testid="lang-en"]').click();

@@ -4,6 +4,8 @@ import {
   dayKey,
   formatDateTime,
   formatDuration,
+  formatHours,
+  formatItemCount,
   formatMoney,
   formatOpeningHours,
   formatPartNumber,
@@ -125,5 +127,23 @@ describe('appointmentReference', () => {
   it('keeps a short id whole', () => {
     expect(appointmentReference('APT-42')).toBe('42');
     expect(appointmentReference('apt-')).toBe('APT-');
+  });
+});
+
+describe('formatHours', () => {
+  it('shows labour hours to the hundredth (ZE), as VW bills them', () => {
+    // 5.17 h × R$ 240,00 = R$ 1.240,80: one decimal ("5,2 h") would not multiply out.
+    expect(formatHours(5.17, 'pt-BR')).toBe('5,17 h');
+    expect(formatHours(5.17, 'en')).toBe('5.17 h');
+    expect(formatHours(2, 'pt-BR')).toBe('2,00 h');
+    expect(formatHours(0.005, 'en')).toBe('0.01 h');
+  });
+});
+
+describe('formatItemCount', () => {
+  it('counts only lines with an amount', () => {
+    const lines = [{ amount: '650.00' }, { amount: '0.00' }, { amount: '260.00' }];
+    expect(formatItemCount(lines, 'pt-BR')).toBe('2 itens');
+    expect(formatItemCount([{ amount: '0.00' }, { amount: '1.00' }], 'en')).toBe('1 line');
   });
 });

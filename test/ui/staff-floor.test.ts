@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sessionMachine } from '../../machines/session.js';
-import { t } from '../../ui/i18n.js';
+import { t } from '../../ui/i18n-staff.js';
 import {
   fetchAudit,
   fetchReplays,

@@ -38,6 +38,30 @@ describe('client ServerMessage schema', () => {
     }
   });
 
+  it('reads the booked sessions’ invoices (NF-e + NFS-e, Rechnung) as the server schema does', () => {
+    const booked = FIXTURES.filter(({ view }) => view.invoice !== null);
+    expect(booked.map(({ view }) => view.invoice!.documents.map((d) => d.kind))).toEqual([
+      ['nfe', 'nfse'],
+      ['rechnung'],
+    ]);
+    for (const { view } of booked) {
+      const parsed = wire.ServerMessage.parse(sessionMessage(view));
+      expect(parsed.type === 'session' && parsed.session.invoice).toEqual(view.invoice);
+    }
+  });
+
+  it('refuses an invoice without its documents (the shape from before them), as the server does', () => {
+    const view = FIXTURES.find(({ view }) => view.invoice !== null)!.view;
+    const { documents: _documents, ...withoutDocuments } = view.invoice!;
+    for (const invoice of [withoutDocuments, { ...view.invoice!, documents: [] }]) {
+      const message = sessionMessage({ ...view, invoice } as server.SessionView);
+      expect(server.ServerMessage.safeParse(message).success).toBe(false);
+      const fromWire = wire.ServerMessage.safeParse(message);
+      expect(fromWire.success).toBe(false);
+      expect(fromWire.error?.issues[0]?.path).toEqual(['session', 'invoice']);
+    }
+  });
+
   it('reads an error message as the server schema does', () => {
     const message = overTheWire({
       type: 'error',

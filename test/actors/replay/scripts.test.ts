@@ -31,8 +31,11 @@ describe('the shipped scripts', () => {
       // Each ended with "next driver": the booking stands, the confirmation was shown.
       expect(session.step).toBe('Booked.closed');
       expect(session.appointment).toMatchObject({ status: 'rehearsal' });
-      expect(session.invoice?.invoice_number).toMatch(/-REHEARSAL-2026-\d{6}$/);
-      expect(session.invoice?.buyer.name).toContain('ENSAIO/REHEARSAL');
+      // Numbered in the dealer's rehearsal series, marked on every document.
+      for (const document of session.invoice!.documents) {
+        expect(document.series).toMatch(/-ENSAIO$/);
+        expect(document.buyer.name).toContain('ENSAIO/REHEARSAL');
+      }
       // Invoiced at the price of the dealer it chose (its state's taxes, its own rates).
       expect(session.dealer_estimate?.dealer_id).toBe(session.dealer?.dealer_id);
       expect(session.invoice?.grand_total).toBe(session.dealer_estimate?.grand_total);
@@ -100,7 +103,7 @@ describe('determinism', () => {
     expect(outcome[1]).toEqual(outcome[0]);
     expect(outcome[2]).toEqual(outcome[0]);
     // Each run is its own rehearsal: new records, numbered on in the rehearsal sequence.
-    const numbers = runs.map(({ sessions: [s] }) => s!.invoice!.invoice_number);
+    const numbers = runs.map(({ sessions: [s] }) => s!.invoice!.documents[0]!.number);
     expect(new Set(numbers).size).toBe(3);
     expect(runs[0]!.sessions[0]!.appointment!.appointment_id).not.toBe(
       runs[1]!.sessions[0]!.appointment!.appointment_id,
@@ -137,8 +140,11 @@ describe('rehearsals keep apart from the real floor', () => {
       status: 'confirmed',
       slot_start: rehearsed.appointment!.slot_start,
     });
-    expect(real.invoice!.invoice_number).toBe(`${dealer.toUpperCase()}-2026-000001`);
-    expect(real.invoice!.buyer.name).not.toContain('REHEARSAL');
+    expect(real.invoice!.documents.map((d) => [d.series, d.number])).toEqual([
+      ['1', 1],
+      ['NFS', 1],
+    ]);
+    expect(real.invoice!.documents[0]!.buyer.name).not.toContain('REHEARSAL');
     // The real booking holds its slot: the next rehearsal sees the list without it, every time.
     expect(t.runtime.store.takenSlots(dealer).has(Date.parse(real.appointment!.slot_start))).toBe(
       true,

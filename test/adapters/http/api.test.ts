@@ -788,10 +788,16 @@ describe('GET /api/invoice/{appointment_id}', () => {
       expect(inv.status, text).toBe(200);
       invoices.push(Invoice.parse(JSON.parse(text)));
     }
-    expect(invoices.map((i) => i.invoice_number)).toEqual([
-      `VW-SP-002-${year}-000001`,
-      `VW-SP-002-${year}-000002`,
+    // Issued with each booking: an NF-e and an NFS-e, each numbered on in the dealer's series.
+    expect(invoices.map((i) => i.documents.map((d) => `${d.series}/${d.number}`))).toEqual([
+      ['1/1', 'NFS/1'],
+      ['1/2', 'NFS/2'],
     ]);
+    expect(invoices.map((i) => i.invoice_number)).toEqual([
+      'NF-e 1/000.000.001',
+      'NF-e 1/000.000.002',
+    ]);
+    expect(invoices.every((i) => i.issued_at.startsWith(String(year)))).toBe(true);
     for (const [i, invoice] of invoices.entries()) {
       expect(invoice.grand_total).toBe(estimates[i]!.grand_total);
       expect(invoice.currency).toBe(estimates[i]!.currency);
@@ -817,7 +823,8 @@ describe('GET /api/invoice/{appointment_id}', () => {
     const first = Invoice.parse(
       await (await t.app.request(`/api/invoice/${booked.appointment_id}`)).json(),
     );
-    expect(first.invoice_number).toBe(`VW-SP-004-${year}-000001`);
+    expect(first.invoice_number).toBe('NF-e 1/000.000.001');
+    expect(first.dealer_id).toBe('vw-sp-004');
   });
 
   it('answers an unknown appointment with 404', async () => {

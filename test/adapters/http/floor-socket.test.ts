@@ -50,6 +50,7 @@ async function start(
     floor: runtime.floor,
     venue: runtime.venue,
     maps: runtime.maps,
+    outbox: runtime.outbox,
     samples: [],
     staff: ACCESS,
   });

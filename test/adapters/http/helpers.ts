@@ -42,6 +42,7 @@ export function buildApp(
     floor: runtime.floor,
     venue: runtime.venue,
     maps: runtime.maps,
+    outbox: runtime.outbox,
     samples: runtime.samples.map(({ id, vehicle_model, title_pt, title_en }) => ({
       id,
       vehicle_model,

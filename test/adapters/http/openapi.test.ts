@@ -134,6 +134,24 @@ async function call(app: TestApp['app'], url: string, init: RequestInit = {}) {
   return { status: res.status, body };
 }
 
+/** Sends a request whose success is not JSON (a page, a PDF, an SVG): a documented status and
+ *  media type; refusals are still checked as JSON by `call`. */
+async function callRaw(app: TestApp['app'], url: string, init: RequestInit = {}) {
+  const method = init.method ?? 'GET';
+  const { op } = operationOf(method, url);
+  const res = await app.request(url, init);
+  const status = String(res.status);
+  const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  expect(Object.keys(op.responses), `${method} ${url} → ${status}`).toContain(status);
+  expect(Object.keys(op.responses[status]!.content ?? {}), `${method} ${url} ${type}`).toContain(
+    type,
+  );
+  let statuses = seen.get(op.operationId);
+  if (!statuses) seen.set(op.operationId, (statuses = new Set()));
+  statuses.add(res.status);
+  return { status: res.status, type, body: Buffer.from(await res.arrayBuffer()) };
+}
+
 /** The earlier build's crash-event (see rig-routes.test.ts for the full payload). */
 function legacyEvent(event_type: string, damage: Record<string, unknown> = {}) {
   return {
@@ -197,8 +215,17 @@ describe('the document covers the app', () => {
   it('names in each error answer only codes of that status, and every answer has a schema', () => {
     for (const { method, path, op } of operations()) {
       for (const [status, response] of Object.entries(op.responses)) {
-        expect(response.content?.['application/json'], `${method} ${path} ${status}`).toBeDefined();
-        expect(declared[op.operationId]?.[status], `${method} ${path} ${status}`).toBeDefined();
+        // Every answer is documented with its media types; a JSON one with its zod schema too
+        // (the invoice also answers as a page and a PDF, its QR code as SVG).
+        const media = Object.keys(response.content ?? {});
+        expect(media.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
+        if (media.includes('application/json') || Number(status) >= 400) {
+          expect(
+            response.content?.['application/json'],
+            `${method} ${path} ${status}`,
+          ).toBeDefined();
+          expect(declared[op.operationId]?.[status], `${method} ${path} ${status}`).toBeDefined();
+        }
         if (Number(status) < 400) continue;
         const codes = [...response.description.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!);
         expect(codes.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
@@ -407,6 +434,25 @@ describe('every operation answers as documented', () => {
     const { appointment_id } = z.object({ appointment_id: z.string() }).parse(booked.body);
     expect((await call(t.app, `/api/invoice/${appointment_id}`)).status).toBe(200);
     expect((await call(t.app, '/api/invoice/apt-nope')).status).toBe(404);
+    expect((await call(t.app, `/api/invoice/${appointment_id}?format=xml`)).status).toBe(400);
+    const pdf = await callRaw(t.app, `/api/invoice/${appointment_id}?format=pdf`);
+    expect([pdf.status, pdf.type, pdf.body.subarray(0, 5).toString()]).toEqual([
+      200,
+      'application/pdf',
+      '%PDF-',
+    ]);
+    const page = await callRaw(t.app, `/api/invoice/${appointment_id}`, {
+      headers: { accept: 'text/html' },
+    });
+    expect([page.status, page.type]).toEqual([200, 'text/html']);
+    const qr = await callRaw(t.app, `/api/invoice/${appointment_id}/qr.svg`);
+    expect([qr.status, qr.type]).toEqual([200, 'image/svg+xml']);
+    expect((await call(t.app, '/api/invoice/apt-nope/qr.svg')).status).toBe(404);
+    const email = (body: unknown, id = appointment_id) =>
+      call(t.app, `/api/invoice/${id}/email`, post(body, { 'Idempotency-Key': 'mail-1' }));
+    expect((await email({ to: 'ana@example.com' })).status).toBe(202);
+    expect((await email({ to: 'not an address' })).status).toBe(400);
+    expect((await email({ to: 'ana@example.com' }, 'apt-nope')).status).toBe(404);
     expect((await call(t.app, `/api/appointments/${appointment_id}`)).status).toBe(200);
     expect((await call(t.app, '/api/appointments/apt-nope')).status).toBe(404);
     const move = (id: string, body: unknown) =>

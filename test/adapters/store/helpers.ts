@@ -40,6 +40,8 @@ export function boot(
     floor: runtime.floor,
     venue: runtime.venue,
     maps: runtime.maps,
+    outbox: runtime.outbox,
+    ...(config.PUBLIC_BASE_URL ? { public_base_url: config.PUBLIC_BASE_URL } : {}),
     samples: [],
     staff: STAFF_ACCESS,
   });

@@ -18,7 +18,7 @@ import {
 } from '../../../actors/ports.js';
 import { MemoryStore } from '../../../adapters/store/memory-store.js';
 import { IN_MEMORY, SCHEMA_VERSION, SqliteStore } from '../../../adapters/store/sqlite-store.js';
-import type { Appointment, DamageReport } from '../../../machines/schemas.js';
+import type { Appointment, DamageReport, Invoice } from '../../../machines/schemas.js';
 
 const dirs: string[] = [];
 const open: RecordStore[] = [];
@@ -91,26 +91,58 @@ const holding = (reservations: BookingHold['reservations'], bays = 10): BookingH
   bays,
 });
 
-/** Issues a minimal invoice numbered `N<seq>` for an appointment. */
-const issue = (s: RecordStore, appointment_id: string, issuer: string) =>
-  s.issueInvoice(appointment_id, issuer, (seq) => ({
-    invoice_id: `inv-${appointment_id}`,
-    invoice_number: `N${seq}`,
-    appointment_id,
-    estimate_id: 'est-1',
-    issued_at: '2026-12-01T10:00:00.000Z',
-    currency: 'BRL',
-    seller: { name: 'VW', tax_id: '00', address: 'SP' },
-    buyer: { name: 'Attendee' },
-    lines: [],
-    prices_include_tax: true,
-    net_total: '0.00',
-    tax: '0.00',
-    tax_lines: [],
-    approximate_taxes: null,
-    grand_total: '0.00',
-    illustrative: true,
-  }));
+/** A minimal invoice numbered `N<n>`, its number drawn from the dealer's series "1". */
+const minimalInvoice = (appointment_id: string, dealer_id: string, n: number): Invoice => ({
+  invoice_id: `inv-${appointment_id}`,
+  invoice_number: `N${n}`,
+  appointment_id,
+  estimate_id: 'est-1',
+  dealer_id,
+  market: 'BR-SP',
+  issued_at: '2026-12-01T10:00:00.000Z',
+  currency: 'BRL',
+  rehearsal: false,
+  documents: [
+    {
+      kind: 'nfse',
+      title: 'NFS-e',
+      series: '1',
+      number: n,
+      display_number: String(n),
+      issued_at: '2026-12-01T10:00:00.000Z',
+      supplied_on: '2026-12-07',
+      seller: { name: 'VW', tax_id: '00', tax_id_label: 'CNPJ', address_lines: ['SP'] },
+      buyer: { name: 'Attendee', tax_id: null, tax_id_label: 'CPF', address_lines: [] },
+      lines: [],
+      currency: 'BRL',
+      prices_include_tax: true,
+      net_total: '0.00',
+      tax_total: '0.00',
+      grand_total: '0.00',
+      tax_lines: [],
+      approximate_taxes: null,
+      service_code: null,
+      access_key: null,
+      notices: ['Simulação'],
+    },
+  ],
+  grand_total: '0.00',
+  approximate_taxes: null,
+  illustrative: true,
+});
+
+let slotHour = 0;
+/** Issues the invoice of appointment `apt-<id>` at `dealer_id` (booked first if it is not). */
+const issue = (s: RecordStore, id: string, dealer_id: string) => {
+  const appointment_id = `apt-${id}`;
+  if (!s.getAppointment(appointment_id)) {
+    const start = iso(Date.parse('2026-12-07T11:00:00.000Z') + (slotHour++ % 500) * HOUR);
+    s.book(appointment(id, start, dealer_id), NOTHING);
+  }
+  return s.issueInvoice(appointment_id, (next) =>
+    minimalInvoice(appointment_id, dealer_id, next('1')),
+  );
+};
 
 const kinds: [string, () => RecordStore][] = [
   ['memory', () => new MemoryStore()],
@@ -243,10 +275,34 @@ describe.each(kinds)('%s store', (_kind, make) => {
     expect(issue(s, 'a4', 'vw-sp-001').invoice_number).toBe('N4');
   });
 
+  it("issues a booking's invoice in the booking's transaction: a failure leaves neither", () => {
+    const s = store();
+    const start = '2026-12-07T14:00:00.000Z';
+    expect(() =>
+      s.book(appointment('f1', start), NOTHING, () => {
+        throw new Error('no estimate');
+      }),
+    ).toThrow('no estimate');
+    expect(s.getAppointment('apt-f1')).toBeUndefined();
+    expect(s.takenSlots('vw-sp-001').size).toBe(0);
+    s.book(appointment('f2', start), NOTHING, (next) =>
+      minimalInvoice('apt-f2', 'vw-sp-001', next('1')),
+    );
+    expect(s.getInvoiceForAppointment('apt-f2')?.invoice_number).toBe('N1');
+    // A slot that is taken draws no number either.
+    expect(() =>
+      s.book(appointment('f3', start), NOTHING, (next) =>
+        minimalInvoice('apt-f3', 'vw-sp-001', next('1')),
+      ),
+    ).toThrow(SlotTakenError);
+    expect(issue(s, 'f4', 'vw-sp-001').invoice_number).toBe('N2');
+  });
+
   it('burns no number when making the invoice fails', () => {
     const s = store();
+    s.book(appointment('a1', '2026-12-07T20:00:00.000Z'), NOTHING);
     expect(() =>
-      s.issueInvoice('a1', 'vw-sp-001', () => {
+      s.issueInvoice('apt-a1', () => {
         throw new Error('no estimate');
       }),
     ).toThrow('no estimate');
@@ -270,7 +326,7 @@ describe('the SQLite store', () => {
     expect(() => second.book(appointment('r2', '2026-12-02T12:00:00.000Z'), NOTHING)).toThrow(
       SlotTakenError,
     );
-    expect(second.getInvoiceForAppointment('a1')?.invoice_number).toBe('N1');
+    expect(second.getInvoiceForAppointment('apt-a1')?.invoice_number).toBe('N1');
     expect(issue(second, 'a2', 'vw-sp-001').invoice_number).toBe('N2');
     expect(second.status()).toMatchObject({
       kind: 'sqlite',
@@ -298,7 +354,11 @@ describe('the SQLite store', () => {
     new SqliteStore({ path }).close();
     const raw = new Database(path);
     raw.exec(`DROP TABLE reservations; DROP INDEX appointments_dealer;
-      ALTER TABLE appointments DROP COLUMN work_until_ms;`);
+      ALTER TABLE appointments DROP COLUMN work_until_ms; DROP TABLE invoices_before_documents;`);
+    // And its invoice in the shape before fiscal documents.
+    raw
+      .prepare('INSERT INTO invoices (appointment_id, invoice_id, body) VALUES (?, ?, ?)')
+      .run('apt-old', 'inv-old', JSON.stringify({ invoice_number: 'VW-SP-001-2026-000001' }));
     const old = {
       appointment_id: 'apt-old',
       request_id: 'old',
@@ -327,7 +387,6 @@ describe('the SQLite store', () => {
     raw.close();
 
     const s = new SqliteStore({ path });
-    open.push(s);
     expect(s.schemaVersion).toBe(SCHEMA_VERSION);
     expect(s.getAppointment('apt-old')).toMatchObject({
       work_until: '2026-12-02T13:00:00.000Z',
@@ -339,6 +398,14 @@ describe('the SQLite store', () => {
       { start: Date.parse(old.slot_start), end: Date.parse(old.slot_end) },
     ]);
     expect(() => s.book(appointment('new', old.slot_start), NOTHING)).toThrow(SlotTakenError);
+    // The old invoice is kept aside, not read as a document (its appointment gets new ones).
+    expect(s.getInvoiceForAppointment('apt-old')).toBeUndefined();
+    s.close();
+    const check = new Database(path);
+    expect(check.prepare('SELECT invoice_id FROM invoices_before_documents').all()).toEqual([
+      { invoice_id: 'inv-old' },
+    ]);
+    check.close();
   });
 
   it('prunes analysis-only reports older than the cutoff, keeping session reports', () => {
