@@ -269,6 +269,7 @@ export const ptBR = {
   'invoice.emailSending': 'Enviando…',
   'invoice.emailSent': 'Enviado para {to} (simulação: gravado na caixa de saída)',
   'invoice.emailFailed': 'Não enviado: {message}',
+  'invoice.emailInvalid': 'Não enviado: confira o endereço de e-mail (ex.: nome@exemplo.com).',
 
   'picker.title': 'Escolha a estação',
   'picker.subtitle': 'Cada simulador tem sua tela.',
@@ -553,6 +554,7 @@ export const en: Record<MessageKey, string> = {
   'invoice.emailSending': 'Sending…',
   'invoice.emailSent': 'Sent to {to} (simulation: written to the outbox)',
   'invoice.emailFailed': 'Not sent: {message}',
+  'invoice.emailInvalid': 'Not sent: check the e-mail address (e.g. name@example.com).',
 
   'picker.title': 'Choose a station',
   'picker.subtitle': 'Each simulator has its own screen.',

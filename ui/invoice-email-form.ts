@@ -155,7 +155,13 @@ export class InvoiceEmailForm extends LitElement {
           ✓ ${t(this.locale, 'invoice.emailSent', { to: result.sent.to })}
         </p>`
       : html`<p class="result failed" data-testid="email-result" data-result="failed" role="alert">
-          ${t(this.locale, 'invoice.emailFailed', { message: result.error.message })}
+          ${
+            // A refused address is said in the screen's language; anything else as the server
+            // words it.
+            result.error.code === 'invalid_body'
+              ? t(this.locale, 'invoice.emailInvalid')
+              : t(this.locale, 'invoice.emailFailed', { message: result.error.message })
+          }
         </p>`;
   }
 

@@ -126,6 +126,14 @@ const RescheduleBody = component('RescheduleRequest', z.object({ slot_start: Iso
 
 const AppointmentParams = z.object({ appointment_id: pathId('Appointment id') });
 
+/** Where a search by CEP or city starts: the place's position and name. */
+const placeOrigin = ({ lat, lon, label }: { lat: number; lon: number; label: string }) => ({
+  lat,
+  lon,
+  label,
+  kind: 'place' as const,
+});
+
 export function dealerRoutes(deps: DealerRouteDeps) {
   const { floor } = deps;
   const services = floor.services;
@@ -156,7 +164,7 @@ export function dealerRoutes(deps: DealerRouteDeps) {
           q.lat !== undefined && q.lon !== undefined
             ? { lat: q.lat, lon: q.lon, label: `${q.lat}, ${q.lon}`, kind: 'position' }
             : q.q !== undefined
-              ? { ...services.place(q.q), kind: 'place' }
+              ? placeOrigin(services.place(q.q))
               : { ...deps.venue, label: 'venue', kind: 'venue' };
         const estimate = q.estimate_id ? services.estimateById(q.estimate_id) : null;
         const hits = services.findDealers(origin, {
