@@ -70,6 +70,10 @@ export const Operation = z.enum([
   'blend',
   'remove_install',
   'sublet',
+  /** Check and measure a part hit too lightly to condemn it (labour, no part). */
+  'check',
+  /** Work that completes a replacement: A/C evacuate and recharge, tyre mount and balance. */
+  'service',
 ]);
 export type Operation = z.infer<typeof Operation>;
 export const LaborCategory = z.enum(['body', 'paint', 'mechanical', 'electrical']);

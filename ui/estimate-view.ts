@@ -222,6 +222,11 @@ export class EstimateView extends LitElement {
         background: #fff1dc;
         color: #7a3d00;
       }
+      .op.check,
+      .op.service {
+        background: #e6f3f5;
+        color: #0b5563;
+      }
       .pn {
         font-family: ui-monospace, 'DejaVu Sans Mono', monospace;
         font-size: 0.9em;
@@ -248,15 +253,15 @@ export class EstimateView extends LitElement {
         overflow-y: auto;
         display: flex;
         flex-direction: column;
-        gap: 2px;
+        gap: 0;
       }
       .row {
         display: flex;
         justify-content: space-between;
         align-items: baseline;
         gap: 16px;
-        font-size: 23px;
-        padding: 4px 0;
+        font-size: 22px;
+        padding: 2px 0;
       }
       .row > .num {
         white-space: nowrap;

@@ -149,6 +149,8 @@ export const ptBR = {
   'op.blend': 'pintura de transição',
   'op.remove_install': 'R&I',
   'op.sublet': 'serviço terceirizado',
+  'op.check': 'verificação',
+  'op.service': 'serviço',
 
   'labor.body': 'funilaria',
   'labor.paint': 'pintura',
@@ -434,6 +436,8 @@ export const en: Record<MessageKey, string> = {
   'op.blend': 'blend',
   'op.remove_install': 'R&I',
   'op.sublet': 'sublet',
+  'op.check': 'check',
+  'op.service': 'service',
 
   'labor.body': 'body',
   'labor.paint': 'paint',

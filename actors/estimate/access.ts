@@ -145,8 +145,8 @@ export interface FollowUps {
 /**
  * Per replaced component, the work its on_replace names, at the market's hours: tyre mount &
  * balance for each new wheel; one A/C evacuate & recharge (R-1234yf) however many components
- * open the circuit, with one refrigerant charge as a material. Both are booked as "replace"
- * lines: they complete the replacement (the session schema has no operation of their own).
+ * open the circuit, with one refrigerant charge as a material. Both are "service" lines: the
+ * work that completes the replacement.
  */
 export function followUpLines(
   decisions: readonly Decision[],
@@ -163,7 +163,7 @@ export function followUpLines(
       if (op === 'ac_evacuate_recharge' && recharged) continue;
       const { labour } = market.follow_up[op];
       const work = {
-        operation: 'replace' as const,
+        operation: 'service' as const,
         component: d.canonical.id,
         description: `${text[op]}: ${nameOf(d.canonical.id)}`,
         hours: roundHours(labour.hours),

@@ -17,6 +17,8 @@ export const OPERATION_CONFIDENCE: Readonly<Record<Operation, number>> = {
   blend: 0.8,
   remove_install: 0.95,
   sublet: 0.9,
+  check: 0.9,
+  service: 0.95,
 };
 
 /** An estimate line before it is numbered. */

@@ -183,11 +183,8 @@ export function replaceLines(d: Decision, market: Market, text: Text): PartLine[
   });
 }
 
-/**
- * The replace, repair and check lines of the decisions, in decision order. A check is booked
- * as a "repair" line (labour on the component, no part) under its own description, as the
- * session schema's operations have no "check" of their own.
- */
+/** The replace, repair and check lines of the decisions, in decision order. A check is labour
+ *  on the component, no part. */
 export function replaceAndRepairLines(
   decisions: readonly Decision[],
   market: Market,
@@ -210,7 +207,7 @@ export function replaceAndRepairLines(
       entries.push(labourLine(work, market.labour_rates));
     } else if (d.plan === 'check') {
       const work = {
-        operation: 'repair' as const,
+        operation: 'check' as const,
         component: d.canonical.id,
         description: `${text.check}: ${nameOf(d.canonical.id)}`,
         hours: roundHours(market.check_measure.hours),

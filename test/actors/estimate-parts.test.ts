@@ -503,9 +503,9 @@ describe('R&I for access and sublets', () => {
     expect(
       follow.lines.map((l) => [l.operation, l.component_name, l.labor_hours, l.amount]),
     ).toEqual([
-      ['replace', 'condenser', 0.8, '232.00'], // 0.8 h × R$ 290
-      ['replace', 'left_front_wheel', 0.3, '87.00'], // 0.3 h × R$ 290
-      ['replace', 'right_front_wheel', 0.3, '87.00'],
+      ['service', 'condenser', 0.8, '232.00'], // 0.8 h × R$ 290
+      ['service', 'left_front_wheel', 0.3, '87.00'], // 0.3 h × R$ 290
+      ['service', 'right_front_wheel', 0.3, '87.00'],
     ]);
     expect(follow.lines[0]!.description).toBe(
       'Evacuação e recarga do ar-condicionado (R-1234yf): Condensador do ar-condicionado',

@@ -208,7 +208,7 @@ describe('replace or repair by severity', () => {
     const e = estimate([['steering_rack', 0.06]]);
     expectInvariants(e);
     expect(e.lines.map((l) => [l.operation, l.labor_hours, l.labor_category, l.amount])).toEqual([
-      ['repair', 0.5, 'mechanical', '145.00'],
+      ['check', 0.5, 'mechanical', '145.00'],
     ]);
     expect(e.lines[0]!.description).toBe('Verificação e medição (sem troca): Caixa de direção');
     expect(e.parts).toEqual([]);
@@ -441,7 +441,7 @@ describe('R&I and sublet', () => {
     expectInvariants(e);
     const ac = e.lines.find((l) => l.description.startsWith('Evacuação e recarga'))!;
     expect([ac.operation, ac.labor_hours, ac.labor_category, ac.amount]).toEqual([
-      'replace',
+      'service',
       0.8,
       'mechanical',
       '232.00',
@@ -462,7 +462,7 @@ describe('R&I and sublet', () => {
     ).toEqual([
       ['replace', 0.4, '2016.00', 'Troca'], // 1900 + 0.4 × 290
       ['replace', 0, '950.00', 'Troca'],
-      ['replace', 0.3, '87.00', 'Montagem e balanceamento do pneu'],
+      ['service', 0.3, '87.00', 'Montagem e balanceamento do pneu'],
       ['sublet', 0, '180.00', 'Serviço terceirizado'],
     ]);
     expect(e.grand_total).toBe('3290.00');
