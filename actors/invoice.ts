@@ -14,6 +14,7 @@
  */
 import { Decimal } from 'decimal.js';
 import type { Market } from './catalog/schemas.js';
+import { money } from './estimate/money.js';
 import { invoiceIdOf } from '../machines/ids.js';
 import type {
   Appointment,
@@ -25,8 +26,6 @@ import type {
   RepairEstimate,
 } from '../machines/schemas.js';
 
-const money = (d: Decimal.Value) =>
-  new Decimal(d).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
 const sum = (values: readonly Decimal.Value[]) =>
   values.reduce<Decimal>((total, v) => total.plus(v), new Decimal(0));
 

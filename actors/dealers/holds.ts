@@ -8,14 +8,15 @@ import { SlotTakenError, StockChangedError, type BookingHold } from '../ports.js
 import type { Appointment } from '../../machines/schemas.js';
 import { bayFree, type Busy } from './slots.js';
 
-/** The bay an appointment holds (epoch ms). */
-export const busyOf = (a: Pick<Appointment, 'slot_start' | 'slot_end' | 'work_until'>): Busy => {
-  const start = Date.parse(a.slot_start);
-  return { start, end: Math.max(Date.parse(a.work_until), Date.parse(a.slot_end)) };
-};
+/** The bay an appointment holds (epoch ms): until `work_until`, which `bayHold` makes at least
+ *  the end of the drop-off slot. */
+export const busyOf = (a: Pick<Appointment, 'slot_start' | 'work_until'>): Busy => ({
+  start: Date.parse(a.slot_start),
+  end: Date.parse(a.work_until),
+});
 
 export interface HoldCheck {
-  appointment: Pick<Appointment, 'dealer_id' | 'slot_start' | 'slot_end' | 'work_until'>;
+  appointment: Pick<Appointment, 'dealer_id' | 'slot_start' | 'work_until'>;
   /** Another confirmed booking holds this slot start. */
   slotHeld: boolean;
   /** The bays the dealer's other confirmed bookings hold. */

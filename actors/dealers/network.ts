@@ -21,9 +21,10 @@ import type {
 } from '../../machines/schemas.js';
 import { appointmentIdOf, dealerEstimateIdOf } from '../../machines/ids.js';
 import type { BookAppointmentInput, DealerCheck, GeoPoint } from '../../machines/session.js';
+import { cancelledError } from './holds.js';
 import { availabilityOf, centreFor, planParts, type PartsNetwork } from './parts-plan.js';
 import { searchDealers, type DealerQuery } from './search.js';
-import { bayHold, openSlots, toLocalIso } from './slots.js';
+import { bayHold, openSlots, toLocalIso, workingDaysBetween } from './slots.js';
 
 export interface DealerNetworkDeps {
   catalog: Catalog;
@@ -142,25 +143,20 @@ export function createDealerNetwork(deps: DealerNetworkDeps) {
   }
 
   /** Working days (Mon–Fri) from today to the plan's ready date: the estimate's parts lead. */
-  function leadDaysOf(plan: PartsPlan): number {
-    const day = (iso: string) => Date.parse(`${iso.slice(0, 10)}T12:00:00Z`);
-    let days = 0;
-    for (let d = day(plan.planned_at) + 86_400_000; d <= day(plan.ready_date); d += 86_400_000) {
-      const weekday = new Date(d).getUTCDay();
-      if (weekday !== 0 && weekday !== 6) days++;
-    }
-    return days;
-  }
+  const leadDaysOf = (plan: PartsPlan) =>
+    workingDaysBetween(Date.parse(plan.planned_at), Date.parse(plan.ready_date));
 
   /**
    * The estimate as a dealer prices it: its state's market (taxes, paint materials, sublets)
    * and its own labour rates, the parts plan's lead time in the duration; the same lines.
-   * Version 2 of the estimate, made once per (estimate, dealer).
+   * Version 2 of the estimate, made once per (estimate, dealer): a plan is made only when it is
+   * not there yet, unless the caller has one.
    */
-  function priceFor(base: RepairEstimate, found: Dealer, plan: PartsPlan): RepairEstimate {
+  function priceFor(base: RepairEstimate, found: Dealer, given?: PartsPlan): RepairEstimate {
     const estimate_id = dealerEstimateIdOf(base.estimate_id, found.dealer_id);
     const known = store.getEstimate(estimate_id);
     if (known) return known;
+    const plan = given ?? planFor(found, base);
     const damage = store.getDamage(base.damage_report_id);
     const vehicle = catalog.vehicles.get(base.vehicle_model);
     if (!damage || !vehicle) {
@@ -196,7 +192,7 @@ export function createDealerNetwork(deps: DealerNetworkDeps) {
     if (!given) throw new DomainError('estimate_not_found', `No estimate "${estimate_id}"`);
     if (given.dealer_id === found.dealer_id) return given;
     const base = given.dealer_id === null ? given : baseOf(given);
-    return priceFor(base, found, planFor(found, base));
+    return priceFor(base, found);
   }
 
   /** The venue's pricing a dealer's pricing was made from. */
@@ -341,12 +337,7 @@ export function createDealerNetwork(deps: DealerNetworkDeps) {
     const known = store.getAppointment(appointment_id);
     if (!known)
       throw new DomainError('appointment_not_found', `No appointment "${appointment_id}"`);
-    if (known.status === 'cancelled') {
-      throw new DomainError(
-        'appointment_cancelled',
-        `Appointment ${appointment_id} is cancelled: book a new one`,
-      );
-    }
+    if (known.status === 'cancelled') throw cancelledError(appointment_id);
     const found = dealer(known.dealer_id);
     const offered = offeredSlot(known.dealer_id, slot_start);
     const start = Date.parse(offered.start);

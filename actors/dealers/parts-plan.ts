@@ -32,6 +32,7 @@ import {
   type PlanShipment,
   type RepairEstimate,
 } from '../../machines/schemas.js';
+import { money } from '../estimate/money.js';
 import { distanceKm } from './search.js';
 import { deliveryAfterWorkingDays, nextOpenAt, toLocalIso } from './slots.js';
 
@@ -122,7 +123,6 @@ function split(total: Decimal, n: number): Decimal[] {
   );
 }
 
-const money = (d: Decimal) => d.toFixed(2);
 const round1 = (km: number) => Math.round(km * 10) / 10;
 
 /** When a courier leaving `sender` now is received at `dealer`; null if either never opens. */

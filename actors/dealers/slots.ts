@@ -115,6 +115,12 @@ export function workUntil(
   return null;
 }
 
+/** Monday to Friday. */
+const isWorkingDay = (dayStart: number) => {
+  const weekday = weekdayOf(dayStart);
+  return weekday !== 'sat' && weekday !== 'sun';
+};
+
 /** The n-th working day (Mon–Fri) after the local day of `at`, at the dealer's first opening
  *  on or after it: when a delivery `days` working days out arrives. */
 export function deliveryAfterWorkingDays(
@@ -126,10 +132,19 @@ export function deliveryAfterWorkingDays(
   let counted = 0;
   while (counted < days) {
     day += DAY_MS;
-    const weekday = weekdayOf(day);
-    if (weekday !== 'sat' && weekday !== 'sun') counted++;
+    if (isWorkingDay(day)) counted++;
   }
   return nextOpenAt(dealer, day);
+}
+
+/** Working days (Mon–Fri) after the local day of `from`, up to and including the local day of
+ *  `to`: 0 on the same day. */
+export function workingDaysBetween(from: number, to: number): number {
+  let days = 0;
+  for (let day = localDayStart(from) + DAY_MS; day <= localDayStart(to); day += DAY_MS) {
+    if (isWorkingDay(day)) days++;
+  }
+  return days;
 }
 
 /** The bay a repair holds: from the drop-off until its work is done (at least the slot). */

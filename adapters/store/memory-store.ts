@@ -115,6 +115,7 @@ export class MemoryStore implements RecordStore {
     // Only a confirmed booking holds its slot, a bay and its parts; a rehearsal's holds none.
     if (appointment.status === 'confirmed') {
       const key = `${appointment.dealer_id}|${Date.parse(appointment.slot_start)}`;
+      const reserved = this.reservedUnits();
       assertHoldable({
         appointment,
         slotHeld: this.slotHolders.has(key),
@@ -122,8 +123,7 @@ export class MemoryStore implements RecordStore {
         bays: hold.bays,
         reservations: hold.reservations,
         on_hand: hold.on_hand,
-        reserved: (dealer_id, part_number) =>
-          this.reservedUnits().get(shelfKey(dealer_id, part_number)) ?? 0,
+        reserved: (dealer_id, part_number) => reserved.get(shelfKey(dealer_id, part_number)) ?? 0,
       });
       this.slotHolders.set(key, appointment.appointment_id);
       this.reservations.set(appointment.appointment_id, [...hold.reservations]);

@@ -287,7 +287,7 @@ export class SqliteStore implements RecordStore {
         'UPDATE appointments SET slot_start_ms = ?, work_until_ms = ?, status = ?, body = ? WHERE appointment_id = ?',
       ),
       busyBays: db.prepare<[string], { appointment_id: string; start: number; end: number }>(
-        `SELECT appointment_id, slot_start_ms AS start, max(work_until_ms, slot_start_ms + 3600000) AS end
+        `SELECT appointment_id, slot_start_ms AS start, work_until_ms AS end
          FROM appointments WHERE dealer_id = ? AND status = 'confirmed'`,
       ),
       insertReservation: db.prepare(
