@@ -185,6 +185,16 @@ export function toSessionError(error: unknown): SessionError {
   return { code: 'internal_error', message: String(error) };
 }
 
+/** What a session knows of its chosen dealer before it has checked it: nothing (fresh each time). */
+const nothingAtTheDealer = () =>
+  ({
+    dealer_estimate: null,
+    parts_plan: null,
+    slots: [],
+    booking_request_id: null,
+    slot_start: null,
+  }) satisfies Partial<SessionContext>;
+
 const whenAttendeeIdle = { idle: { actions: 'endAbandoned' as const } };
 
 /** What checking the chosen dealer needs: the first check and the refresh after a conflict alike. */
@@ -261,13 +271,9 @@ export const sessionMachine = setup({
     recordDealerChoice: assign(({ context, event }) => {
       assertEvent(event, ['DEALER_CHOSEN', 'BOOKING_REQUESTED']);
       return {
-        dealer: context.dealers.find((d) => d.dealer_id === event.dealer_id) ?? null,
-        dealer_estimate: null,
-        parts_plan: null,
-        slots: [],
         // A booking asked for with the choice is recorded right after (recordSlotChoice).
-        booking_request_id: null,
-        slot_start: null,
+        ...nothingAtTheDealer(),
+        dealer: context.dealers.find((d) => d.dealer_id === event.dealer_id) ?? null,
         error: null,
       };
     }),
@@ -284,14 +290,7 @@ export const sessionMachine = setup({
       error: toSessionError(params.error),
     })),
     clearError: assign({ error: null }),
-    forgetDealer: assign({
-      dealer: null,
-      dealer_estimate: null,
-      parts_plan: null,
-      slots: [],
-      booking_request_id: null,
-      slot_start: null,
-    }),
+    forgetDealer: assign(() => ({ ...nothingAtTheDealer(), dealer: null })),
     setLocale: assign({
       locale: ({ event }) => {
         assertEvent(event, 'SET_LOCALE');

@@ -243,28 +243,13 @@ export class DealerMap extends LitElement {
         <pattern id="grid" width="40" height="40" patternUnits="userSpaceOnUse">
           <path d="M 40 0 L 0 0 0 40" fill="none" stroke="#dfe6f2" stroke-width="1.5" />
         </pattern>
-        <marker
-          id="arrow-courier"
-          viewBox="0 0 10 10"
-          refX="8"
-          refY="5"
-          markerWidth="5"
-          markerHeight="5"
-          orient="auto-start-reverse"
-        >
-          <path d="M0 0 L10 5 L0 10 z" fill=${COLOURS.courier} />
-        </marker>
-        <marker
-          id="arrow-centre"
-          viewBox="0 0 10 10"
-          refX="8"
-          refY="5"
-          markerWidth="5"
-          markerHeight="5"
-          orient="auto-start-reverse"
-        >
-          <path d="M0 0 L10 5 L0 10 z" fill=${COLOURS.centre} />
-        </marker>
+        ${(['courier', 'centre'] as const).map(
+          (kind) =>
+            svg`<marker id="arrow-${kind}" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5"
+              markerHeight="5" orient="auto-start-reverse">
+              <path d="M0 0 L10 5 L0 10 z" fill=${COLOURS[kind]} />
+            </marker>`,
+        )}
       </defs>
       <g clip-path="url(#frame)">
         <rect width=${width} height=${mapHeight} fill=${COLOURS.land} />

@@ -6,6 +6,7 @@
  * the form shows as it is.
  */
 import type { SessionError } from '../machines/schemas.js';
+import { postJson, refusalOf } from './post-json.js';
 
 /** What the server answers for a message written to its outbox. */
 export interface InvoiceEmailSent {
@@ -49,31 +50,16 @@ export async function postInvoiceEmail(
   options: { fetchFn?: typeof fetch; idempotencyKey?: string } = {},
 ): Promise<InvoiceEmailResult> {
   const fetchFn = options.fetchFn ?? ((...args) => fetch(...args));
-  let response: Response;
-  try {
-    response = await fetchFn(invoiceEmailPath(appointmentId), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        'idempotency-key': options.idempotencyKey ?? freshUuid(),
-      },
-      body: JSON.stringify({ to: to.trim() }),
-    });
-  } catch (err) {
-    return {
-      ok: false,
-      error: { code: 'network', message: err instanceof Error ? err.message : String(err) },
-    };
-  }
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON (a proxy's error page, say): the status says enough.
-  }
-  if (response.ok && isSent(body)) return { ok: true, sent: body };
-  return { ok: false, error: errorOf(response, body) };
+  const posted = await postJson(
+    fetchFn,
+    invoiceEmailPath(appointmentId),
+    { to: to.trim() },
+    { 'idempotency-key': options.idempotencyKey ?? freshUuid() },
+  );
+  if (!posted.ok) return posted;
+  const { body } = posted.answer;
+  if (posted.answer.response.ok && isSent(body)) return { ok: true, sent: body };
+  return { ok: false, error: withFirstDetail(refusalOf(posted.answer)) };
 }
 
 function isSent(body: unknown): body is InvoiceEmailSent {
@@ -82,22 +68,11 @@ function isSent(body: unknown): body is InvoiceEmailSent {
 }
 
 /** The server's error, its first field problem added ("… (to: Invalid email address)"). */
-function errorOf(response: Response, body: unknown): SessionError {
-  const error = (
-    body as {
-      error?: Partial<SessionError> & { details?: { path?: unknown; message?: unknown }[] };
-    } | null
-  )?.error;
-  const detail = Array.isArray(error?.details) ? error.details[0] : undefined;
-  const field =
-    detail && typeof detail.message === 'string'
-      ? ` (${typeof detail.path === 'string' && detail.path ? `${detail.path}: ` : ''}${detail.message})`
-      : '';
-  return {
-    code: typeof error?.code === 'string' ? error.code : `http_${response.status}`,
-    message:
-      typeof error?.message === 'string'
-        ? `${error.message}${field}`
-        : `HTTP ${response.status} ${response.statusText}`.trim(),
-  };
+function withFirstDetail({ details, ...error }: ReturnType<typeof refusalOf>): SessionError {
+  const detail = Array.isArray(details)
+    ? (details[0] as { path?: unknown; message?: unknown } | undefined)
+    : undefined;
+  if (!detail || typeof detail.message !== 'string') return error;
+  const path = typeof detail.path === 'string' && detail.path ? `${detail.path}: ` : '';
+  return { ...error, message: `${error.message} (${path}${detail.message})` };
 }

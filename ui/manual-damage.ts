@@ -8,6 +8,7 @@ import type { SessionView } from '../actors/protocol.js';
 import type { ManualSeverity, ManualZone } from '../actors/damage/telemetry.js';
 import { MANUAL_SEVERITIES } from '../actors/damage/zones.js';
 import type { SessionError } from '../machines/schemas.js';
+import { postJson, refusalOf } from './post-json.js';
 import { inStep } from './steps.js';
 
 export type { ManualSeverity, ManualZone };
@@ -62,40 +63,19 @@ export async function postManualDamage(
   choices: ManualChoices,
   fetchFn: typeof fetch = (...args) => fetch(...args),
 ): Promise<ManualDamageResult> {
-  let response: Response;
-  try {
-    response = await fetchFn(`/api/stations/${encodeURIComponent(stationId)}/manual-damage`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(manualDamageBody(choices)),
-    });
-  } catch (err) {
-    return {
-      ok: false,
-      error: { code: 'network', message: err instanceof Error ? err.message : String(err) },
-    };
-  }
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON (a proxy's error page, say): the status says enough.
-  }
+  const posted = await postJson(
+    fetchFn,
+    `/api/stations/${encodeURIComponent(stationId)}/manual-damage`,
+    manualDamageBody(choices),
+  );
+  if (!posted.ok) return posted;
+  const { response, body } = posted.answer;
   if (response.ok) {
     const damageId = (body as { damage_id?: unknown } | null)?.damage_id;
     return { ok: true, damageId: typeof damageId === 'string' ? damageId : '' };
   }
-  const error = (body as { error?: Partial<SessionError> } | null)?.error;
-  return {
-    ok: false,
-    error: {
-      code: typeof error?.code === 'string' ? error.code : `http_${response.status}`,
-      message:
-        typeof error?.message === 'string'
-          ? error.message
-          : `HTTP ${response.status} ${response.statusText}`.trim(),
-    },
-  };
+  const { code, message } = refusalOf(posted.answer);
+  return { ok: false, error: { code, message } };
 }
 
 declare global {
